@@ -1,0 +1,39 @@
+# Two entry points (see README): `make run` and `make test`. Both install first.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+CORPUS ?= ../shared/corpus
+INDEX  ?= index
+# The CPU build of torch lies on disk here; an index-resolved torch would be a multi-GB CUDA build.
+WHEELS := $(wildcard /opt/wheels)
+PIP    := $(BIN)/pip install --disable-pip-version-check $(if $(WHEELS),--find-links $(WHEELS))
+
+.PHONY: install run ingest serve test eval eval-quick bench
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) torch==2.13.0
+	$(PIP) -e '.[test]'
+	touch $@
+
+ingest: install
+	$(BIN)/inspection-assistant ingest $(CORPUS) --index $(INDEX)
+
+run: ingest
+	$(BIN)/inspection-assistant serve --index $(INDEX)
+
+test: install
+	$(BIN)/pytest -q
+	$(BIN)/inspection-assistant eval --quick --corpus $(CORPUS) --index build/quick-index
+
+eval: install
+	$(BIN)/inspection-assistant ingest $(CORPUS) --index $(INDEX)
+	$(BIN)/inspection-assistant eval --corpus $(CORPUS) --index $(INDEX)
+	$(BIN)/python -m eval.bench_query --index $(INDEX)
+
+bench: install
+	$(BIN)/python -m eval.bench_ingest --corpus $(CORPUS)
+	$(BIN)/python -m eval.bench_query --index $(INDEX)

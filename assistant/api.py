@@ -1,0 +1,234 @@
+"""The one service layer: the CLI, the chat and the evaluation all call `Assistant`."""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.catalog import Catalog, ChunkRow
+from assistant.lexical import LexicalIndex
+from assistant.query import Intent, QueryParser, inherit
+from assistant.retrieve import Scope, coverage, resolve_scope, rrf, term_weights
+from assistant.settings import Settings
+from assistant.types import Answer, Filters, Passage, ReportMeta
+
+for _var, _value in (("HF_HUB_OFFLINE", "1"), ("HF_HUB_DISABLE_TELEMETRY", "1"),
+                     ("ANONYMIZED_TELEMETRY", "False"), ("GRADIO_ANALYTICS_ENABLED", "False"),
+                     ("TOKENIZERS_PARALLELISM", "false")):
+    os.environ.setdefault(_var, _value)
+
+
+@dataclass
+class _Snapshot:
+    """What readers see: one committed catalog generation, swapped atomically."""
+
+    generation: int
+    chunks: dict[str, ChunkRow]
+    reports: dict[str, ReportMeta]
+    by_file: dict[str, str]
+    parser: QueryParser
+
+
+class Assistant:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.index_dir = Path(settings.index_dir)
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        self.catalog = Catalog(self.index_dir / "catalog.sqlite3")
+        self.lexical = LexicalIndex(self.index_dir / "bm25")
+        self._vectors = None
+        self._snapshot: _Snapshot | None = None
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, index_dir: str | Path = "index", chroma_url: str | None = None, settings: Settings | None = None) -> "Assistant":
+        """Open (or create) an index directory. `chroma_url` puts the vectors on a Chroma server."""
+        settings = settings or Settings.from_env(index_dir=Path(index_dir))
+        settings.index_dir = Path(index_dir)
+        if chroma_url:
+            settings.store.chroma_url = chroma_url
+        return cls(settings)
+
+    # -- parts, created on first use -----------------------------------------------------
+    @property
+    def vectors(self):
+        with self._lock:
+            if self._vectors is None:
+                from assistant.vectors import VectorStore
+
+                self._vectors = VectorStore(self.index_dir, self.settings.store)
+            return self._vectors
+
+    @property
+    def embedder(self):
+        from assistant.embedder import get_embedder
+
+        return get_embedder(self.settings.embed.backend)
+
+    def snapshot(self) -> _Snapshot:
+        generation = self.catalog.generation()
+        snap = self._snapshot
+        if snap is not None and snap.generation == generation:
+            return snap
+        with self._lock:
+            if self._snapshot is None or self._snapshot.generation != generation:
+                self._snapshot = self._load_snapshot(generation)
+            return self._snapshot
+
+    def _load_snapshot(self, generation: int) -> _Snapshot:
+        chunks = {c.chunk_id: c for c in self.catalog.chunks()}
+        reports = {m.report_id: m for m in self.catalog.reports()}
+        by_file = {file: rid for file, rid, _, _ in self.catalog.files()}
+        if self.lexical.generation != generation and not (self.lexical.load() and self.lexical.generation == generation):
+            self._rebuild_lexical(generation, chunks, reports)
+        return _Snapshot(generation, chunks, reports, by_file, QueryParser([m.authority for m in reports.values() if m.authority]))
+
+    def _rebuild_lexical(self, generation: int, chunks: dict[str, ChunkRow], reports: dict[str, ReportMeta]) -> None:
+        from ingest.pipeline import context_line
+
+        ids = sorted(chunks)
+        texts = [context_line(reports[chunks[c].report_id], chunks[c].section) + "\n" + chunks[c].text for c in ids]
+        self.lexical.build(ids, texts, generation)
+        self.lexical.save()
+
+    # -- ingest ----------------------------------------------------------------------------
+    def ingest(self, paths, root=None, prune: bool = False, progress=True):
+        """Index PDFs (files or folders, recursive). Same code path as the CLI and the chat upload."""
+        from ingest.pipeline import run_ingest
+
+        if isinstance(paths, (str, Path)):
+            paths = [paths]
+        summary = run_ingest(
+            paths, self.catalog, self.vectors,
+            lambda texts: self.embedder.encode_documents(texts, batch_size=self.settings.embed.batch_size),
+            self.settings, root=root, prune=prune, progress=progress,
+        )
+        self.snapshot()  # rebuild the lexical index now, not on the first question
+        return summary
+
+    # -- reading ---------------------------------------------------------------------------
+    def files(self) -> list[str]:
+        return sorted(self.snapshot().by_file)
+
+    def reports(self, authority=None, report_type=None, year=None, judgement=None, grade=None) -> list[ReportMeta]:
+        out = []
+        for meta in sorted(self.snapshot().reports.values(), key=lambda m: (m.authority, m.published or m.inspection_end or m.inspection_start or 0)):
+            if authority and meta.authority.lower() != authority.lower():
+                continue
+            if report_type and meta.report_type != report_type:
+                continue
+            if year and year not in {d.year for d in (meta.inspection_start, meta.inspection_end, meta.published) if d}:
+                continue
+            if judgement and judgement not in meta.judgements:
+                continue
+            if grade and not any(j.grade == grade and (not judgement or k == judgement) for k, j in meta.judgements.items()):
+                continue
+            out.append(meta)
+        return out
+
+    def report_for_file(self, file: str) -> ReportMeta | None:
+        snap = self.snapshot()
+        rid = snap.by_file.get(file)
+        return snap.reports.get(rid) if rid else None
+
+    def page_text(self, file: str, page: int) -> str | None:
+        rid = self.snapshot().by_file.get(file)
+        return self.catalog.page_text(rid, page) if rid else None
+
+    def stats(self) -> dict[str, int]:
+        return self.catalog.stats()
+
+    # -- search ----------------------------------------------------------------------------
+    def search(self, question: str, k: int = 10, filters: Filters | None = None, *, mode: str = "hybrid",
+               aware: bool | None = None, rerank: bool | None = None, history=None) -> list[Passage]:
+        """Passages best first. mode: hybrid | dense | lexical; aware: restrict to named reports."""
+        passages, _, _ = self._retrieve(question, k, filters, mode, aware, rerank, history)
+        return passages
+
+    def _retrieve(self, question, k, filters, mode="hybrid", aware=None, rerank=None, history=None):
+        cfg = self.settings.retrieval
+        aware = cfg.aware if aware is None else aware
+        rerank = cfg.rerank if rerank is None else rerank
+        snap = self.snapshot()
+        intent = self._intent(question, history, snap)
+        scope = resolve_scope(question, intent if aware else Intent(), list(snap.reports.values()), filters)
+        if not snap.chunks or (scope.report_ids is not None and not scope.report_ids):
+            return [], intent, scope
+        allowed_reports = set(scope.report_ids) if scope.report_ids is not None else None
+        allowed_chunks = None
+        if allowed_reports is not None:
+            allowed_chunks = {cid for cid, c in snap.chunks.items() if c.report_id in allowed_reports}
+        rankings, dense_scores = [], {}
+        if mode in ("hybrid", "dense"):
+            vector = self.embedder.encode_queries([question])[0]
+            hits = self.vectors.query(vector, cfg.dense_candidates, sorted(allowed_reports) if allowed_reports is not None else None)
+            hits = [(cid, s) for cid, s in hits if cid in snap.chunks]  # committed chunks only
+            dense_scores = dict(hits)
+            rankings.append([cid for cid, _ in hits])
+        if mode in ("hybrid", "lexical"):
+            hits = self.lexical.search(question, cfg.lexical_candidates, allowed_chunks)
+            rankings.append([cid for cid, _ in hits if cid in snap.chunks])
+        fused = rrf(rankings, cfg.rrf_k)
+        order = sorted(fused, key=lambda cid: -fused[cid])
+        scores = {cid: fused[cid] for cid in order}
+        if rerank and mode == "hybrid":
+            scores = self._second_stage(question, order[: cfg.rerank_candidates], fused, dense_scores, snap)
+            order = sorted(scores, key=lambda cid: -scores[cid])
+        passages = [self._passage(snap, cid, scores[cid]) for cid in order[:k]]
+        return passages, intent, scope
+
+    def _second_stage(self, question, candidates, fused, dense_scores, snap) -> dict[str, float]:
+        """Re-score candidates by how much of the question's content each one covers."""
+        from assistant.lexical import tokenize
+
+        weights = term_weights(question, self._idf)
+        top_fused = max(fused.values()) if fused else 1.0
+        out = {}
+        for cid in candidates:
+            chunk = snap.chunks[cid]
+            terms = set(tokenize(chunk.section + " " + chunk.text))
+            out[cid] = fused[cid] / top_fused + 1.0 * coverage(weights, terms) + 1.0 * dense_scores.get(cid, 0.0)
+        return out
+
+    def _idf(self, term: str) -> float:
+        return self.lexical.idf(term)
+
+    def _intent(self, question: str, history, snap: _Snapshot) -> Intent:
+        intent = snap.parser.parse(question)
+        for previous in reversed(_previous_questions(history)):
+            before = snap.parser.parse(previous)
+            if before.names_report:
+                return inherit(intent, before)
+        return intent
+
+    def _passage(self, snap: _Snapshot, cid: str, score: float) -> Passage:
+        chunk = snap.chunks[cid]
+        meta = snap.reports[chunk.report_id]
+        return Passage(
+            file=meta.file, page_start=chunk.page_start, page_end=chunk.page_end,
+            pages=list(range(chunk.page_start, chunk.page_end + 1)), text=chunk.text, score=float(score),
+            section=chunk.section, report=meta, chunk_id=cid, paragraphs=chunk.paragraphs,
+        )
+
+    # -- ask ---------------------------------------------------------------------------------
+    def ask(self, question: str, history=None, filters: Filters | None = None) -> Answer:
+        """An answer whose every citation quote has been verified on its page."""
+        from assistant.answer import compose
+
+        passages, intent, scope = self._retrieve(question, 10, filters, history=history)
+        return compose(self, question, intent, scope, passages)
+
+
+def _previous_questions(history) -> list[str]:
+    """User turns from history given as strings, (question, answer) pairs or chat messages."""
+    out = []
+    for turn in history or []:
+        if isinstance(turn, str):
+            out.append(turn)
+        elif isinstance(turn, dict) and turn.get("role") == "user":
+            out.append(str(turn.get("content", "")))
+        elif isinstance(turn, (list, tuple)) and turn:
+            out.append(str(turn[0]))
+    return out

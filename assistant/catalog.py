@@ -1,0 +1,237 @@
+"""The catalog: SQLite beside the vectors, and the source of truth for what is indexed.
+
+A report exists for readers only once its catalog transaction commits; vectors written
+before that commit are invisible (queries keep only catalog ids) and are swept as orphans
+on the next ingest. That is what makes a SIGKILL mid-ingest harmless.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from assistant.types import Judgement, ReportMeta
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS reports (
+    report_id TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    file TEXT NOT NULL UNIQUE,
+    source_path TEXT NOT NULL,
+    meta TEXT NOT NULL,
+    n_pages INTEGER NOT NULL,
+    n_chunks INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS aliases (file TEXT PRIMARY KEY, report_id TEXT NOT NULL, source_path TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pages (
+    report_id TEXT NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL,
+    PRIMARY KEY (report_id, page)
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY,
+    report_id TEXT NOT NULL,
+    ordinal INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    page_start INTEGER NOT NULL,
+    page_end INTEGER NOT NULL,
+    section TEXT NOT NULL,
+    paragraphs TEXT NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_report ON chunks(report_id);
+CREATE TABLE IF NOT EXISTS recommendations (
+    report_id TEXT NOT NULL, ordinal INTEGER NOT NULL, text TEXT NOT NULL, page INTEGER NOT NULL,
+    PRIMARY KEY (report_id, ordinal)
+);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass
+class ChunkRow:
+    chunk_id: str
+    report_id: str
+    ordinal: int
+    text: str
+    page_start: int
+    page_end: int
+    section: str
+    paragraphs: list[int]
+    char_start: int
+    char_end: int
+
+
+def meta_to_json(meta: ReportMeta) -> str:
+    return json.dumps(meta.to_dict(), sort_keys=True)
+
+
+def meta_from_json(raw: str) -> ReportMeta:
+    data = json.loads(raw)
+    for key in ("inspection_start", "inspection_end", "published"):
+        data[key] = date.fromisoformat(data[key]) if data.get(key) else None
+    data["judgements"] = {k: Judgement(**v) for k, v in data.get("judgements", {}).items()}
+    return ReportMeta(**data)
+
+
+class Catalog:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._db().executescript(SCHEMA)
+
+    def _db(self) -> sqlite3.Connection:
+        # One connection per thread: sqlite3 connections must not cross threads.
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def query(self, sql: str, args: Iterable = ()) -> list[tuple]:
+        return self._db().execute(sql, tuple(args)).fetchall()
+
+    # -- state -------------------------------------------------------------------------
+    def generation(self) -> int:
+        rows = self.query("SELECT value FROM state WHERE key='generation'")
+        return int(rows[0][0]) if rows else 0
+
+    @staticmethod
+    def _bump(db: sqlite3.Connection) -> None:
+        db.execute(
+            "INSERT INTO state(key, value) VALUES('generation', '1') "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
+
+    # -- reports -----------------------------------------------------------------------
+    def report_by_file(self, file: str) -> tuple[str, str] | None:
+        """(report_id, sha256) of the report indexed under this file name or alias."""
+        rows = self.query("SELECT report_id, sha256 FROM reports WHERE file=?", (file,))
+        if rows:
+            return rows[0]
+        rows = self.query(
+            "SELECT r.report_id, r.sha256 FROM aliases a JOIN reports r USING(report_id) WHERE a.file=?", (file,)
+        )
+        return rows[0] if rows else None
+
+    def report_by_sha(self, sha: str) -> tuple[str, str] | None:
+        rows = self.query("SELECT report_id, file FROM reports WHERE sha256=?", (sha,))
+        return rows[0] if rows else None
+
+    def add_alias(self, file: str, report_id: str, source_path: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO aliases VALUES(?, ?, ?)", (file, report_id, source_path))
+            self._bump(db)
+
+    def replace_report(
+        self,
+        meta: ReportMeta,
+        sha: str,
+        source_path: str,
+        pages: list[str],
+        chunks: list[ChunkRow],
+        recommendations: list[tuple[str, int]],
+        replaces: str | None,
+    ) -> None:
+        """Commit a report (and drop the one it replaces) in one transaction."""
+        with self.transaction() as db:
+            if replaces:
+                self._delete(db, replaces)
+            db.execute("DELETE FROM aliases WHERE file=?", (meta.file,))
+            db.execute(
+                "INSERT INTO reports VALUES(?, ?, ?, ?, ?, ?, ?)",
+                (meta.report_id, sha, meta.file, source_path, meta_to_json(meta), len(pages), len(chunks)),
+            )
+            db.executemany(
+                "INSERT INTO pages VALUES(?, ?, ?)", [(meta.report_id, i + 1, t) for i, t in enumerate(pages)]
+            )
+            db.executemany(
+                "INSERT INTO chunks VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (c.chunk_id, c.report_id, c.ordinal, c.text, c.page_start, c.page_end, c.section,
+                     json.dumps(c.paragraphs), c.char_start, c.char_end)
+                    for c in chunks
+                ],
+            )
+            db.executemany(
+                "INSERT INTO recommendations VALUES(?, ?, ?, ?)",
+                [(meta.report_id, i, text, page) for i, (text, page) in enumerate(recommendations)],
+            )
+            self._bump(db)
+
+    def remove_report(self, report_id: str) -> None:
+        with self.transaction() as db:
+            self._delete(db, report_id)
+            self._bump(db)
+
+    def remove_alias(self, file: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM aliases WHERE file=?", (file,))
+            self._bump(db)
+
+    @staticmethod
+    def _delete(db: sqlite3.Connection, report_id: str) -> None:
+        for table in ("reports", "pages", "chunks", "recommendations", "aliases"):
+            db.execute(f"DELETE FROM {table} WHERE report_id=?", (report_id,))
+
+    def files(self) -> list[tuple[str, str, str, bool]]:
+        """(file, report_id, source_path, is_alias) for every indexed file name."""
+        rows = [(*r, False) for r in self.query("SELECT file, report_id, source_path FROM reports")]
+        rows += [(*r, True) for r in self.query("SELECT file, report_id, source_path FROM aliases")]
+        return sorted(rows)
+
+    def chunk_ids_of(self, report_id: str) -> list[str]:
+        return [cid for (cid,) in self.query("SELECT chunk_id FROM chunks WHERE report_id=?", (report_id,))]
+
+    def reports(self) -> list[ReportMeta]:
+        return [meta_from_json(raw) for (raw,) in self.query("SELECT meta FROM reports ORDER BY file")]
+
+    def chunk_ids(self) -> set[str]:
+        return {cid for (cid,) in self.query("SELECT chunk_id FROM chunks")}
+
+    def chunks(self, ids: Iterable[str] | None = None) -> list[ChunkRow]:
+        sql = "SELECT * FROM chunks"
+        if ids is None:
+            rows = self.query(sql + " ORDER BY report_id, ordinal")
+        else:
+            ids = list(ids)
+            rows = []
+            for i in range(0, len(ids), 500):
+                part = ids[i : i + 500]
+                rows += self.query(sql + f" WHERE chunk_id IN ({','.join('?' * len(part))})", part)
+        return [ChunkRow(*r[:7], json.loads(r[7]), r[8], r[9]) for r in rows]
+
+    def page_text(self, report_id: str, page: int) -> str | None:
+        rows = self.query("SELECT text FROM pages WHERE report_id=? AND page=?", (report_id, page))
+        return rows[0][0] if rows else None
+
+    def recommendations(self, report_id: str) -> list[tuple[str, int]]:
+        return [(t, p) for t, p in self.query(
+            "SELECT text, page FROM recommendations WHERE report_id=? ORDER BY ordinal", (report_id,)
+        )]
+
+    def stats(self) -> dict[str, int]:
+        (reports, pages, chunks), = self.query(
+            "SELECT COUNT(*), COALESCE(SUM(n_pages), 0), COALESCE(SUM(n_chunks), 0) FROM reports"
+        )
+        return {"reports": reports, "pages": pages, "chunks": chunks}

@@ -1,0 +1,182 @@
+"""`inspection-assistant`: a thin click shell over the `Assistant` API."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from dataclasses import asdict
+
+import click
+
+from assistant.types import Answer, Filters, Passage
+
+index_option = click.option(
+    "--index", "index_dir", default="index", show_default=True, envvar="INSPECTION_ASSISTANT_INDEX",
+    type=click.Path(file_okay=False), help="Index directory.",
+)
+chroma_option = click.option("--chroma-url", envvar="CHROMA_URL", default=None, help="Use a Chroma server, e.g. http://127.0.0.1:8000.")
+
+
+def _open(index_dir: str, chroma_url: str | None):
+    from assistant import Assistant
+
+    return Assistant.open(index_dir, chroma_url=chroma_url)
+
+
+def filter_options(func):
+    for option in reversed([
+        click.option("--authority", multiple=True, help="Only this authority (repeatable)."),
+        click.option("--type", "report_type", multiple=True, help="Only this report type, e.g. ilacs, focused-visit, area-send."),
+        click.option("--year-from", type=int), click.option("--year-to", type=int),
+        click.option("--file", "files", multiple=True, help="Only this report file (relative path)."),
+    ]):
+        func = option(func)
+    return func
+
+
+def _filters(authority, report_type, year_from, year_to, files) -> Filters | None:
+    filters = Filters(list(authority) or None, list(report_type) or None, year_from, year_to, list(files) or None)
+    return None if filters.is_empty() else filters
+
+
+@click.group()
+def main() -> None:
+    """Ask questions across inspection reports; every answer cites a verified quote."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@index_option
+@chroma_option
+@click.option("--root", type=click.Path(exists=True, file_okay=False), help="Make file paths relative to this folder.")
+@click.option("--prune", is_flag=True, help="Forget reports whose files are gone.")
+@click.option("--strict", is_flag=True, help="Exit non-zero when any file failed.")
+def ingest(paths, index_dir, chroma_url, root, prune, strict) -> None:
+    """Index PDFs (files or folders, recursive)."""
+    summary = _open(index_dir, chroma_url).ingest(list(paths), root=root, prune=prune, progress=True)
+    click.echo(summary.format())
+    if strict and summary.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("question")
+@index_option
+@chroma_option
+@click.option("--k", default=5, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@filter_options
+def search(question, index_dir, chroma_url, k, as_json, **filters) -> None:
+    """Show the passages that best match QUESTION."""
+    passages = _open(index_dir, chroma_url).search(question, k=k, filters=_filters(**filters))
+    if as_json:
+        click.echo(json.dumps([passage_json(p) for p in passages], indent=2))
+        return
+    for i, p in enumerate(passages, 1):
+        pages = f"p.{p.page_start}" if p.page_start == p.page_end else f"pp.{p.page_start}-{p.page_end}"
+        click.echo(f"[{i}] {p.file} {pages} ({p.report.label}; {p.section or 'no section'}) score={p.score:.3f}")
+        click.echo("    " + " ".join(p.text.split())[:400])
+
+
+@main.command()
+@click.argument("question")
+@index_option
+@chroma_option
+@click.option("--json", "as_json", is_flag=True)
+@filter_options
+def ask(question, index_dir, chroma_url, as_json, **filters) -> None:
+    """Answer QUESTION with verified citations."""
+    answer = _open(index_dir, chroma_url).ask(question, filters=_filters(**filters))
+    if as_json:
+        click.echo(json.dumps(answer_json(answer), indent=2))
+        return
+    click.echo(answer.text)
+    click.echo("")
+    for c in answer.citations:
+        click.echo(f'[{c.marker}] {c.file} p.{c.page}: "{c.quote}"')
+    if answer.abstained and answer.passages:
+        from assistant.phrases import NEAREST_NOTE
+
+        click.echo(NEAREST_NOTE)
+        for p in answer.passages[:3]:
+            click.echo(f"  - {p.file} p.{p.page_start}: {' '.join(p.text.split())[:200]}")
+
+
+@main.command()
+@index_option
+@chroma_option
+@click.option("--authority")
+@click.option("--type", "report_type")
+@click.option("--year", type=int)
+@click.option("--judgement")
+@click.option("--grade")
+@click.option("--csv", "as_csv", is_flag=True)
+def reports(index_dir, chroma_url, authority, report_type, year, judgement, grade, as_csv) -> None:
+    """List indexed reports with their judgements."""
+    rows = _open(index_dir, chroma_url).reports(authority, report_type, year, judgement, grade)
+    keys = ["file", "authority", "report_type", "inspection_start", "inspection_end", "published", "lead_inspector", "judgements"]
+    table = []
+    for meta in rows:
+        d = meta.to_dict()
+        d["judgements"] = "; ".join(f"{k}={j['grade']} (p.{j['page']})" for k, j in d["judgements"].items())
+        table.append({k: d[k] or "" for k in keys})
+    if as_csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=keys)
+        writer.writeheader()
+        writer.writerows(table)
+        return
+    for row in table:
+        click.echo(f"{row['file']:<60} {row['authority']:<28} {row['report_type']:<17} {row['published']:<10} {row['judgements']}")
+    click.echo(f"{len(table)} reports")
+
+
+@main.command("eval")
+@index_option
+@click.option("--quick", is_flag=True, help="The CI gate: a fixed subset of reports and their questions.")
+@click.option("--corpus", default=None, type=click.Path(file_okay=False), help="Corpus folder (default ../shared/corpus).")
+@click.option("--out", "out_dir", default="eval/out", show_default=True)
+@click.option("--gate/--no-gate", default=None, help="Fail on quality below the thresholds (default: on with --quick).")
+def eval_command(index_dir, quick, corpus, out_dir, gate) -> None:
+    """Run the evaluation set against ours and the baselines; write table, JSON and chart."""
+    from eval.cli import run
+
+    sys.exit(run(index_dir=index_dir, quick=quick, corpus=corpus, out_dir=out_dir, gate=gate))
+
+
+@main.command()
+@index_option
+@chroma_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=7860, show_default=True)
+@click.option("--auth", default=None, help="user:password for basic auth when sharing.")
+def serve(index_dir, chroma_url, host, port, auth) -> None:
+    """Open the chat in the browser (Gradio)."""
+    import app
+
+    app.serve(index_dir=index_dir, chroma_url=chroma_url, host=host, port=port, auth=auth)
+
+
+def passage_json(p: Passage) -> dict:
+    out = asdict(p)
+    out["report"] = p.report.to_dict()
+    return out
+
+
+def answer_json(answer: Answer) -> dict:
+    return {
+        "question": answer.question,
+        "text": answer.text,
+        "abstained": answer.abstained,
+        "kind": answer.kind,
+        "citations": [
+            {"marker": c.marker, "file": c.file, "page": c.page, "quote": c.quote,
+             "report": c.passage.report.label if c.passage else None}
+            for c in answer.citations
+        ],
+        "passages": [passage_json(p) for p in answer.passages],
+    }
+
+
+if __name__ == "__main__":
+    main()

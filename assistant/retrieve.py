@@ -1,0 +1,135 @@
+"""Hybrid, report-aware retrieval: scope -> dense + BM25 -> fusion -> second stage."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.lexical import tokenize
+from assistant.query import Intent
+from assistant.types import Filters, ReportMeta
+
+RANGE_SINCE = re.compile(r"\b(since|after|from)\s+(19|20)\d\d\b(?!\s*(to|and|-))", re.I)
+RANGE_BETWEEN = re.compile(r"\b(between|from)\s+((19|20)\d\d)\s*(and|to|-)\s*((19|20)\d\d)\b", re.I)
+
+
+@dataclass
+class Scope:
+    report_ids: list[str] | None  # None: every report
+    problem: str = ""  # set when the question names a report that is not indexed
+
+
+def report_years(meta: ReportMeta) -> set[int]:
+    return {d.year for d in (meta.inspection_start, meta.inspection_end, meta.published) if d}
+
+
+def report_months(meta: ReportMeta) -> set[int]:
+    return {d.month for d in (meta.inspection_start, meta.inspection_end, meta.published) if d}
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return [value] if isinstance(value, (str, int)) else list(value)
+
+
+def apply_filters(reports: list[ReportMeta], filters: Filters | None) -> list[ReportMeta]:
+    if filters is None or filters.is_empty():
+        return reports
+    authorities = {a.lower() for a in _as_list(filters.authority)}
+    types = set(_as_list(filters.report_type))
+    files = set(_as_list(filters.file))
+    out = []
+    for meta in reports:
+        years = report_years(meta)
+        if authorities and meta.authority.lower() not in authorities:
+            continue
+        if types and meta.report_type not in types:
+            continue
+        if files and meta.file not in files:
+            continue
+        if filters.year_from and not any(y >= filters.year_from for y in years):
+            continue
+        if filters.year_to and not any(y <= filters.year_to for y in years):
+            continue
+        out.append(meta)
+    return out
+
+
+def resolve_scope(question: str, intent: Intent, reports: list[ReportMeta], filters: Filters | None) -> Scope:
+    """The reports a question is about, or the reason none of the indexed reports is."""
+    filtered = apply_filters(reports, filters)
+    restricted = filters is not None and not filters.is_empty()
+    if intent.unknown_places and not intent.authorities:
+        return Scope([], f"{intent.unknown_places[0].title()} is not among the indexed authorities")
+    candidates = filtered
+    named = []
+    if intent.authorities:
+        candidates = [r for r in candidates if r.authority in intent.authorities]
+        named.append(" and ".join(intent.authorities))
+        restricted = True
+    if intent.report_types:
+        typed = [r for r in candidates if r.report_type in intent.report_types]
+        if typed:
+            candidates, restricted = typed, True
+        elif intent.authorities:
+            return Scope([], f"no indexed {intent.report_types[0]} report for {named[0]}")
+    if intent.years:
+        in_years = _year_match(question, intent.years, candidates)
+        if not in_years:
+            where = f" for {named[0]}" if named else ""
+            return Scope([], f"no indexed report{where} from {', '.join(map(str, intent.years))}")
+        candidates, restricted = in_years, True
+    if intent.months and len(candidates) > 1:
+        in_month = [r for r in candidates if set(intent.months) & report_months(r)]
+        candidates = in_month or candidates
+    if intent.latest and intent.authorities and not intent.comparison and not intent.years:
+        candidates = _latest_per_authority(candidates, prefer_graded=intent.asks_grade)
+    if not restricted:
+        return Scope(None)
+    return Scope([r.report_id for r in candidates])
+
+
+def _year_match(question: str, years: list[int], reports: list[ReportMeta]) -> list[ReportMeta]:
+    if match := RANGE_BETWEEN.search(question):
+        lo, hi = sorted((int(match.group(2)), int(match.group(5))))
+        return [r for r in reports if any(lo <= y <= hi for y in report_years(r))]
+    if RANGE_SINCE.search(question):
+        lo = min(years)
+        return [r for r in reports if any(y >= lo for y in report_years(r))]
+    return [r for r in reports if set(years) & report_years(r)]
+
+
+def _latest_per_authority(reports: list[ReportMeta], prefer_graded: bool) -> list[ReportMeta]:
+    best: dict[str, ReportMeta] = {}
+    for meta in reports:
+        if prefer_graded and not meta.judgements:
+            continue
+        key = meta.authority
+        when = meta.inspection_end or meta.published
+        current = best.get(key)
+        if current is None or (when and when > (current.inspection_end or current.published or when)):
+            best[key] = meta
+    return list(best.values()) or reports
+
+
+def rrf(rankings: list[list[str]], k: int = 60) -> dict[str, float]:
+    """Reciprocal rank fusion: sum of 1/(k + rank) over the rankings a chunk appears in."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, cid in enumerate(ranking):
+            scores[cid] = scores.get(cid, 0.0) + 1.0 / (k + rank + 1)
+    return scores
+
+
+def term_weights(question: str, idf) -> dict[str, float]:
+    """Content terms of the question with their inverse document frequency."""
+    return {t: idf(t) for t in dict.fromkeys(tokenize(question))}
+
+
+def coverage(weights: dict[str, float], text_terms: set[str]) -> float:
+    """IDF-weighted share of the question's terms that the text contains."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    return sum(w for t, w in weights.items() if t in text_terms) / total

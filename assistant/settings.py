@@ -1,0 +1,90 @@
+"""One typed settings tree. Every knob the pipeline has lives here, nowhere else.
+
+Overrides: constructor arguments, then environment (CHROMA_URL,
+INSPECTION_ASSISTANT_EMBED_BACKEND, INSPECTION_ASSISTANT_LLM_URL), then CLI flags.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EmbedSettings(_Strict):
+    backend: str = "auto"  # auto | onnx | torch (see assistant.embedder)
+    batch_size: int = 32
+
+
+class ChunkSettings(_Strict):
+    # The embedder sees at most this many word pieces (incl. [CLS]/[SEP]); the context
+    # line and the chunk text must fit together or the chunk's tail is never embedded.
+    window_wordpieces: int = 256
+    # Chunks grow to this many word pieces before a paragraph boundary closes them.
+    target_wordpieces: int = 220
+    min_wordpieces: int = 40
+
+
+class IngestSettings(_Strict):
+    max_file_mb: int = 200
+    max_pages: int = 3000
+    parse_workers: int = 1  # parsing runs beside embedding; 2 cores leave room for one
+
+
+class StoreSettings(_Strict):
+    chroma_url: str | None = None  # None: embedded PersistentClient under the index dir
+    collection: str = "chunks"
+
+
+class RetrievalSettings(_Strict):
+    dense_candidates: int = 60
+    lexical_candidates: int = 60
+    rrf_k: int = 60
+    rerank: bool = True
+    rerank_candidates: int = 40
+    aware: bool = True  # restrict to the reports a question names
+
+
+class AnswerSettings(_Strict):
+    max_sentences: int = 3
+    max_citations: int = 4
+    # Below this reranked score the best evidence is too weak to answer from.
+    min_support: float = 0.35
+
+
+class LLMSettings(_Strict):
+    """Optional LLM composer; off by default, output still passes citation verification."""
+
+    enabled: bool = False
+    kind: str = "openai-like"  # openai-like | ollama
+    base_url: str | None = None
+    model: str | None = None
+    api_key: str | None = None
+    timeout_s: float = 60.0
+
+
+class Settings(_Strict):
+    index_dir: Path = Path("index")
+    embed: EmbedSettings = Field(default_factory=EmbedSettings)
+    chunk: ChunkSettings = Field(default_factory=ChunkSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        settings = cls(**overrides)
+        if url := os.environ.get("CHROMA_URL"):
+            settings.store.chroma_url = settings.store.chroma_url or url
+        if backend := os.environ.get("INSPECTION_ASSISTANT_EMBED_BACKEND"):
+            settings.embed.backend = backend
+        if llm_url := os.environ.get("INSPECTION_ASSISTANT_LLM_URL"):
+            settings.llm.enabled, settings.llm.base_url = True, llm_url
+        return settings

@@ -1,0 +1,118 @@
+"""The public data contract: what `Assistant.search`, `ask` and `reports` return.
+
+These names are stable API (README documents them); add fields, never rename.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Judgement:
+    grade: str  # canonical lower-case grade, e.g. "requires improvement"
+    page: int | None  # 1-based page that states it
+    label: str = ""  # the judgement's wording in the report
+
+
+@dataclass
+class ReportMeta:
+    """What a report is: extracted from its text (file name only as a fallback)."""
+
+    report_id: str
+    file: str  # path relative to the ingest root, e.g. "ofsted-ilacs/haringey_2023-04-11_ilacs.pdf"
+    authority: str = ""
+    report_type: str = "other"  # ilacs | sif | sif-reinspection | focused-visit | jtai | area-send | lac | lscb | school | other
+    inspectorates: list[str] = field(default_factory=list)
+    inspection_start: date | None = None
+    inspection_end: date | None = None
+    published: date | None = None
+    lead_inspector: str = ""
+    judgements: dict[str, Judgement] = field(default_factory=dict)
+    pages: int = 0
+    title: str = ""
+
+    @property
+    def year(self) -> int | None:
+        when = self.inspection_end or self.published or self.inspection_start
+        return when.year if when else None
+
+    @property
+    def label(self) -> str:
+        """Human label: 'Haringey, ILACS, Feb 2023'."""
+        when = self.inspection_end or self.published
+        parts = [self.authority or self.file, REPORT_TYPE_LABELS.get(self.report_type, self.report_type)]
+        if when:
+            parts.append(when.strftime("%b %Y"))
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        for key in ("inspection_start", "inspection_end", "published"):
+            out[key] = out[key].isoformat() if out[key] else None
+        return out
+
+
+Report = ReportMeta
+
+REPORT_TYPE_LABELS = {
+    "ilacs": "ILACS inspection",
+    "sif": "SIF inspection",
+    "sif-reinspection": "SIF re-inspection",
+    "focused-visit": "focused visit",
+    "jtai": "joint targeted area inspection",
+    "area-send": "area SEND inspection",
+    "lac": "looked-after children inspection",
+    "lscb": "LSCB review",
+    "school": "school inspection",
+    "other": "report",
+}
+
+
+@dataclass
+class Filters:
+    """Restrict retrieval. Every field is optional; all given fields must hold."""
+
+    authority: str | list[str] | None = None
+    report_type: str | list[str] | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    file: str | list[str] | None = None
+
+    def is_empty(self) -> bool:
+        return not any((self.authority, self.report_type, self.year_from, self.year_to, self.file))
+
+
+@dataclass
+class Passage:
+    file: str
+    page_start: int
+    page_end: int
+    pages: list[int]
+    text: str
+    score: float
+    section: str
+    report: ReportMeta
+    chunk_id: str = ""
+    paragraphs: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Citation:
+    file: str
+    page: int
+    quote: str  # verbatim from the cleaned text of that page
+    passage: Passage | None = None
+    marker: int = 0  # the [n] used in Answer.text
+
+
+@dataclass
+class Answer:
+    text: str
+    citations: list[Citation]
+    abstained: bool
+    passages: list[Passage]
+    kind: str = "finding"  # finding | judgement | comparison | aggregate | abstain
+    question: str = ""

@@ -1,0 +1,359 @@
+"""Run the evaluation: every system on every item, scored, aggregated, reported.
+
+    from eval.run import run_eval, gate
+    results = run_eval("index/", "eval/data/v1", "eval/out", quick=True)
+    failures = gate(results)            # [] when every threshold holds
+
+CLI:  .venv/bin/python -m eval.run --index index/ --set eval/data/v1 --out eval/out
+          [--quick] [--systems bm25,ours] [--ingest] [--gate]
+
+run_eval ingests nothing; the caller (or --ingest on the CLI) builds the index first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+if __package__ in (None, ""):  # run as a script: make the repo root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from eval.metrics import (  # noqa: E402
+    DEFAULT_METRICS,
+    REGISTRY,
+    Result,
+    Verifier,
+    aggregate,
+    field_of,
+    gold_reports,
+    item_type,
+    norm_file,
+    page_verifier,
+    score_item,
+)
+from eval.systems import ALL_SYSTEMS, System, make_system  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = Path(os.environ.get("INSPECTION_CORPUS", REPO_ROOT.parent / "shared" / "corpus"))
+
+# Quick mode: a fixed subset of reports (every report type; several items of every
+# question type in eval/data/v1). The caller ingests exactly these files.
+QUICK_FILES: tuple[str, ...] = (
+    "ofsted-area-send/haringey_2024-04-03_area-send.pdf",
+    "ofsted-focused-visits/haringey_2020-01-21_focused-visit.pdf",
+    "ofsted-focused-visits/haringey_2021-05-10_focused-visit.pdf",
+    "ofsted-focused-visits/haringey_2025-03-14_focused-visit.pdf",
+    "ofsted-ilacs/birmingham_2014-05-23_sif.pdf",
+    "ofsted-ilacs/birmingham_2016-11-25_sif-reinspection.pdf",
+    "ofsted-ilacs/bradford_2014-05-23_sif.pdf",
+    "ofsted-ilacs/camden_2017-11-24_sif.pdf",
+    "ofsted-ilacs/croydon_2017-09-04_sif.pdf",
+    "ofsted-ilacs/doncaster_2015-11-27_sif.pdf",
+    "ofsted-ilacs/doncaster_2018-01-19_sif-reinspection.pdf",
+    "ofsted-ilacs/haringey_2014-07-18_sif.pdf",
+    "ofsted-ilacs/haringey_2018-12-14_ilacs.pdf",
+    "ofsted-ilacs/haringey_2023-04-11_ilacs.pdf",
+    "ofsted-ilacs/haringey_2026-02-24_ilacs.pdf",
+    "ofsted-ilacs/lambeth_2015-05-12_sif.pdf",
+    "ofsted-ilacs/lambeth_2018-05-09_sif.pdf",
+    "ofsted-ilacs/medway_2013-08-23_lac-2013.pdf",
+    "ofsted-ilacs/medway_2015-11-27_sif.pdf",
+    "ofsted-ilacs/norfolk_2015-10-20_sif.pdf",
+    "ofsted-ilacs/norfolk_2018-01-19_sif-reinspection.pdf",
+    "ofsted-ilacs/rotherham_2014-11-19_sif.pdf",
+    "ofsted-ilacs/rotherham_2018-01-29_sif-reinspection.pdf",
+    "ofsted-ilacs/surrey_2015-08-03_lscb-review.pdf",
+    "ofsted-schools/rough-hay-primary-school-urn139305_2016-11_school.pdf",
+)
+
+# Release gate for our system (ask()); a number means >= (or <= for lower-is-better
+# metrics such as false_abstention_rate); (op, number) makes the comparison explicit.
+DEFAULT_THRESHOLDS: dict[str, dict[str, Any]] = {
+    "ours": {
+        "hit@5": 0.60,
+        "mrr@10": 0.45,
+        "citation_precision": 1.0,
+        "abstention_rate": 0.70,
+        "false_abstention_rate": 0.15,
+    }
+}
+
+
+def load_items(set_dir: str | Path) -> list[dict]:
+    """Items of every *.jsonl in set_dir (or one .jsonl file)."""
+    try:
+        from eval.check_set import load_set
+    except ImportError:  # the shared loader is missing: read the JSONL directly
+        path = Path(set_dir)
+        files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+        return [json.loads(line) for f in files for line in f.open(encoding="utf-8") if line.strip()]
+    return load_set(set_dir)
+
+
+def quick_items(items: list[dict], files: Iterable[str] = QUICK_FILES) -> list[dict]:
+    """Items whose gold files are all in `files`, plus every unanswerable item."""
+    allowed = {norm_file(f) for f in files}
+    out = []
+    for it in items:
+        gold = set(gold_reports(it))
+        if item_type(it) == "unanswerable" or (gold and gold <= allowed):
+            out.append(it)
+    return out
+
+
+def _item_filter(spec: Any) -> Callable[[dict], bool]:
+    if spec is None:
+        return lambda it: True
+    if callable(spec):
+        return spec
+    if isinstance(spec, str):  # a question type, or "type1,type2"
+        types = {s.strip() for s in spec.split(",")}
+        return lambda it: item_type(it) in types or field_of(it, "id") in types
+    ids = {str(s) for s in spec}  # a collection of item ids
+    return lambda it: str(field_of(it, "id")) in ids
+
+
+def pdf_verifier(corpus_root: str | Path) -> Verifier:
+    """Independent check against the source PDF (ingest.read.read_pdf page text)."""
+    from eval.check_set import PdfPages
+
+    pages = PdfPages(corpus_root)
+
+    def page_text(file: str, page: int) -> str | None:
+        try:
+            texts = pages(norm_file(file))
+        except Exception:
+            return None
+        return texts[page - 1] if 1 <= page <= len(texts) else None
+
+    return page_verifier(page_text)
+
+
+def _passage_row(p: Any) -> dict[str, Any]:
+    return {"file": p.file, "pages": list(p.pages or []), "score": round(float(p.score or 0.0), 4)}
+
+
+def item_row(system: str, item: dict, result: Result, scores: dict, verify: Verifier | None) -> dict:
+    row: dict[str, Any] = {
+        "system": system,
+        "id": field_of(item, "id"),
+        "type": item_type(item),
+        "question": field_of(item, "question"),
+        **scores,
+        "error": result.error,
+        "seconds": round(result.seconds, 3),
+        "gold": [[f, sorted(p)] for f, p in gold_reports(item).items()],
+        "top": [_passage_row(p) for p in (result.passages or [])[:10]],
+    }
+    if result.answer is not None:
+        a = result.answer
+        cites = []
+        for c in a.citations or []:
+            try:
+                ok = bool(verify and c.quote and verify(c.file, int(c.page), c.quote))
+            except Exception:
+                ok = False
+            cites.append({"marker": c.marker, "file": c.file, "page": c.page, "quote": c.quote, "verified": ok})
+        row.update(answer=a.text, abstained=a.abstained, kind=a.kind, citations=cites)
+    return row
+
+
+def open_assistant(index_dir: str | Path) -> Any:
+    from assistant import Assistant
+
+    return Assistant.open(index_dir)
+
+
+def run_eval(
+    index_dir: str | Path | Any,
+    set_dir: str | Path,
+    out_dir: str | Path,
+    systems: Iterable[str | System] | None = None,
+    quick: bool = False,
+    item_filter: Any = None,
+    *,
+    corpus_root: str | Path = DEFAULT_CORPUS,
+    cache_dir: str | Path | None = None,
+    verify_against: str = "store",
+    metrics: Iterable[str] | None = None,
+    write: bool = True,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Evaluate `systems` (names from eval.systems.ALL_SYSTEMS, or System objects).
+
+    index_dir: the Assistant's index directory (or an already-open Assistant-like object).
+    quick: only items whose gold files are all in QUICK_FILES, plus unanswerable items.
+    item_filter: callable(item) -> bool, a type name ("fact" / "fact,comparison"), or ids.
+    verify_against: "store" (Assistant.page_text) or "pdf" (re-read the source PDFs).
+    Writes eval_<quick|full>.json / .png / .txt into out_dir (see eval.report)."""
+    log = print if progress else (lambda *a, **k: None)
+    t0 = time.perf_counter()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    assistant = open_assistant(index_dir) if isinstance(index_dir, (str, Path)) else index_dir
+    metrics = list(metrics or DEFAULT_METRICS)
+
+    all_items = load_items(set_dir)
+    items = quick_items(all_items) if quick else list(all_items)
+    keep = _item_filter(item_filter)
+    items = [it for it in items if keep(it)]
+
+    indexed = {norm_file(f) for f in assistant.files()}
+    missing = sorted({f for it in items for f in gold_reports(it) if f not in indexed})
+    if missing:
+        log(f"warning: {len(missing)} gold file(s) are not in the index, e.g. {missing[:3]}")
+    if quick and not {norm_file(f) for f in QUICK_FILES} <= indexed:
+        log("warning: quick mode but the index lacks some QUICK_FILES")
+
+    if verify_against == "pdf":
+        verify = pdf_verifier(corpus_root)
+    else:
+        verify = page_verifier(assistant.page_text)
+
+    names = list(systems or ALL_SYSTEMS)
+    rows: list[dict] = []
+    summary: dict[str, Any] = {}
+    for spec in names:
+        ts = time.perf_counter()
+        if isinstance(spec, System):
+            system = spec
+        else:
+            system = make_system(
+                spec,
+                assistant,
+                corpus_root=corpus_root,
+                cache_dir=cache_dir or out_dir / "cache",
+                progress=progress,
+                log=log,
+            )
+        sys_rows = []
+        for i, item in enumerate(items, 1):
+            result = system.run(item)
+            scores = score_item(item, result, metrics, verify)
+            sys_rows.append(item_row(system.name, item, result, scores, verify))
+            if progress and (i % 50 == 0 or i == len(items)):
+                log(f"  {system.name}: {i}/{len(items)} items")
+        agg = aggregate(sys_rows, metrics)
+        errors = [r for r in sys_rows if r["error"]]
+        agg["errors"] = len(errors)
+        agg["first_errors"] = sorted({r["error"] for r in errors})[:5]
+        agg["seconds_per_item"] = (
+            round(sum(r["seconds"] for r in sys_rows) / len(sys_rows), 3) if sys_rows else None
+        )
+        agg["seconds_total"] = round(time.perf_counter() - ts, 1)
+        summary[system.name] = agg
+        rows.extend(sys_rows)
+        log(f"{system.name}: done in {agg['seconds_total']} s, {len(errors)} error(s)")
+
+    results: dict[str, Any] = {
+        "meta": {
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "index_dir": str(
+                index_dir if isinstance(index_dir, (str, Path)) else getattr(index_dir, "index_dir", type(index_dir).__name__)
+            ),
+            "set_dir": str(set_dir),
+            "quick": quick,
+            "items": len(items),
+            "items_in_set": len(all_items),
+            "items_by_type": _count(item_type(it) for it in items),
+            "indexed_files": len(indexed),
+            "gold_files_not_indexed": missing,
+            "verify_against": verify_against,
+            "metrics": metrics,
+            "metric_labels": {m: REGISTRY[m].label for m in metrics},
+            "seconds": round(time.perf_counter() - t0, 1),
+        },
+        "systems": summary,
+        "items": rows,
+    }
+    if write:
+        from eval.report import write_report
+
+        results["paths"] = write_report(results, out_dir, stem="eval_quick" if quick else "eval_full")
+    return results
+
+
+def _count(values: Iterable[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for v in values:
+        out[v] = out.get(v, 0) + 1
+    return dict(sorted(out.items()))
+
+
+def _threshold(metric: str, spec: Any) -> tuple[str, float]:
+    if isinstance(spec, (tuple, list)):
+        return str(spec[0]), float(spec[1])
+    cls = REGISTRY.get(metric)
+    return (">=" if cls is None or cls.higher_is_better else "<="), float(spec)
+
+
+def gate(results: dict[str, Any], thresholds: dict[str, dict[str, Any]] | None = None) -> list[str]:
+    """Failure messages ([] = pass). thresholds: {system: {metric: number | (op, number)}}."""
+    failures: list[str] = []
+    ops = {">=": lambda a, b: a >= b - 1e-9, "<=": lambda a, b: a <= b + 1e-9,
+           ">": lambda a, b: a > b, "<": lambda a, b: a < b, "==": lambda a, b: abs(a - b) <= 1e-9}
+    for system, checks in (thresholds or DEFAULT_THRESHOLDS).items():
+        agg = (results.get("systems") or {}).get(system)
+        if agg is None:
+            failures.append(f"{system}: not evaluated")
+            continue
+        for metric, spec in checks.items():
+            op, want = _threshold(metric, spec)
+            got = (agg.get("overall") or {}).get(metric)
+            if got is None:
+                failures.append(f"{system}: {metric} has no applicable items (need {op} {want:g})")
+            elif op not in ops:
+                failures.append(f"{system}: {metric}: unknown operator {op!r}")
+            elif not ops[op](got, want):
+                failures.append(f"{system}: {metric} = {got:.3f}, need {op} {want:g}")
+        if agg.get("errors"):
+            failures.append(f"{system}: {agg['errors']} item(s) raised, e.g. {agg['first_errors'][:1]}")
+    return failures
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--index", required=True, help="Assistant index directory")
+    ap.add_argument("--set", default=str(REPO_ROOT / "eval" / "data" / "v1"), help="eval set dir")
+    ap.add_argument("--out", default=str(REPO_ROOT / "eval" / "out"))
+    ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
+    ap.add_argument("--systems", default=",".join(ALL_SYSTEMS))
+    ap.add_argument("--quick", action="store_true", help="QUICK_FILES subset")
+    ap.add_argument("--types", default=None, help="only these question types (comma-separated)")
+    ap.add_argument("--ingest", action="store_true", help="ingest (QUICK_FILES or whole corpus) first")
+    ap.add_argument("--verify-against", choices=["store", "pdf"], default="store")
+    ap.add_argument("--gate", action="store_true", help="exit 1 if DEFAULT_THRESHOLDS fail")
+    args = ap.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+    assistant = open_assistant(args.index)
+    if args.ingest:
+        root = Path(args.corpus)
+        paths = [root / f for f in QUICK_FILES] if args.quick else sorted(root.rglob("*.pdf"))
+        print(assistant.ingest(paths, progress=True))
+    results = run_eval(
+        assistant, args.set, args.out, systems=[s for s in args.systems.split(",") if s],
+        quick=args.quick, item_filter=args.types, corpus_root=args.corpus,
+        verify_against=args.verify_against,
+    )
+    from eval.report import format_table
+
+    print(format_table(results))
+    print("written:", ", ".join(str(p) for p in results.get("paths", {}).values()))
+    if args.gate:
+        failures = gate(results)
+        for f in failures:
+            print("GATE FAIL:", f)
+        return 1 if failures else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,173 @@
+"""Judgement grades stated in a report, keyed by canonical judgement names.
+
+Every report type states its grades in its own layout; the rules here read the cleaned
+page text (``ingest.read``) and record the 1-based page on which each grade is stated.
+
+* ILACS (2018-): the page-1 table "Judgement / Grade" (five judgements; before 2023 the
+  care-leaver judgement was part of "children in care and care leavers"; from 2026 there
+  is no overall-effectiveness grade).
+* SIF / SIF re-inspection (2013-2018): the page-1 list "1. Children who need help and
+  protection <grade>" ... and the headline sentence "The overall judgement is ..." or
+  "Children's services in X are ..."; the LSCB judgement on page 1 or at the start of the
+  LSCB section.
+* LAC 2013: the "Record of main findings" table (four-point scale with "adequate").
+* LSCB review (2015): "The Local Safeguarding Children Board requires improvement".
+* Area SEND (2023-): the inspection-outcome sentence on page 1 (see SEND_OUTCOMES).
+* School: the page-1 table "Overall effectiveness <grade>" ...
+* Focused visits are not graded.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from assistant.types import Judgement
+
+GRADES = ("outstanding", "good", "requires improvement", "adequate", "inadequate")
+
+# Area SEND inspections have three outcomes rather than grades. Canonical strings,
+# best to worst, and the wording that identifies each in the report.
+SEND_OUTCOMES = {
+    "positive experiences and outcomes": r"lead\s+to\s+positive\s+experiences\s+and\s+outcomes",
+    "inconsistent experiences and outcomes": r"lead\s+to\s+inconsistent\s+experiences\s+and\s+outcomes",
+    "widespread and/or systemic failings": r"widespread\s+and/or\s+systemic\s+failings",
+}
+
+# The judgement that heads each report type (what "the grade" of a report means).
+HEADLINE_KEY = {"area-send": "send_outcome", "lscb": "lscb"}
+DEFAULT_HEADLINE_KEY = "overall_effectiveness"
+
+_GRADE = (
+    r"(?P<grade>requires?\s+improvement(?:\s+to\s+be\s+good)?|outstanding|good|inadequate|adequate)"
+)
+_GRADE_RE = re.compile(_GRADE, re.I)
+
+# (canonical key, label wording) per layout. A label must start a line; the grade must
+# follow it directly (optionally after a colon or a numbering like "2.1").
+_ILACS_LABELS = [
+    ("impact_of_leaders", r"The impact of leaders on social work practice with children and families"),
+    ("help_and_protection", r"The experiences and progress of children who need help and protection"),
+    ("in_care", r"The experiences and progress of children in care(?: and care leavers)?"),
+    ("care_leavers", r"The experiences and progress of (?:children )?care leavers"),
+    ("overall_effectiveness", r"Overall effectiveness"),
+]
+_SIF_LABELS = [
+    ("help_and_protection", r"Children who need help and protection"),
+    ("in_care", r"Children looked after and achieving permanence"),
+    ("adoption", r"Adoption performance"),
+    ("care_leavers", r"Experiences and progress of care leavers"),
+    ("impact_of_leaders", r"Leadership, management and governance"),
+]
+_LAC_LABELS = [
+    ("overall_effectiveness", r"Overall effectiveness"),
+    ("capacity_to_improve", r"Capacity to improve"),
+    ("outcomes", r"Outcomes for looked after children and young people"),
+    ("quality_of_provision", r"Quality of provision"),
+    ("leadership_and_management", r"Leadership and management"),
+]
+_SCHOOL_LABELS = [
+    ("overall_effectiveness", r"Overall effectiveness"),
+    ("leadership_and_management", r"Effectiveness of leadership and management"),
+    ("teaching_learning_assessment", r"Quality of teaching, learning and assessment"),
+    ("personal_development", r"Personal development, behaviour and welfare"),
+    ("outcomes", r"Outcomes for pupils"),
+    ("early_years", r"Early years provision"),
+    ("sixth_form", r"16 to 19 study programmes"),
+]
+
+_SIF_OVERALL = [
+    re.compile(r"The overall judgement is(?:\s+that\s+children.s\s+services\s+(?:are|is))?\s+" + _GRADE, re.I),
+    re.compile(r"Children.s services in [^\n.]{2,60}?\s+(?:are\s+|is\s+)?" + _GRADE, re.I),
+]
+_LSCB = re.compile(
+    r"(?im)^(?:The\s+effectiveness\s+of\s+)?the\s+(?:local\s+safeguarding\s+children\s+board|LSCB)"
+    r"(?:\s+\(LSCB\))?\s+(?:is\s+|are\s+)?(?:judged\s+(?:to\s+be\s+)?)?" + _GRADE
+)
+
+
+def normalize_grade(text: str) -> str | None:
+    """'Requires improvement to be good' -> 'requires improvement'; None if no grade word."""
+    m = _GRADE_RE.search(text or "")
+    if not m:
+        return None
+    g = re.sub(r"\s+", " ", m.group("grade").lower())
+    return "requires improvement" if g.startswith("require") else g
+
+
+def _label_re(label: str) -> re.Pattern[str]:
+    words = r"\s+".join(re.escape(w) for w in label.split(" "))
+    words = words.replace(r"\(", "(").replace(r"\)", ")").replace(r"\?", "?").replace(r"\:", ":")
+    return re.compile(r"(?im)^(?:\d(?:\.\d)?\.?\s+)?" + words + r"\s*:?\s+" + _GRADE + r"\b")
+
+
+def _clean_label(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def table_grades(texts: Sequence[str], labels, first_page: int = 1) -> dict[str, Judgement]:
+    """First 'label grade' statement of each label, searching the given pages in order."""
+    out: dict[str, Judgement] = {}
+    for key, label in labels:
+        rx = _label_re(label)
+        for i, text in enumerate(texts):
+            m = rx.search(text)
+            if m:
+                out[key] = Judgement(normalize_grade(m.group("grade")), first_page + i, _clean_label(m.group(0)))
+                break
+    return out
+
+
+def _first(texts: Sequence[str], patterns, first_page: int = 1) -> Judgement | None:
+    for i, text in enumerate(texts):
+        for rx in patterns:
+            m = rx.search(text)
+            if m:
+                return Judgement(normalize_grade(m.group("grade")), first_page + i, _clean_label(m.group(0)))
+    return None
+
+
+def extract_judgements(texts: Sequence[str], report_type: str) -> dict[str, Judgement]:
+    """Canonical judgement key -> Judgement for one report (texts: cleaned page texts)."""
+    if report_type == "ilacs":
+        # The table is on page 1; later pages repeat the grades as section headings.
+        return table_grades(texts, _ILACS_LABELS)
+    if report_type in ("sif", "sif-reinspection"):
+        out = table_grades(texts[:3], _SIF_LABELS)
+        overall = _first(texts[:3], _SIF_OVERALL)
+        if overall:
+            out = {"overall_effectiveness": overall, **out}
+        # Only combined SIF reports review the LSCB (re-inspections and some SIFs do not).
+        if re.search(r"Review\s+of\s+the\s+effectiveness\s+of\s+the\s+local\s+safeguarding", texts[0], re.I):
+            lscb = _first(texts, [_LSCB])
+            if lscb:
+                out["lscb"] = lscb
+        return out
+    if report_type == "lscb":
+        lscb = _first(texts, [_LSCB])
+        return {"lscb": lscb} if lscb else {}
+    if report_type == "lac":
+        # Grades are stated in section headings ("Grade 3 (Adequate)") and again in the
+        # closing "Record of main findings" table; the table is unambiguous.
+        for i in range(len(texts) - 1, -1, -1):
+            if "Record of main findings" in texts[i]:
+                return table_grades(texts[i:], _LAC_LABELS, first_page=i + 1)
+        return {}
+    if report_type == "school":
+        return table_grades(texts[:2], _SCHOOL_LABELS)
+    if report_type == "area-send":
+        for i, text in enumerate(texts[:3]):
+            for outcome, pattern in SEND_OUTCOMES.items():
+                m = re.search(pattern, text, re.I)
+                if m:
+                    start = text.rfind(".", 0, m.start()) + 1
+                    end = text.find(".", m.end())
+                    label = _clean_label(text[start : end + 1 if end >= 0 else len(text)])
+                    return {"send_outcome": Judgement(outcome, i + 1, label)}
+        return {}
+    return {}
+
+
+def headline(judgements: dict[str, Judgement], report_type: str) -> Judgement | None:
+    """The report's headline judgement (overall effectiveness, LSCB grade or SEND outcome)."""
+    return judgements.get(HEADLINE_KEY.get(report_type, DEFAULT_HEADLINE_KEY))

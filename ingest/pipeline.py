@@ -1,0 +1,335 @@
+"""Files -> catalog + vectors: content-hashed, incremental, crash-safe, per-file errors.
+
+Order of writes for one report: vectors first, then one catalog transaction, then the
+old version's vectors are deleted. Readers trust only the catalog, so a crash at any
+point leaves either the old or the new report visible, never half of one; vectors
+without a catalog row are swept at the start of the next ingest.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.catalog import Catalog, ChunkRow
+from assistant.settings import Settings
+from assistant.types import REPORT_TYPE_LABELS, ReportMeta
+from ingest.chunk import Chunk, chunk_report
+from ingest.read import ReadError, read_pdf
+from ingest.structure import extract_recommendations, extract_report_meta
+from ingest.wordpieces import count_wordpieces
+
+
+@dataclass
+class FileResult:
+    file: str
+    status: str  # new | updated | unchanged | duplicate | failed | pruned
+    reason: str = ""
+    pages: int = 0
+    chunks: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestSummary:
+    results: list[FileResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def pages(self) -> int:
+        return sum(r.pages for r in self.results if r.status in ("new", "updated"))
+
+    @property
+    def chunks(self) -> int:
+        return sum(r.chunks for r in self.results if r.status in ("new", "updated"))
+
+    def format(self) -> str:
+        seen = len([r for r in self.results if r.status != "pruned"])
+        lines = [
+            f"files seen: {seen}  new: {self.count('new')}  updated: {self.count('updated')}  "
+            f"unchanged: {self.count('unchanged')}  duplicate: {self.count('duplicate')}  "
+            f"failed: {self.count('failed')}  pruned: {self.count('pruned')}",
+            f"pages: {self.pages}  chunks: {self.chunks}  seconds: {self.seconds:.1f}",
+        ]
+        lines += [f"FAILED {r.file}: {r.reason}" for r in self.failed]
+        lines += [f"warning {r.file}: {w}" for r in self.results for w in r.warnings]
+        return "\n".join(lines)
+
+
+@dataclass
+class Parsed:
+    file: str
+    source_path: str
+    sha: str
+    meta: ReportMeta | None = None
+    pages: list[str] = field(default_factory=list)
+    chunks: list[Chunk] = field(default_factory=list)
+    recommendations: list[tuple[str, int]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+def context_line(meta: ReportMeta, section: str) -> str:
+    """The short line embedded with every chunk so its vector knows whose report it is."""
+    when = meta.inspection_end or meta.published
+    parts = [meta.authority, REPORT_TYPE_LABELS.get(meta.report_type, meta.report_type)]
+    if when:
+        parts.append(when.strftime("%B %Y"))
+    head = ", ".join(p for p in parts if p)
+    return f"{head}. {section}".strip() if section else head
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def discover(paths: Iterable[str | Path], root: str | Path | None = None) -> list[tuple[Path, str]]:
+    """(absolute path, path relative to its ingest root) for every PDF under `paths`.
+
+    A folder is its own root; a single file's root is its folder, unless `root` is given.
+    """
+    found: dict[str, Path] = {}
+    for raw in paths:
+        path = Path(raw).resolve()
+        if path.is_dir():
+            base = Path(root).resolve() if root else path
+            files = [p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"]
+        elif path.exists():
+            base = Path(root).resolve() if root else path.parent
+            files = [path]
+        else:
+            raise FileNotFoundError(f"no such file or folder: {raw}")
+        for file in files:
+            rel = file.relative_to(base).as_posix() if file.is_relative_to(base) else file.name
+            found.setdefault(rel, file)
+    return sorted(((p, rel) for rel, p in found.items()), key=lambda item: item[1])
+
+
+def parse_file(path: str, rel: str, sha: str, settings: Settings) -> Parsed:
+    """Read, describe and chunk one PDF. Runs in a worker process; never raises for bad input."""
+    parsed = Parsed(file=rel, source_path=path, sha=sha)
+    try:
+        pdf = read_pdf(path, max_bytes=settings.ingest.max_file_mb * 2**20, max_pages=settings.ingest.max_pages)
+    except ReadError as exc:
+        parsed.error = str(exc)
+        return parsed
+    except Exception as exc:  # a parser bug must cost one file, not the run
+        parsed.error = f"could not read PDF ({type(exc).__name__}: {exc})"
+        return parsed
+    meta = extract_report_meta(pdf.pages, rel, sha[:16])
+    meta.pages = pdf.page_count
+    cfg = settings.chunk
+    parsed.chunks = chunk_report(
+        pdf.pages,
+        count_wordpieces,
+        lambda section: context_line(meta, section),
+        window=cfg.window_wordpieces,
+        target=cfg.target_wordpieces,
+        minimum=cfg.min_wordpieces,
+    )
+    if not parsed.chunks:
+        parsed.error = "no text layer; OCR not available"
+        return parsed
+    parsed.meta = meta
+    parsed.pages = [p.text for p in pdf.pages]
+    parsed.recommendations = extract_recommendations(pdf.pages)
+    parsed.warnings = pdf.warnings
+    return parsed
+
+
+class IngestLock:
+    """One writer per index: a second ingest waits instead of interleaving writes."""
+
+    def __init__(self, index_dir: Path):
+        self.path = Path(index_dir) / "ingest.lock"
+
+    def __enter__(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.fh = self.path.open("w")
+        fcntl.flock(self.fh, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.fh, fcntl.LOCK_UN)
+        self.fh.close()
+
+
+def _parsed_stream(jobs: list[tuple[str, str, str]], settings: Settings) -> Iterator[Parsed]:
+    """Parse ahead in a thread so PDF reading overlaps with embedding.
+
+    A thread, not a process: torch releases the GIL while it embeds, so pypdf gets the
+    other core, and callers need no `if __name__ == "__main__"` guard as spawn would demand.
+    """
+    if len(jobs) <= 1 or settings.ingest.parse_workers < 1:
+        for job in jobs:
+            yield parse_file(*job, settings)
+        return
+    ahead = 2 * settings.ingest.parse_workers
+    with ThreadPoolExecutor(settings.ingest.parse_workers, thread_name_prefix="parse") as pool:
+        pending = deque(pool.submit(parse_file, *job, settings) for job in jobs[:ahead])
+        for job in jobs[ahead:]:
+            parsed = pending.popleft().result()
+            pending.append(pool.submit(parse_file, *job, settings))
+            yield parsed
+        while pending:
+            yield pending.popleft().result()
+
+
+def run_ingest(
+    paths: Iterable[str | Path],
+    catalog: Catalog,
+    vectors,
+    embed_documents: Callable[[list[str]], object],
+    settings: Settings,
+    root: str | Path | None = None,
+    prune: bool = False,
+    progress: bool | Callable[[float, str], None] = True,
+) -> IngestSummary:
+    started = time.perf_counter()
+    summary = IngestSummary()
+    files = discover(paths, root)
+    with IngestLock(settings.index_dir):
+        _sweep_orphans(catalog, vectors)
+        jobs: list[tuple[str, str, str]] = []
+        claimed: dict[str, str] = {}  # sha -> file, for duplicates within this run
+        later_aliases: list[tuple[str, str, str]] = []
+        for path, rel in files:
+            sha = sha256_of(path)
+            known = catalog.report_by_file(rel)
+            if known and known[1] == sha:
+                summary.results.append(FileResult(rel, "unchanged"))
+                continue
+            owner = catalog.report_by_sha(sha)
+            if owner and owner[1] != rel:
+                catalog.add_alias(rel, owner[0], str(path))
+                summary.results.append(FileResult(rel, "duplicate", f"same bytes as {owner[1]}"))
+                continue
+            if sha in claimed:
+                summary.results.append(FileResult(rel, "duplicate", f"same bytes as {claimed[sha]}"))
+                later_aliases.append((rel, sha, str(path)))
+                continue
+            claimed[sha] = rel
+            jobs.append((str(path), rel, sha))
+
+        bar = _progress(progress, len(jobs))
+        for parsed in _parsed_stream(jobs, settings):
+            summary.results.append(_store(parsed, catalog, vectors, embed_documents))
+            bar(parsed.file)
+        # A file that duplicated another file of this same run becomes its alias once that one is stored.
+        for rel, sha, path in later_aliases:
+            if owner := catalog.report_by_sha(sha):
+                catalog.add_alias(rel, owner[0], path)
+        if prune:
+            summary.results += _prune(catalog, vectors)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _store(parsed: Parsed, catalog: Catalog, vectors, embed_documents) -> FileResult:
+    previous = catalog.report_by_file(parsed.file)
+    if parsed.error:
+        kept = " (the previously indexed version is kept)" if previous else ""
+        return FileResult(parsed.file, "failed", parsed.error + kept)
+    meta = parsed.meta
+    meta.file = parsed.file
+    rows = [
+        ChunkRow(
+            chunk_id=f"{meta.report_id}-{c.ordinal:04d}",
+            report_id=meta.report_id,
+            ordinal=c.ordinal,
+            text=c.text,
+            page_start=c.page_start,
+            page_end=c.page_end,
+            section=c.section,
+            paragraphs=c.paragraphs,
+            char_start=c.char_start,
+            char_end=c.char_end,
+        )
+        for c in parsed.chunks
+    ]
+    embeddings = embed_documents([context_line(meta, r.section) + "\n" + r.text for r in rows])
+    year = meta.year or 0
+    vectors.add(
+        [r.chunk_id for r in rows],
+        embeddings,
+        [r.text for r in rows],
+        [
+            {"report_id": r.report_id, "file": meta.file, "authority": meta.authority,
+             "report_type": meta.report_type, "year": year, "page_start": r.page_start,
+             "page_end": r.page_end, "section": r.section}
+            for r in rows
+        ],
+    )
+    old_id = previous[0] if previous and previous[0] != meta.report_id else None
+    old_ids = catalog.chunk_ids_of(old_id) if old_id else []
+    catalog.replace_report(
+        meta, parsed.sha, parsed.source_path, parsed.pages, rows, parsed.recommendations, replaces=old_id
+    )
+    if old_ids:
+        vectors.delete(old_ids)
+    status = "updated" if previous else "new"
+    return FileResult(parsed.file, status, pages=len(parsed.pages), chunks=len(rows), warnings=parsed.warnings)
+
+
+def _sweep_orphans(catalog: Catalog, vectors) -> None:
+    orphans = sorted(vectors.ids() - catalog.chunk_ids())
+    if orphans:
+        vectors.delete(orphans)
+
+
+def _prune(catalog: Catalog, vectors) -> list[FileResult]:
+    """Forget every indexed file (report or alias) whose source file no longer exists."""
+    results = []
+    for file, report_id, source_path, is_alias in catalog.files():
+        if os.path.exists(source_path):
+            continue
+        if is_alias:
+            catalog.remove_alias(file)
+        else:
+            ids = catalog.chunk_ids_of(report_id)
+            catalog.remove_report(report_id)
+            vectors.delete(ids)
+        results.append(FileResult(file, "pruned"))
+    return results
+
+
+def _progress(progress, total: int) -> Callable[[str], None]:
+    if callable(progress):
+        done = [0]
+
+        def report(name: str) -> None:
+            done[0] += 1
+            progress(done[0] / max(total, 1), name)
+
+        return report
+    if progress and total:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="file", desc="ingest")
+
+        def report(name: str) -> None:
+            bar.set_postfix_str(name[-40:])
+            bar.update(1)
+            if bar.n >= total:
+                bar.close()
+
+        return report
+    return lambda name: None

@@ -1,0 +1,68 @@
+"""Shared fixtures: the real corpus beside the repo, a small real index, and PDF makers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = Path(os.environ.get("INSPECTION_CORPUS", REPO.parent / "shared" / "corpus"))
+
+# A small, fixed slice of the real corpus: every report type, Haringey's history, Rotherham 2014.
+SMALL_SET = [
+    "ofsted-ilacs/haringey_2014-07-18_sif.pdf",
+    "ofsted-ilacs/haringey_2018-12-14_ilacs.pdf",
+    "ofsted-ilacs/haringey_2023-04-11_ilacs.pdf",
+    "ofsted-focused-visits/haringey_2025-03-14_focused-visit.pdf",
+    "ofsted-ilacs/rotherham_2014-11-19_sif.pdf",
+    "ofsted-area-send/bexley_2024-02-23_area-send.pdf",
+    "ofsted-ilacs/barnet_2024-07-23_ilacs.pdf",
+]
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def small_index(corpus, tmp_path_factory):
+    """A real persistent index (Chroma + catalog + BM25) over SMALL_SET, built once per session."""
+    from assistant import Assistant
+
+    index_dir = tmp_path_factory.mktemp("small-index")
+    assistant = Assistant.open(index_dir)
+    summary = assistant.ingest([corpus / f for f in SMALL_SET], root=corpus, progress=False)
+    assert summary.count("failed") == 0, summary.format()
+    return assistant
+
+
+def make_pdf(path: Path, pages: list[str]) -> Path:
+    """Write a real text PDF, one string per page (reportlab)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for text in pages:
+        y = 800
+        for line in text.split("\n"):
+            pdf.drawString(50, y, line)
+            y -= 14
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+@pytest.fixture
+def pdf_maker(tmp_path):
+    return lambda name, pages: make_pdf(tmp_path / name, pages)
