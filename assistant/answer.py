@@ -13,7 +13,7 @@ from datetime import date
 
 from assistant import phrases
 from assistant.lexical import tokenize
-from assistant.query import Intent
+from assistant.query import Intent, proper_names
 from assistant.retrieve import Scope, coverage, term_weights
 from assistant.types import Answer, Citation, Passage, ReportMeta
 from assistant.verify import verify_citations
@@ -62,6 +62,8 @@ def compose(assistant, question: str, intent: Intent, scope: Scope, passages: li
         return _abstain(question, passages, phrases.NOT_INDEXED.format(reason=scope.problem))
     if intent.out_of_scope and not intent.authorities:
         return _abstain(question, passages, phrases.OUT_OF_SCOPE.format(what=intent.out_of_scope))
+    if unknown := _unmentioned_names(question, assistant.lexical):
+        return _abstain(question, passages, phrases.NOT_MENTIONED.format(name=unknown))
     if not passages:
         return _abstain(question, passages, phrases.ABSTAIN)
     reports = _scoped_reports(assistant, scope, passages)
@@ -72,6 +74,17 @@ def compose(assistant, question: str, intent: Intent, scope: Scope, passages: li
     if intent.comparison and len({p.report.report_id for p in passages}) > 1 and scope.report_ids:
         return _comparison_answer(assistant, question, reports, passages)
     return _finding_answer(assistant, question, passages)
+
+
+def _unmentioned_names(question: str, lexical) -> str:
+    """A name the question relies on that no indexed report contains (a case, a hospital...)."""
+    if not lexical.df:
+        return ""
+    for name in proper_names(question):
+        terms = tokenize(name)
+        if terms and all(lexical.df.get(t, 0) == 0 for t in terms):
+            return name
+    return ""
 
 
 def _scoped_reports(assistant, scope: Scope, passages: list[Passage]) -> list[ReportMeta]:

@@ -8,6 +8,7 @@ on the next ingest. That is what makes a SIGKILL mid-ingest harmless.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -133,6 +134,33 @@ class Catalog:
             "SELECT r.report_id, r.sha256 FROM aliases a JOIN reports r USING(report_id) WHERE a.file=?", (file,)
         )
         return rows[0] if rows else None
+
+    def own_report(self, file: str) -> str | None:
+        """The report stored under this file name itself (not reached through an alias)."""
+        rows = self.query("SELECT report_id FROM reports WHERE file=?", (file,))
+        return rows[0][0] if rows else None
+
+    def promote_alias(self, report_id: str) -> str | None:
+        """Hand a report to one of its aliases whose file still exists; returns that file.
+
+        Used when the report's own file is gone or now holds other bytes: the copy keeps
+        the content indexed without re-embedding it.
+        """
+        for file, source_path in self.query("SELECT file, source_path FROM aliases WHERE report_id=? ORDER BY file", (report_id,)):
+            if not os.path.exists(source_path):
+                continue
+            (raw,), = self.query("SELECT meta FROM reports WHERE report_id=?", (report_id,))
+            meta = meta_from_json(raw)
+            meta.file = file
+            with self.transaction() as db:
+                db.execute("DELETE FROM aliases WHERE file=?", (file,))
+                db.execute(
+                    "UPDATE reports SET file=?, source_path=?, meta=? WHERE report_id=?",
+                    (file, source_path, meta_to_json(meta), report_id),
+                )
+                self._bump(db)
+            return file
+        return None
 
     def report_by_sha(self, sha: str) -> tuple[str, str] | None:
         rows = self.query("SELECT report_id, file FROM reports WHERE sha256=?", (sha,))

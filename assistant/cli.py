@@ -131,17 +131,22 @@ def reports(index_dir, chroma_url, authority, report_type, year, judgement, grad
     click.echo(f"{len(table)} reports")
 
 
-@main.command("eval")
+@main.command("eval", context_settings={"ignore_unknown_options": True})
 @index_option
 @click.option("--quick", is_flag=True, help="The CI gate: a fixed subset of reports and their questions.")
-@click.option("--corpus", default=None, type=click.Path(file_okay=False), help="Corpus folder (default ../shared/corpus).")
+@click.option("--corpus", default="../shared/corpus", show_default=True, type=click.Path(file_okay=False))
 @click.option("--out", "out_dir", default="eval/out", show_default=True)
+@click.option("--systems", default=None, help="Comma-separated systems (default: ours and every baseline).")
 @click.option("--gate/--no-gate", default=None, help="Fail on quality below the thresholds (default: on with --quick).")
-def eval_command(index_dir, quick, corpus, out_dir, gate) -> None:
-    """Run the evaluation set against ours and the baselines; write table, JSON and chart."""
-    from eval.cli import run
+def eval_command(index_dir, quick, corpus, out_dir, systems, gate) -> None:
+    """Ingest the corpus (incrementally), run the evaluation set against ours and the baselines."""
+    from eval.run import main as run_main
 
-    sys.exit(run(index_dir=index_dir, quick=quick, corpus=corpus, out_dir=out_dir, gate=gate))
+    argv = ["--index", index_dir, "--corpus", corpus, "--out", out_dir, "--ingest"]
+    argv += ["--quick"] if quick else []
+    argv += ["--systems", systems] if systems else []
+    argv += ["--gate"] if (gate if gate is not None else quick) else []
+    sys.exit(run_main(argv))
 
 
 @main.command()

@@ -42,7 +42,7 @@ JUDGEMENT_PATTERNS = [
     ("send_outcome", r"send (inspection )?outcome|area send"),
 ]
 GRADE_QUESTION = re.compile(
-    r"\b(grade[sd]?|rat(ed|ing|e)|judge(d|ment)s?|score[sd]?|verdict|outcome|outstanding|inadequate|"
+    r"\b(grade[sd]?|rat(ed|ing|e)|judge(d|s|ment)?s?|score[sd]?|verdict|outcome|outstanding|inadequate|"
     r"requires? improvement|good or|how did ofsted (rate|judge|grade|assess))\b",
     re.I,
 )
@@ -123,6 +123,14 @@ class QueryParser:
         if match := OUT_OF_SCOPE.search(question):
             intent.out_of_scope = match.group(0)
         return intent
+
+
+_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z\u00e0-\u00ff]+(?:['\u2019]s)?)\b")
+
+
+def proper_names(question: str) -> list[str]:
+    """Capitalised words that are not the first word of the question (candidate names)."""
+    return [m.group(1).removesuffix("'s").removesuffix("\u2019s") for m in _NAME.finditer(question.strip())]
 
 
 def _capitalised(question: str, word: str) -> bool:

@@ -336,8 +336,9 @@ def main(argv: list[str] | None = None) -> int:
     assistant = open_assistant(args.index)
     if args.ingest:
         root = Path(args.corpus)
-        paths = [root / f for f in QUICK_FILES] if args.quick else sorted(root.rglob("*.pdf"))
-        print(assistant.ingest(paths, progress=True))
+        paths = [root / f for f in QUICK_FILES] if args.quick else [root]
+        # relative file names must be relative to the corpus root, as in the eval set
+        print(assistant.ingest(paths, root=root, progress=True).format())
     results = run_eval(
         assistant, args.set, args.out, systems=[s for s in args.systems.split(",") if s],
         quick=args.quick, item_filter=args.types, corpus_root=args.corpus,

@@ -219,6 +219,9 @@ def run_ingest(
                 continue
             owner = catalog.report_by_sha(sha)
             if owner and owner[1] != rel:
+                own = catalog.own_report(rel)
+                if own and own != owner[0]:  # this file now holds another report's bytes
+                    _retire(catalog, vectors, own)
                 catalog.add_alias(rel, owner[0], str(path))
                 summary.results.append(FileResult(rel, "duplicate", f"same bytes as {owner[1]}"))
                 continue
@@ -278,7 +281,9 @@ def _store(parsed: Parsed, catalog: Catalog, vectors, embed_documents) -> FileRe
             for r in rows
         ],
     )
-    old_id = previous[0] if previous and previous[0] != meta.report_id else None
+    old_id = catalog.own_report(parsed.file)
+    if old_id == meta.report_id or (old_id and catalog.promote_alias(old_id)):
+        old_id = None  # a copy of the old bytes still exists and now owns the old report
     old_ids = catalog.chunk_ids_of(old_id) if old_id else []
     catalog.replace_report(
         meta, parsed.sha, parsed.source_path, parsed.pages, rows, parsed.recommendations, replaces=old_id
@@ -295,6 +300,15 @@ def _sweep_orphans(catalog: Catalog, vectors) -> None:
         vectors.delete(orphans)
 
 
+def _retire(catalog: Catalog, vectors, report_id: str) -> None:
+    """Drop a report whose own file is gone or changed, unless a surviving copy can own it."""
+    if catalog.promote_alias(report_id):
+        return
+    ids = catalog.chunk_ids_of(report_id)
+    catalog.remove_report(report_id)
+    vectors.delete(ids)
+
+
 def _prune(catalog: Catalog, vectors) -> list[FileResult]:
     """Forget every indexed file (report or alias) whose source file no longer exists."""
     results = []
@@ -304,9 +318,7 @@ def _prune(catalog: Catalog, vectors) -> list[FileResult]:
         if is_alias:
             catalog.remove_alias(file)
         else:
-            ids = catalog.chunk_ids_of(report_id)
-            catalog.remove_report(report_id)
-            vectors.delete(ids)
+            _retire(catalog, vectors, report_id)
         results.append(FileResult(file, "pruned"))
     return results
 

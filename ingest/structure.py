@@ -72,9 +72,8 @@ _LA_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _LA_BY_KEY), key=len
 
 
 def canonical_authority(name: str) -> str | None:
-    """'Telford & Wrekin' / 'LONDON BOROUGH OF Camden' -> canonical name, or None."""
-    m = find_authority(name)
-    return m
+    """'Telford & Wrekin' / 'London Corporation' -> canonical name, or None."""
+    return find_authority(name)
 
 
 def find_authority(text: str) -> str | None:

@@ -46,11 +46,11 @@ def committed_reports(db_path: Path) -> int:
         return 0
 
 
-def cli_ingest(folder: Path, index_dir: Path) -> subprocess.Popen:
+def cli_ingest(folder: Path, index_dir: Path, stdout=subprocess.PIPE) -> subprocess.Popen:
     env = dict(os.environ, HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false", PYTHONUNBUFFERED="1")
     return subprocess.Popen(
         [sys.executable, "-m", "assistant.cli", "ingest", str(folder), "--index", str(index_dir)],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=REPO, env=env, stdout=stdout, stderr=subprocess.STDOUT, text=True,
     )
 
 
@@ -59,7 +59,9 @@ def kill_after_first_commit(folder: Path, index_dir: Path, total: int, timeout: 
 
     Returns -1 when the process finished (or committed everything) before it could be killed.
     """
-    proc = cli_ingest(folder, index_dir)
+    log_path = index_dir.parent / f"{index_dir.name}.log"
+    log = log_path.open("w")
+    proc = cli_ingest(folder, index_dir, stdout=log)
     db_path = index_dir / "catalog.sqlite3"
     deadline = time.monotonic() + timeout
     try:
@@ -75,13 +77,15 @@ def kill_after_first_commit(folder: Path, index_dir: Path, total: int, timeout: 
                 os.kill(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=30)
                 assert proc.returncode == -signal.SIGKILL
-                return committed_reports(db_path)
+                done = committed_reports(db_path)
+                return done if done < total else -1
             time.sleep(0.02)
-        raise AssertionError(f"no report committed within {timeout}s:\n{proc.stdout.read() if proc.stdout else ''}")
+        raise AssertionError(f"no report committed within {timeout}s:\n{log_path.read_text()}")
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        log.close()
 
 
 def chroma_ids(index_dir: Path) -> set[str]:

@@ -10,7 +10,7 @@ What these tests pin down:
 
 from __future__ import annotations
 
-import os
+import random
 import re
 import shutil
 import textwrap
@@ -126,7 +126,7 @@ def make_bad_folder(folder: Path) -> dict[str, str]:
     other.unlink()
     (folder / "truncated.pdf").write_bytes(data[: len(data) // 2])
 
-    (folder / "corrupt.pdf").write_bytes(b"%PDF-1.7\n" + os.urandom(6000))
+    (folder / "corrupt.pdf").write_bytes(b"%PDF-1.7\n" + random.Random(7).randbytes(6000))
     (folder / "empty.pdf").write_bytes(b"")
     (folder / "notapdf.pdf").write_text(
         "<!DOCTYPE html><html><head><title>404</title></head><body>Page not found</body></html>\n"
@@ -202,7 +202,7 @@ def test_bad_files_fail_alone_with_reasons_and_never_touch_the_index(tmp_path):
     assert_consistent(assistant)
 
     # A good file later overwritten with garbage: it fails, and the indexed version is kept.
-    (folder / "good.pdf").write_bytes(b"%PDF-1.4\n" + os.urandom(4000))
+    (folder / "good.pdf").write_bytes(b"%PDF-1.4\n" + random.Random(8).randbytes(4000))
     third = by_file(assistant.ingest(folder, progress=False))
     assert third["good.pdf"].status == "failed"
     assert "previously indexed version is kept" in third["good.pdf"].reason
@@ -355,6 +355,48 @@ def test_copy_keeps_old_content_when_original_is_updated(tmp_path):
     assert_consistent(assistant)
 
 
+def test_file_changed_into_a_copy_of_another_drops_its_old_content(tmp_path):
+    from assistant import Assistant
+
+    folder = tmp_path / "in"
+    a = write_report(folder / "a.pdf", "The godwit scheme pairs every care leaver with a mentor.")
+    b = write_report(folder / "b.pdf", "The redshank review covers every child on a plan.", offset=6)
+    assistant = Assistant.open(tmp_path / "index")
+    assistant.ingest(folder, progress=False)
+    old_a = set(assistant.catalog.chunk_ids_of(assistant.report_for_file("a.pdf").report_id))
+
+    shutil.copyfile(b, a)  # a.pdf now has exactly b.pdf's bytes
+    results = by_file(assistant.ingest(folder, progress=False))
+    assert results["a.pdf"].status in ("duplicate", "updated"), results
+    assert assistant.files() == ["a.pdf", "b.pdf"]
+    assert [f for f, *_ in assistant.catalog.files()].count("a.pdf") == 1, assistant.catalog.files()
+    assert assistant.report_for_file("a.pdf").report_id == assistant.report_for_file("b.pdf").report_id
+    assert not old_a & assistant.catalog.chunk_ids(), "a.pdf's old chunks are still indexed"
+    assert not any("godwit scheme" in h.text for h in assistant.search("godwit scheme mentor", k=10))
+    assert_consistent(assistant)
+
+
+def test_owner_password_only_pdf_is_indexed(tmp_path):
+    """Published PDFs often carry only an owner password (no user password): they must open."""
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    from assistant import Assistant
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    pdf = canvas.Canvas(str(folder / "owner-only.pdf"),
+                        encrypt=pdfencrypt.StandardEncryption("", ownerPassword="owner", canModify=0))
+    for line, text in enumerate(report_pages("The whimbrel hub offers drop-in advice.", 1)[0].split("\n")):
+        pdf.drawString(50, 800 - 14 * line, text)
+    pdf.showPage()
+    pdf.save()
+    assistant = Assistant.open(tmp_path / "index")
+    result = by_file(assistant.ingest(folder, progress=False))["owner-only.pdf"]
+    assert result.status == "new", result
+    assert any("whimbrel hub" in h.text for h in assistant.search("whimbrel hub drop-in advice", k=3))
+
+
 # -- a page pypdf cannot read ---------------------------------------------------------------------
 
 def break_page(src: Path, dst: Path, page_index: int) -> None:
@@ -367,6 +409,7 @@ def break_page(src: Path, dst: Path, page_index: int) -> None:
     broken._data = b"BT /F1 12 Tf 50 800 Td (never closed"
     broken[NameObject("/Filter")] = NameObject("/NoSuchFilter")
     writer.pages[page_index][NameObject("/Contents")] = writer._add_object(broken)
+    dst.parent.mkdir(parents=True, exist_ok=True)
     with dst.open("wb") as fh:
         writer.write(fh)
 

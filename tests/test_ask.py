@@ -1,0 +1,117 @@
+"""The ask side on real ingested reports: retrieval, scoping, answers, abstention, verification."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import Filters
+from assistant.phrases import ABSTAIN
+from assistant.types import Citation
+from assistant.verify import quote_on_page, verify_citations
+from ingest.normalize import for_match
+
+pytestmark = pytest.mark.corpus
+
+HARINGEY_2023 = "ofsted-ilacs/haringey_2023-04-11_ilacs.pdf"
+ROTHERHAM_2014 = "ofsted-ilacs/rotherham_2014-11-19_sif.pdf"
+
+
+def assert_verified(assistant, answer):
+    for c in answer.citations:
+        assert for_match(c.quote) in for_match(assistant.page_text(c.file, c.page)), c
+
+
+def test_hybrid_beats_or_matches_each_part_on_a_named_finding(small_index):
+    q = "life-story work for children in care in Haringey 2023"
+    for mode in ("hybrid", "dense", "lexical"):
+        hits = small_index.search(q, k=5, mode=mode)
+        assert hits, mode
+        assert all(h.file and h.page_start >= 1 for h in hits)
+    top = small_index.search(q, k=3)
+    assert any(h.file == HARINGEY_2023 and 6 in h.pages for h in top)
+
+
+def test_report_aware_scoping_restricts_to_the_named_council_and_year(small_index):
+    hits = small_index.search("What did inspectors say about management oversight in Rotherham in 2014?", k=10)
+    assert hits and all(h.file == ROTHERHAM_2014 for h in hits)
+    plain = small_index.search("What did inspectors say about management oversight in Rotherham in 2014?", k=10, aware=False)
+    assert {h.file for h in plain} != {ROTHERHAM_2014} or plain[0].file == ROTHERHAM_2014
+
+
+def test_filters_are_applied(small_index):
+    hits = small_index.search("care leavers accommodation", k=10, filters=Filters(report_type="area-send"))
+    assert hits and all(h.report.report_type == "area-send" for h in hits)
+    hits = small_index.search("care leavers accommodation", k=10, filters=Filters(year_from=2023))
+    assert hits and all((h.report.year or 0) >= 2023 for h in hits)
+
+
+def test_judgement_question_is_answered_from_the_grade_page(small_index):
+    answer = small_index.ask("How did Ofsted rate Haringey's children in care in 2023?")
+    assert not answer.abstained
+    assert answer.kind == "judgement"
+    assert "requires improvement" in answer.text.lower()
+    assert answer.citations[0].file == HARINGEY_2023 and answer.citations[0].page == 1
+    assert answer.passages[0].file == HARINGEY_2023 and 1 in answer.passages[0].pages
+    assert_verified(small_index, answer)
+
+
+def test_comparison_cites_each_report(small_index):
+    answer = small_index.ask("How did Haringey's overall effectiveness change between 2018 and 2023?")
+    assert not answer.abstained
+    files = {c.file for c in answer.citations}
+    assert {"ofsted-ilacs/haringey_2018-12-14_ilacs.pdf", HARINGEY_2023} <= files
+    assert "good" in answer.text.lower() and "requires improvement" in answer.text.lower()
+    assert_verified(small_index, answer)
+
+
+def test_finding_answer_quotes_the_report(small_index):
+    answer = small_index.ask("What did Ofsted find about management oversight in Rotherham in 2014?")
+    assert not answer.abstained and answer.citations
+    assert all(c.file == ROTHERHAM_2014 for c in answer.citations)
+    assert "[1]" in answer.text
+    assert any("oversight" in c.quote.lower() for c in answer.citations)
+    assert_verified(small_index, answer)
+
+
+@pytest.mark.parametrize("question", [
+    "What did Ofsted say about Glasgow's care leavers?",
+    "How was Haringey's children's services rated in 2009?",
+    "What did the inspection of Rotherham in 2031 find?",
+    "What CQC rating did the Royal London Hospital get?",
+])
+def test_abstains_when_the_reports_do_not_answer(small_index, question):
+    answer = small_index.ask(question)
+    assert answer.abstained, answer.text
+    assert answer.citations == []
+    assert ABSTAIN.rstrip(".") in answer.text or "do not" in answer.text
+
+
+def test_follow_up_inherits_the_council_and_year(small_index):
+    first = "How did Ofsted rate Haringey's children's services in 2023?"
+    answer = small_index.ask("And what about care leavers?", history=[first])
+    assert not answer.abstained
+    assert all(c.file == HARINGEY_2023 for c in answer.citations)
+
+
+def test_verifier_rejects_a_fabricated_quote(small_index):
+    page = small_index.page_text(HARINGEY_2023, 6)
+    real = "Life-story work is underdeveloped and has been absent for too many children in care."
+    fake = "Life-story work is excellent and is completed for every child in care."
+    assert quote_on_page(real, page)
+    assert not quote_on_page(fake, page)
+    kept, dropped = verify_citations(
+        [Citation(HARINGEY_2023, 6, real), Citation(HARINGEY_2023, 6, fake), Citation(HARINGEY_2023, 7, real)],
+        small_index.page_text,
+    )
+    assert [c.quote for c in kept] == [real]
+    assert len(dropped) == 2  # the fabricated quote, and the real one cited to the wrong page
+
+
+def test_an_answer_left_without_verified_support_abstains(small_index, monkeypatch):
+    """Feed the composer's verifier a page store in which no quote can be found."""
+    import assistant.answer as answer_module
+
+    real_verify = answer_module.verify_citations
+    monkeypatch.setattr(answer_module, "verify_citations", lambda cits, _pages: real_verify(cits, lambda f, p: ""))
+    answer = small_index.ask("What did Ofsted find about management oversight in Rotherham in 2014?")
+    assert answer.abstained and answer.citations == []
