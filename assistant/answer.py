@@ -46,6 +46,8 @@ SEND_OUTCOME = re.compile(
     re.I,
 )
 MIN_SENTENCE_WORDS = 6
+# Longer 'sentences' are run-together headings, tables or title pages, not quotable findings.
+MAX_SENTENCE_WORDS = 70
 _EPOCH = date(1900, 1, 1)
 
 
@@ -67,13 +69,13 @@ def compose(assistant, question: str, intent: Intent, scope: Scope, passages: li
     if not passages:
         return _abstain(question, passages, phrases.ABSTAIN)
     reports = _scoped_reports(assistant, scope, passages)
-    if intent.asks_grade or (intent.comparison and intent.judgement_keys and len(reports) > 1):
+    if intent.asks_grade or "overall_effectiveness" in intent.judgement_keys:
         answer = _judgement_answer(assistant, question, intent, reports, passages)
         if answer is not None:
             return answer
     if intent.comparison and len({p.report.report_id for p in passages}) > 1 and scope.report_ids:
-        return _comparison_answer(assistant, question, reports, passages)
-    return _finding_answer(assistant, question, passages)
+        return _comparison_answer(assistant, question, intent, reports, passages)
+    return _finding_answer(assistant, question, intent, passages, scoped=bool(scope.report_ids))
 
 
 def _unmentioned_names(question: str, lexical) -> str:
@@ -166,15 +168,15 @@ def _page_passage(assistant, meta: ReportMeta, page: int, question: str) -> Pass
     return assistant._passage(snap, best.chunk_id, 1.0)
 
 
-def _comparison_answer(assistant, question, reports, passages) -> Answer:
+def _comparison_answer(assistant, question, intent, reports, passages) -> Answer:
     by_report: dict[str, list[Passage]] = {}
     for p in passages:
         by_report.setdefault(p.report.report_id, []).append(p)
     order = [r for r in reports if r.report_id in by_report]
     citations, parts, lead = [], [], []
-    weights = term_weights(question, assistant.lexical.idf)
+    weights = term_weights(question, assistant.lexical.idf, intent)
     for meta in order:
-        best = _best_sentences(by_report[meta.report_id], weights, limit=1)
+        best = _best_sentences(by_report[meta.report_id], weights, limit=1, wants=_wanted_detail(question))
         for cand in best:
             n = len(citations) + 1
             citations.append(Citation(meta.file, cand.page, cand.quote, cand.passage, n))
@@ -185,11 +187,13 @@ def _comparison_answer(assistant, question, reports, passages) -> Answer:
     return _finish(assistant, question, "\n".join(parts), citations, _dedupe(lead + passages), kind="comparison")
 
 
-def _finding_answer(assistant, question, passages) -> Answer:
-    weights = term_weights(question, assistant.lexical.idf)
+def _finding_answer(assistant, question, intent, passages, scoped: bool) -> Answer:
+    """Best sentences of the best passages. A question about a named, indexed report gets its
+    closest sentences; an unscoped one must clear `min_support` or the assistant abstains."""
+    weights = term_weights(question, assistant.lexical.idf, intent)
     cfg = assistant.settings.answer
-    best = _best_sentences(passages[:5], weights, limit=cfg.max_sentences)
-    if not best or best[0].score < cfg.min_support:
+    best = _best_sentences(passages[:5], weights, limit=cfg.max_sentences, wants=_wanted_detail(question))
+    if not best or best[0].score <= 0 or (not scoped and best[0].score < cfg.min_support):
         return _abstain(question, passages, phrases.ABSTAIN)
     citations, parts, current = [], [], None
     for cand in best:
@@ -205,15 +209,28 @@ def _finding_answer(assistant, question, passages) -> Answer:
     return _finish(assistant, question, " ".join(parts), citations, ranked, kind="finding")
 
 
-def _best_sentences(passages: list[Passage], weights: dict[str, float], limit: int) -> list[_Candidate]:
+_DETAIL = {  # what kind of detail a question asks for, and how a sentence shows it
+    "number": (re.compile(r"\bhow many\b|\bnumber of\b|\bhow much\b|\bproportion\b|\bpercentage\b|\bcaseloads?\b|\bpopulation\b", re.I), re.compile(r"\d")),
+    "date": (re.compile(r"^\s*when\b|\bwhat (date|dates|month|year)\b|\bwhich (date|month|year)\b", re.I), re.compile(r"\b(19|20)\d\d\b")),
+    "person": (re.compile(r"^\s*who\b|\bwhich (inspector|hmi)\b|\blead inspector\b|\bname of\b", re.I), re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z'-]+\b")),
+}
+
+
+def _wanted_detail(question: str) -> list[re.Pattern]:
+    return [shows for asks, shows in _DETAIL.values() if asks.search(question)]
+
+
+def _best_sentences(passages: list[Passage], weights: dict[str, float], limit: int, wants: list[re.Pattern] = ()) -> list[_Candidate]:
     cands = []
     for rank, passage in enumerate(passages):
         for offset, segment in enumerate(passage.text.split(PAGE_JOIN)):
             for a, b in sentence_spans(segment):
                 quote = collapse(segment[a:b])
-                if len(quote.split()) < MIN_SENTENCE_WORDS:
+                words = len(quote.split())
+                if words < MIN_SENTENCE_WORDS or words > MAX_SENTENCE_WORDS:
                     continue
                 score = coverage(weights, set(tokenize(quote))) / (1 + 0.15 * rank)
+                score *= 1.3 ** sum(bool(p.search(quote)) for p in wants)
                 cands.append(_Candidate(quote, passage.page_start + offset, passage, score))
     cands.sort(key=lambda c: -c.score)
     chosen, seen = [], set()

@@ -174,22 +174,30 @@ class Assistant:
         order = sorted(fused, key=lambda cid: -fused[cid])
         scores = {cid: fused[cid] for cid in order}
         if rerank and mode == "hybrid":
-            scores = self._second_stage(question, order[: cfg.rerank_candidates], fused, dense_scores, snap)
+            scores = self._second_stage(question, intent, order[: cfg.rerank_candidates], fused, dense_scores, snap)
             order = sorted(scores, key=lambda cid: -scores[cid])
+        order = _spread_pages(order, snap.chunks)
         passages = [self._passage(snap, cid, scores[cid]) for cid in order[:k]]
         return passages, intent, scope
 
-    def _second_stage(self, question, candidates, fused, dense_scores, snap) -> dict[str, float]:
-        """Re-score candidates by how much of the question's content each one covers."""
-        from assistant.lexical import tokenize
+    def _second_stage(self, question, intent, candidates, fused, dense_scores, snap) -> dict[str, float]:
+        """Re-score candidates by their best-matching sentence, not their average word.
 
-        weights = term_weights(question, self._idf)
+        A chunk that states the finding in one sentence beats one that mentions its words
+        scattered across a paragraph; the cosine of question and chunk keeps the meaning.
+        """
+        from assistant.lexical import tokenize
+        from ingest.sentences import split_sentences
+
+        cfg = self.settings.retrieval
+        weights = term_weights(question, self._idf, intent)
         top_fused = max(fused.values()) if fused else 1.0
         out = {}
         for cid in candidates:
             chunk = snap.chunks[cid]
-            terms = set(tokenize(chunk.section + " " + chunk.text))
-            out[cid] = fused[cid] / top_fused + 1.0 * coverage(weights, terms) + 1.0 * dense_scores.get(cid, 0.0)
+            best = max((coverage(weights, set(tokenize(s))) for s in split_sentences(chunk.text)), default=0.0)
+            out[cid] = (fused[cid] / top_fused + cfg.rerank_coverage * best
+                        + cfg.rerank_dense * dense_scores.get(cid, 0.0))
         return out
 
     def _idf(self, term: str) -> float:
@@ -219,6 +227,17 @@ class Assistant:
 
         passages, intent, scope = self._retrieve(question, 10, filters, history=history)
         return compose(self, question, intent, scope, passages)
+
+
+def _spread_pages(order: list[str], chunks: dict[str, ChunkRow]) -> list[str]:
+    """Best first, but a chunk whose first page an earlier chunk already showed waits until
+    every other page has had its turn: the top of the list covers more of the evidence."""
+    seen, first, later = set(), [], []
+    for cid in order:
+        key = (chunks[cid].report_id, chunks[cid].page_start)
+        (later if key in seen else first).append(cid)
+        seen.add(key)
+    return first + later
 
 
 def _previous_questions(history) -> list[str]:

@@ -109,8 +109,6 @@ class QueryParser:
         for report_type, pattern in REPORT_TYPE_PATTERNS:
             if re.search(pattern, lowered):
                 intent.report_types.append(report_type)
-        if "sif-reinspection" in intent.report_types and "sif" in intent.report_types:
-            intent.report_types.remove("sif")
         for key, pattern in JUDGEMENT_PATTERNS:
             if re.search(rf"\b({pattern})", lowered):
                 intent.judgement_keys.append(key)

@@ -70,6 +70,8 @@ def resolve_scope(question: str, intent: Intent, reports: list[ReportMeta], filt
         restricted = True
     if intent.report_types:
         typed = [r for r in candidates if r.report_type in intent.report_types]
+        if intent.comparison and len(typed) < 2:
+            typed = candidates  # "the 2014 inspection and the 2017 re-inspection" names two types
         if typed:
             candidates, restricted = typed, True
         elif intent.authorities:
@@ -122,9 +124,31 @@ def rrf(rankings: list[list[str]], k: int = 60) -> dict[str, float]:
     return scores
 
 
-def term_weights(question: str, idf) -> dict[str, float]:
-    """Content terms of the question with their inverse document frequency."""
-    return {t: idf(t) for t in dict.fromkeys(tokenize(question))}
+# Words that name the report rather than the finding: once retrieval is scoped to the report,
+# they match its boilerplate (title, dates, footnotes) instead of the answer.
+_SCOPE_WORDS = set(tokenize(
+    "ofsted inspection inspections inspected report reports reported council councils authority local "
+    "according say said find found findings visit re-inspection reinspection sif ilacs area send cqc "
+    "children's services latest recent last previous"
+))
+_MONTH_WORDS = set(tokenize(
+    "january february march april may june july august september october november december summer "
+    "autumn spring winter"
+))
+
+
+def term_weights(question: str, idf, intent: Intent | None = None) -> dict[str, float]:
+    """Content terms of the question with their inverse document frequency.
+
+    With an intent, the words that only name the report (council, year, month, type) are
+    left out: they say which report, not what in it.
+    """
+    drop: set[str] = set()
+    if intent is not None and (intent.authorities or intent.years or intent.report_types):
+        drop = _SCOPE_WORDS | _MONTH_WORDS | {str(y) for y in intent.years}
+        for authority in intent.authorities:
+            drop |= set(tokenize(authority))
+    return {t: idf(t) for t in dict.fromkeys(tokenize(question)) if t not in drop}
 
 
 def coverage(weights: dict[str, float], text_terms: set[str]) -> float:

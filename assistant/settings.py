@@ -47,6 +47,9 @@ class RetrievalSettings(_Strict):
     rrf_k: int = 60
     rerank: bool = True
     rerank_candidates: int = 40
+    # Second stage: fused rank score (scaled to 1 at the top) + these times each feature.
+    rerank_coverage: float = 1.0  # IDF-weighted share of the question's content terms present
+    rerank_dense: float = 1.0  # cosine similarity of question and chunk
     aware: bool = True  # restrict to the reports a question names
 
 
