@@ -35,6 +35,14 @@ def corpus() -> Path:
 
 
 @pytest.fixture(scope="session")
+def corpus_pages(corpus):
+    """Cleaned page texts of corpus PDFs, each PDF read once per session (pypdf is slow)."""
+    from eval.check_set import PdfPages
+
+    return PdfPages(corpus)
+
+
+@pytest.fixture(scope="session")
 def small_index(corpus, tmp_path_factory):
     """A real persistent index (Chroma + catalog + BM25) over SMALL_SET, built once per session."""
     from assistant import Assistant

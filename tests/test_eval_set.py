@@ -27,9 +27,9 @@ pytestmark = [
 
 
 @pytest.fixture(scope="session")
-def pages() -> PdfPages:
-    """One reader for the whole session: each referenced PDF is read once."""
-    return PdfPages(CORPUS)
+def pages(corpus_pages) -> PdfPages:
+    """One reader for the whole session (shared with the metadata test): each PDF is read once."""
+    return corpus_pages
 
 
 @pytest.fixture(scope="session")

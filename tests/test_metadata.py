@@ -380,14 +380,12 @@ def rate(counts: dict, field: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def extracted(corpus):
-    """rel path -> (ReportMeta, recommendations) for every PDF, read once."""
-    from ingest.read import read_pdf
-
+def extracted(corpus, corpus_pages):
+    """rel path -> (ReportMeta, recommendations) for every PDF, read once per session."""
     out = {}
     for path in sorted(corpus.rglob("*.pdf")):
         rel = path.relative_to(corpus).as_posix()
-        pages = read_pdf(path).pages
+        pages = corpus_pages(rel)
         out[rel] = (extract_report_meta(pages, rel, rel), extract_recommendations(pages))
     return out
 
