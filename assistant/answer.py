@@ -14,7 +14,7 @@ from datetime import date
 from assistant import phrases
 from assistant.lexical import tokenize
 from assistant.query import Intent, proper_names
-from assistant.retrieve import Scope, coverage, term_weights
+from assistant.retrieve import Scope, coverage, term_weights, wanted_detail
 from assistant.types import Answer, Citation, Passage, ReportMeta
 from assistant.verify import verify_citations
 from ingest.chunk import PAGE_JOIN
@@ -62,7 +62,7 @@ class _Candidate:
 def compose(assistant, question: str, intent: Intent, scope: Scope, passages: list[Passage]) -> Answer:
     if scope.problem:
         return _abstain(question, passages, phrases.NOT_INDEXED.format(reason=scope.problem))
-    if intent.out_of_scope and not intent.authorities:
+    if intent.out_of_scope and (not intent.authorities or intent.asks_grade):
         return _abstain(question, passages, phrases.OUT_OF_SCOPE.format(what=intent.out_of_scope))
     if unknown := _unmentioned_names(question, assistant.lexical):
         return _abstain(question, passages, phrases.NOT_MENTIONED.format(name=unknown))
@@ -176,7 +176,7 @@ def _comparison_answer(assistant, question, intent, reports, passages) -> Answer
     citations, parts, lead = [], [], []
     weights = term_weights(question, assistant.lexical.idf, intent)
     for meta in order:
-        best = _best_sentences(by_report[meta.report_id], weights, limit=1, wants=_wanted_detail(question))
+        best = _best_sentences(by_report[meta.report_id], weights, limit=1, wants=wanted_detail(question))
         for cand in best:
             n = len(citations) + 1
             citations.append(Citation(meta.file, cand.page, cand.quote, cand.passage, n))
@@ -192,7 +192,7 @@ def _finding_answer(assistant, question, intent, passages, scoped: bool) -> Answ
     closest sentences; an unscoped one must clear `min_support` or the assistant abstains."""
     weights = term_weights(question, assistant.lexical.idf, intent)
     cfg = assistant.settings.answer
-    best = _best_sentences(passages[:5], weights, limit=cfg.max_sentences, wants=_wanted_detail(question))
+    best = _best_sentences(passages[:5], weights, limit=cfg.max_sentences, wants=wanted_detail(question))
     if not best or best[0].score <= 0 or (not scoped and best[0].score < cfg.min_support):
         return _abstain(question, passages, phrases.ABSTAIN)
     citations, parts, current = [], [], None
@@ -207,17 +207,6 @@ def _finding_answer(assistant, question, intent, passages, scoped: bool) -> Answ
     lead = list(dict.fromkeys(c.passage.chunk_id for c in best))
     ranked = sorted(passages, key=lambda p: (p.chunk_id not in lead, lead.index(p.chunk_id) if p.chunk_id in lead else 0))
     return _finish(assistant, question, " ".join(parts), citations, ranked, kind="finding")
-
-
-_DETAIL = {  # what kind of detail a question asks for, and how a sentence shows it
-    "number": (re.compile(r"\bhow many\b|\bnumber of\b|\bhow much\b|\bproportion\b|\bpercentage\b|\bcaseloads?\b|\bpopulation\b", re.I), re.compile(r"\d")),
-    "date": (re.compile(r"^\s*when\b|\bwhat (date|dates|month|year)\b|\bwhich (date|month|year)\b", re.I), re.compile(r"\b(19|20)\d\d\b")),
-    "person": (re.compile(r"^\s*who\b|\bwhich (inspector|hmi)\b|\blead inspector\b|\bname of\b", re.I), re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z'-]+\b")),
-}
-
-
-def _wanted_detail(question: str) -> list[re.Pattern]:
-    return [shows for asks, shows in _DETAIL.values() if asks.search(question)]
 
 
 def _best_sentences(passages: list[Passage], weights: dict[str, float], limit: int, wants: list[re.Pattern] = ()) -> list[_Candidate]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from assistant.catalog import Catalog, ChunkRow
 from assistant.lexical import LexicalIndex
 from assistant.query import Intent, QueryParser, inherit
-from assistant.retrieve import Scope, coverage, resolve_scope, rrf, term_weights
+from assistant.retrieve import Scope, coverage, resolve_scope, rrf, term_weights, wanted_detail
 from assistant.settings import Settings
 from assistant.types import Answer, Filters, Passage, ReportMeta
 
@@ -177,6 +177,8 @@ class Assistant:
             scores = self._second_stage(question, intent, order[: cfg.rerank_candidates], fused, dense_scores, snap)
             order = sorted(scores, key=lambda cid: -scores[cid])
         order = _spread_pages(order, snap.chunks)
+        if intent.comparison and scope.report_ids and len(scope.report_ids) > 1:
+            order = _alternate_reports(order, snap.chunks)
         passages = [self._passage(snap, cid, scores[cid]) for cid in order[:k]]
         return passages, intent, scope
 
@@ -191,11 +193,16 @@ class Assistant:
 
         cfg = self.settings.retrieval
         weights = term_weights(question, self._idf, intent)
+        wants = wanted_detail(question)
         top_fused = max(fused.values()) if fused else 1.0
         out = {}
         for cid in candidates:
             chunk = snap.chunks[cid]
-            best = max((coverage(weights, set(tokenize(s))) for s in split_sentences(chunk.text)), default=0.0)
+            best = max(
+                (coverage(weights, set(tokenize(s))) * 1.3 ** sum(bool(w.search(s)) for w in wants)
+                 for s in split_sentences(chunk.text)),
+                default=0.0,
+            )
             out[cid] = (fused[cid] / top_fused + cfg.rerank_coverage * best
                         + cfg.rerank_dense * dense_scores.get(cid, 0.0))
         return out
@@ -238,6 +245,19 @@ def _spread_pages(order: list[str], chunks: dict[str, ChunkRow]) -> list[str]:
         (later if key in seen else first).append(cid)
         seen.add(key)
     return first + later
+
+
+def _alternate_reports(order: list[str], chunks: dict[str, ChunkRow]) -> list[str]:
+    """For a comparison, take each report's best chunk in turn, so every side is near the top."""
+    queues: dict[str, list[str]] = {}
+    for cid in order:
+        queues.setdefault(chunks[cid].report_id, []).append(cid)
+    out: list[str] = []
+    while any(queues.values()):
+        for queue in queues.values():
+            if queue:
+                out.append(queue.pop(0))
+    return out
 
 
 def _previous_questions(history) -> list[str]:

@@ -86,7 +86,7 @@ def resolve_scope(question: str, intent: Intent, reports: list[ReportMeta], filt
         in_month = [r for r in candidates if set(intent.months) & report_months(r)]
         candidates = in_month or candidates
     if intent.latest and intent.authorities and not intent.comparison and not intent.years:
-        candidates = _latest_per_authority(candidates, prefer_graded=intent.asks_grade)
+        candidates = _latest_per_authority(candidates, intent.asks_grade, intent.judgement_keys)
     if not restricted:
         return Scope(None)
     return Scope([r.report_id for r in candidates])
@@ -102,10 +102,11 @@ def _year_match(question: str, years: list[int], reports: list[ReportMeta]) -> l
     return [r for r in reports if set(years) & report_years(r)]
 
 
-def _latest_per_authority(reports: list[ReportMeta], prefer_graded: bool) -> list[ReportMeta]:
+def _latest_per_authority(reports: list[ReportMeta], prefer_graded: bool, keys: list[str]) -> list[ReportMeta]:
+    """Each authority's newest report; for a grade question, its newest report with that grade."""
     best: dict[str, ReportMeta] = {}
     for meta in reports:
-        if prefer_graded and not meta.judgements:
+        if prefer_graded and not (set(keys) & set(meta.judgements) if keys else meta.judgements):
             continue
         key = meta.authority
         when = meta.inspection_end or meta.published
@@ -157,3 +158,15 @@ def coverage(weights: dict[str, float], text_terms: set[str]) -> float:
     if not total:
         return 0.0
     return sum(w for t, w in weights.items() if t in text_terms) / total
+
+
+_DETAIL = {  # what kind of detail a question asks for, and how a sentence shows it
+    "number": (re.compile(r"\bhow many\b|\bnumber of\b|\bhow much\b|\bproportion\b|\bpercentage\b|\bcaseloads?\b|\bpopulation\b", re.I), re.compile(r"\d")),
+    "date": (re.compile(r"^\s*when\b|\bwhat (date|dates|month|year)\b|\bwhich (date|month|year)\b", re.I), re.compile(r"\b(19|20)\d\d\b")),
+    "person": (re.compile(r"^\s*who\b|\bwhich (inspector|hmi)\b|\blead inspector\b|\bname of\b", re.I), re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z'-]+\b")),
+}
+
+
+def wanted_detail(question: str) -> list[re.Pattern]:
+    """Patterns a sentence matches when it holds the kind of detail the question asks for."""
+    return [shows for asks, shows in _DETAIL.values() if asks.search(question)]

@@ -74,13 +74,15 @@ QUICK_FILES: tuple[str, ...] = (
 
 # Release gate for our system (ask()); a number means >= (or <= for lower-is-better
 # metrics such as false_abstention_rate); (op, number) makes the comparison explicit.
+# Set a little below the quick set's measured numbers (hit@5 0.914, MRR 0.715,
+# abstention 0.969, false abstention 0.000, citation precision 1.000; see README).
 DEFAULT_THRESHOLDS: dict[str, dict[str, Any]] = {
     "ours": {
-        "hit@5": 0.60,
-        "mrr@10": 0.45,
+        "hit@5": 0.85,
+        "mrr@10": 0.65,
         "citation_precision": 1.0,
-        "abstention_rate": 0.70,
-        "false_abstention_rate": 0.15,
+        "abstention_rate": 0.90,
+        "false_abstention_rate": 0.05,
     }
 }
 
