@@ -10,7 +10,7 @@ from pathlib import Path
 from assistant.catalog import Catalog, ChunkRow
 from assistant.lexical import LexicalIndex
 from assistant.query import Intent, QueryParser, inherit
-from assistant.retrieve import Scope, coverage, resolve_scope, rrf, term_weights, wanted_detail
+from assistant.retrieve import coverage, resolve_scope, rrf, term_weights, wanted_detail
 from assistant.settings import Settings
 from assistant.types import Answer, Filters, Passage, ReportMeta
 

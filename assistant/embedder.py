@@ -121,7 +121,7 @@ class Embedder:
         if backend == "st":
             self._load_st()
         else:
-            self._sess = self._session(self._ensure_onnx(backend))
+            self._ensure_onnx(backend)  # export now; the session opens on first use (cold start)
 
     # ----- tokens ---------------------------------------------------------------------------
     def count_wordpieces(self, text: str) -> int:
@@ -140,12 +140,12 @@ class Embedder:
                 return np.ascontiguousarray(out, dtype=np.float32)
             encs = self._tok.encode_batch(texts)
             if self.backend != "onnx-int8":
-                return self._encode_onnx(encs, batch_size, self._sess)
+                return self._encode_onnx(encs, batch_size, self._main_session())
             # int8 activation scales are per batch tensor: very short texts (queries, headings) lose
             # accuracy (cosine ~0.99 for 1-3 words), so they go through the fp32 graph (cheap).
             out = np.empty((len(texts), self.dim), np.float32)
             short = np.array([len(e.ids) < SHORT_FP32 for e in encs])
-            for mask, sess in ((short, self._fp32_session), (~short, lambda: self._sess)):
+            for mask, sess in ((short, self._fp32_session), (~short, self._main_session)):
                 idx = np.flatnonzero(mask)
                 if len(idx):
                     out[idx] = self._encode_onnx([encs[i] for i in idx], batch_size, sess())
@@ -153,6 +153,11 @@ class Embedder:
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         return self.encode_documents(texts, batch_size=32)
+
+    def _main_session(self):
+        if self._sess is None:
+            self._sess = self._session(self._ensure_onnx(self.backend))
+        return self._sess
 
     def _fp32_session(self):
         if self._sess_fp32 is None:
@@ -201,10 +206,10 @@ class Embedder:
 
     @functools.cached_property
     def cache_dir(self) -> Path:
-        import onnxruntime
-        import torch
+        from importlib.metadata import version
 
-        h = hashlib.sha256(f"{RECIPE}|ort{onnxruntime.__version__}|torch{torch.__version__}".encode())
+        # Versions from package metadata: importing torch here would cost seconds of cold start.
+        h = hashlib.sha256(f"{RECIPE}|ort{version('onnxruntime')}|torch{version('torch')}".encode())
         for name in ("model.safetensors", "config.json", "tokenizer.json"):
             p = self.model_path / name
             h.update(f"{name}:{p.stat().st_size}:".encode())

@@ -1,7 +1,7 @@
 """One typed settings tree. Every knob the pipeline has lives here, nowhere else.
 
 Overrides: constructor arguments, then environment (CHROMA_URL,
-INSPECTION_ASSISTANT_EMBED_BACKEND, INSPECTION_ASSISTANT_LLM_URL), then CLI flags.
+INSPECTION_ASSISTANT_EMBED_BACKEND), then CLI flags.
 """
 
 from __future__ import annotations
@@ -55,20 +55,8 @@ class RetrievalSettings(_Strict):
 
 class AnswerSettings(_Strict):
     max_sentences: int = 3
-    max_citations: int = 4
     # Below this reranked score the best evidence is too weak to answer from.
     min_support: float = 0.35
-
-
-class LLMSettings(_Strict):
-    """Optional LLM composer; off by default, output still passes citation verification."""
-
-    enabled: bool = False
-    kind: str = "openai-like"  # openai-like | ollama
-    base_url: str | None = None
-    model: str | None = None
-    api_key: str | None = None
-    timeout_s: float = 60.0
 
 
 class Settings(_Strict):
@@ -79,7 +67,6 @@ class Settings(_Strict):
     store: StoreSettings = Field(default_factory=StoreSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
-    llm: LLMSettings = Field(default_factory=LLMSettings)
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -88,6 +75,4 @@ class Settings(_Strict):
             settings.store.chroma_url = settings.store.chroma_url or url
         if backend := os.environ.get("INSPECTION_ASSISTANT_EMBED_BACKEND"):
             settings.embed.backend = backend
-        if llm_url := os.environ.get("INSPECTION_ASSISTANT_LLM_URL"):
-            settings.llm.enabled, settings.llm.base_url = True, llm_url
         return settings

@@ -1,25 +1,17 @@
-"""Dense vectors in Chroma, through llama-index's ChromaVectorStore.
+"""Dense vectors in Chroma: written through llama-index's ChromaVectorStore, read directly.
 
 Embedded (PersistentClient under the index dir) by default, or a Chroma server when a
-URL is configured; the rest of the code cannot tell the difference.
+URL is configured; the rest of the code cannot tell the difference. Queries use the Chroma
+collection itself: importing llama-index costs seconds that a first question should not pay.
 """
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from urllib.parse import urlparse
 
 import chromadb
 from chromadb.config import Settings as ChromaSettings
-from llama_index.core.schema import TextNode
-from llama_index.core.vector_stores.types import (
-    FilterOperator,
-    MetadataFilter,
-    MetadataFilters,
-    VectorStoreQuery,
-)
-from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from assistant.settings import StoreSettings
 
@@ -46,9 +38,20 @@ class VectorStore:
             embedding_function=None,
             configuration={"hnsw": {"space": "cosine"}},
         )
-        self.store = ChromaVectorStore(chroma_collection=self.collection)
+        self._store = None
+
+    @property
+    def store(self):
+        """The llama-index ChromaVectorStore over the same collection (for writes)."""
+        if self._store is None:
+            from llama_index.vector_stores.chroma import ChromaVectorStore
+
+            self._store = ChromaVectorStore(chroma_collection=self.collection)
+        return self._store
 
     def add(self, ids: list[str], embeddings, texts: list[str], metadatas: list[dict]) -> None:
+        from llama_index.core.schema import TextNode
+
         nodes = [
             TextNode(id_=cid, text=text, metadata=meta, embedding=[float(x) for x in vec])
             for cid, vec, text, meta in zip(ids, embeddings, texts, metadatas)
@@ -75,17 +78,14 @@ class VectorStore:
 
     def query(self, vector, k: int, report_ids: list[str] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity), best first; optionally only within some reports."""
-        filters = None
+        where = None
         if report_ids is not None:
             if not report_ids:
                 return []
-            filters = MetadataFilters(
-                filters=[MetadataFilter(key="report_id", value=list(report_ids), operator=FilterOperator.IN)]
-            )
+            where = {"report_id": {"$in": list(report_ids)}}
         k = max(1, min(k, self.count()))
-        result = self.store.query(
-            VectorStoreQuery(query_embedding=[float(x) for x in vector], similarity_top_k=k, filters=filters),
-            include=["distances", "metadatas", "documents"],
+        result = self.collection.query(
+            query_embeddings=[[float(x) for x in vector]], n_results=k, where=where, include=["distances"]
         )
-        # ChromaVectorStore reports exp(-distance); cosine similarity is 1 - distance.
-        return [(cid, 1.0 + math.log(sim)) for cid, sim in zip(result.ids, result.similarities)]
+        # Cosine space: distance = 1 - cosine similarity.
+        return [(cid, 1.0 - dist) for cid, dist in zip(result["ids"][0], result["distances"][0])]
