@@ -15,7 +15,7 @@ from assistant import phrases
 from assistant.lexical import tokenize
 from assistant.query import Intent, proper_names
 from assistant.retrieve import Scope, coverage, term_weights, wanted_detail
-from assistant.types import Answer, Citation, Passage, ReportMeta
+from assistant.types import REPORT_TYPE_LABELS, Answer, Citation, Passage, ReportMeta
 from assistant.verify import verify_citations
 from ingest.chunk import PAGE_JOIN
 from ingest.normalize import collapse, for_match
@@ -116,9 +116,11 @@ def _judgement_answer(assistant, question, intent, reports, passages) -> Answer 
                 continue
             n = len(citations) + 1
             citations.append(Citation(meta.file, page, quote, _page_passage(assistant, meta, page, question), n))
+            when = meta.inspection_end or meta.published
             lines.append(phrases.JUDGEMENT_LINE.format(
-                report=f"Ofsted's {meta.label}", area=AREA_NAMES.get(key, key.replace("_", " ")),
-                grade=f"'{judgement.grade}'", n=n))
+                authority=meta.authority, report_type=REPORT_TYPE_LABELS.get(meta.report_type, "report"),
+                when=when.strftime("%B %Y") if when else "undated", area=AREA_NAMES.get(key, key.replace("_", " ")),
+                grade=judgement.grade, n=n))
             lead.append(citations[-1].passage)
             break
     if not citations:

@@ -7,6 +7,5 @@ NOT_MENTIONED = "No indexed report mentions {name}, so the indexed reports do no
 OUT_OF_SCOPE = "The indexed reports are Ofsted inspections of children's services, area SEND and schools; they do not cover {what}."
 EMPTY_INDEX = "The index is empty. Add reports with `inspection-assistant ingest PATH` (for example ../shared/corpus)."
 
-JUDGEMENT_LINE = "{report} judged {area} {grade} [{n}]."
-COMPARISON_INTRO = "{authority} across {count} inspections:"
+JUDGEMENT_LINE = "In {authority}'s {report_type} ({when}), {area} was judged '{grade}' [{n}]."
 FINDING_INTRO = "From {report}:"
