@@ -9,7 +9,7 @@ from pathlib import Path
 
 from assistant.catalog import Catalog, ChunkRow
 from assistant.lexical import LexicalIndex
-from assistant.query import Intent, QueryParser, inherit
+from assistant.query import Intent, QueryParser, expand, inherit
 from assistant.retrieve import coverage, resolve_scope, rrf, term_weights, wanted_detail
 from assistant.settings import Settings
 from assistant.types import Answer, Filters, Passage, ReportMeta
@@ -168,7 +168,8 @@ class Assistant:
             dense_scores = dict(hits)
             rankings.append([cid for cid, _ in hits])
         if mode in ("hybrid", "lexical"):
-            hits = self.lexical.search(question, cfg.lexical_candidates, allowed_chunks)
+            query = expand(question) if aware else question
+            hits = self.lexical.search(query, cfg.lexical_candidates, allowed_chunks)
             rankings.append([cid for cid, _ in hits if cid in snap.chunks])
         fused = rrf(rankings, cfg.rrf_k)
         order = sorted(fused, key=lambda cid: -fused[cid])

@@ -56,6 +56,50 @@ LATEST = re.compile(r"\b(latest|most recent|last|current|newest|recent)\b", re.I
 YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 
+# How users say it -> how the reports say it. Used to widen the lexical query only: the
+# embedder already knows that "children in care" are "looked after".
+SYNONYMS = {
+    "children in care": "looked after children looked after",
+    "looked after": "children in care",
+    "care leavers": "leaving care",
+    "b&b": "bed and breakfast",
+    "bed and breakfast": "b&b",
+    "cse": "child sexual exploitation",
+    "child sexual exploitation": "cse",
+    "cce": "child criminal exploitation",
+    "criminal exploitation": "cce",
+    "lado": "designated officer",
+    "designated officer": "lado",
+    "plo": "public law outline pre-proceedings",
+    "pre-proceedings": "public law outline plo",
+    "iro": "independent reviewing officer",
+    "iros": "independent reviewing officers",
+    "independent reviewing officer": "iro iros",
+    "ehc": "education, health and care",
+    "ehcp": "education, health and care plan",
+    "mash": "multi-agency safeguarding hub",
+    "front door": "mash multi-agency safeguarding hub referrals",
+    "send": "special educational needs disabilities",
+    "dcs": "director of children's services",
+    "population": "children and young people under the age of 18 live",
+    "agency staff": "agency social workers locum",
+    "agency workers": "agency social workers locum",
+    "return interviews": "return home interviews",
+    "staff turnover": "workforce stability recruitment retention",
+    "workloads": "caseloads",
+    "caseloads": "workloads",
+    "neglect": "neglected",
+    "homeless": "homelessness 16- and 17-year-olds",
+}
+_SYNONYM_PATTERNS = [(re.compile(rf"(?<![\w&-]){re.escape(k)}(?![\w&-])", re.I), v) for k, v in SYNONYMS.items()]
+
+
+def expand(question: str) -> str:
+    """The question plus the reports' own words for the terms it uses."""
+    extra = [v for pattern, v in _SYNONYM_PATTERNS if pattern.search(question)]
+    return " ".join([question, *extra])
+
+
 @dataclass
 class Intent:
     authorities: list[str] = field(default_factory=list)
