@@ -48,7 +48,6 @@ SEND_OUTCOME = re.compile(
 MIN_SENTENCE_WORDS = 6
 # Longer 'sentences' are run-together headings, tables or title pages, not quotable findings.
 MAX_SENTENCE_WORDS = 70
-_EPOCH = date(1900, 1, 1)
 
 
 @dataclass
@@ -93,7 +92,7 @@ def _scoped_reports(assistant, scope: Scope, passages: list[Passage]) -> list[Re
     snap = assistant.snapshot()
     ids = scope.report_ids if scope.report_ids is not None else list(dict.fromkeys(p.report.report_id for p in passages[:3]))
     reports = [snap.reports[i] for i in ids if i in snap.reports]
-    return sorted(reports, key=lambda m: m.inspection_end or m.published or m.inspection_start or _EPOCH)
+    return sorted(reports, key=lambda m: m.inspection_end or m.published or m.inspection_start or date.min)
 
 
 def _judgement_answer(assistant, question, intent, reports, passages) -> Answer | None:
@@ -115,7 +114,7 @@ def _judgement_answer(assistant, question, intent, reports, passages) -> Answer 
             if not quote:
                 continue
             n = len(citations) + 1
-            citations.append(Citation(meta.file, page, quote, _page_passage(assistant, meta, page, question), n))
+            citations.append(Citation(meta.file, page, quote, _page_passage(assistant, meta, page, quote), n))
             when = meta.inspection_end or meta.published
             lines.append(phrases.JUDGEMENT_LINE.format(
                 authority=meta.authority, report_type=REPORT_TYPE_LABELS.get(meta.report_type, "report"),
@@ -160,13 +159,14 @@ def _same_grade(found: str, grade: str) -> bool:
     return found == grade or found.startswith(grade) or (grade == "requires improvement" and "requires improvement" in found)
 
 
-def _page_passage(assistant, meta: ReportMeta, page: int, question: str) -> Passage | None:
-    """The chunk of this report that covers the page, as a passage to show beside the grade."""
+def _page_passage(assistant, meta: ReportMeta, page: int, quote: str) -> Passage | None:
+    """The chunk of this report that shows the quote (else the page's first chunk)."""
     snap = assistant.snapshot()
     chunks = [c for c in snap.chunks.values() if c.report_id == meta.report_id and c.page_start <= page <= c.page_end]
     if not chunks:
         return None
-    best = min(chunks, key=lambda c: c.ordinal)
+    needle = for_match(quote)
+    best = min(chunks, key=lambda c: (needle not in for_match(c.text), c.ordinal))
     return assistant._passage(snap, best.chunk_id, 1.0)
 
 

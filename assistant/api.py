@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from assistant.catalog import Catalog, ChunkRow
 from assistant.lexical import LexicalIndex
 from assistant.query import Intent, QueryParser, expand, inherit
-from assistant.retrieve import coverage, resolve_scope, rrf, term_weights, wanted_detail
+from assistant.retrieve import coverage, report_years, resolve_scope, rrf, term_weights, wanted_detail
 from assistant.settings import Settings
 from assistant.types import Answer, Filters, Passage, ReportMeta
 
@@ -114,12 +115,15 @@ class Assistant:
 
     def reports(self, authority=None, report_type=None, year=None, judgement=None, grade=None) -> list[ReportMeta]:
         out = []
-        for meta in sorted(self.snapshot().reports.values(), key=lambda m: (m.authority, m.published or m.inspection_end or m.inspection_start or 0)):
+        def when(m: ReportMeta) -> date:
+            return m.published or m.inspection_end or m.inspection_start or date.min
+
+        for meta in sorted(self.snapshot().reports.values(), key=lambda m: (m.authority, when(m))):
             if authority and meta.authority.lower() != authority.lower():
                 continue
             if report_type and meta.report_type != report_type:
                 continue
-            if year and year not in {d.year for d in (meta.inspection_start, meta.inspection_end, meta.published) if d}:
+            if year and year not in report_years(meta):
                 continue
             if judgement and judgement not in meta.judgements:
                 continue
@@ -193,7 +197,7 @@ class Assistant:
         from ingest.sentences import split_sentences
 
         cfg = self.settings.retrieval
-        weights = term_weights(question, self._idf, intent)
+        weights = term_weights(question, self.lexical.idf, intent)
         wants = wanted_detail(question)
         top_fused = max(fused.values()) if fused else 1.0
         out = {}
@@ -207,9 +211,6 @@ class Assistant:
             out[cid] = (fused[cid] / top_fused + cfg.rerank_coverage * best
                         + cfg.rerank_dense * dense_scores.get(cid, 0.0))
         return out
-
-    def _idf(self, term: str) -> float:
-        return self.lexical.idf(term)
 
     def _intent(self, question: str, history, snap: _Snapshot) -> Intent:
         intent = snap.parser.parse(question)
