@@ -219,10 +219,7 @@ def run_ingest(
                 continue
             owner = catalog.report_by_sha(sha)
             if owner and owner[1] != rel:
-                own = catalog.own_report(rel)
-                if own and own != owner[0]:  # this file now holds another report's bytes
-                    _retire(catalog, vectors, own)
-                catalog.add_alias(rel, owner[0], str(path))
+                _make_alias(catalog, vectors, rel, owner[0], str(path))
                 summary.results.append(FileResult(rel, "duplicate", f"same bytes as {owner[1]}"))
                 continue
             if sha in claimed:
@@ -239,7 +236,7 @@ def run_ingest(
         # A file that duplicated another file of this same run becomes its alias once that one is stored.
         for rel, sha, path in later_aliases:
             if owner := catalog.report_by_sha(sha):
-                catalog.add_alias(rel, owner[0], path)
+                _make_alias(catalog, vectors, rel, owner[0], path)
         if prune:
             summary.results += _prune(catalog, vectors)
     summary.seconds = time.perf_counter() - started
@@ -298,6 +295,14 @@ def _sweep_orphans(catalog: Catalog, vectors) -> None:
     orphans = sorted(vectors.ids() - catalog.chunk_ids())
     if orphans:
         vectors.delete(orphans)
+
+
+def _make_alias(catalog: Catalog, vectors, file: str, owner_id: str, path: str) -> None:
+    """Index `file` as a copy of `owner_id`; the report it held before (other bytes) goes."""
+    own = catalog.own_report(file)
+    if own and own != owner_id:
+        _retire(catalog, vectors, own)
+    catalog.add_alias(file, owner_id, path)
 
 
 def _retire(catalog: Catalog, vectors, report_id: str) -> None:
