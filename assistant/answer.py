@@ -14,7 +14,7 @@ from datetime import date
 from assistant import phrases
 from assistant.lexical import tokenize
 from assistant.query import Intent, proper_names
-from assistant.retrieve import Scope, coverage, term_weights, wanted_detail
+from assistant.retrieve import Scope, sentence_support, term_weights, wanted_detail
 from assistant.types import REPORT_TYPE_LABELS, Answer, Citation, Passage, ReportMeta
 from assistant.verify import verify_citations
 from ingest.chunk import PAGE_JOIN
@@ -220,8 +220,7 @@ def _best_sentences(passages: list[Passage], weights: dict[str, float], limit: i
                 words = len(quote.split())
                 if words < MIN_SENTENCE_WORDS or words > MAX_SENTENCE_WORDS:
                     continue
-                score = coverage(weights, set(tokenize(quote))) / (1 + 0.15 * rank)
-                score *= 1.3 ** sum(bool(p.search(quote)) for p in wants)
+                score = sentence_support(quote, weights, wants) / (1 + 0.15 * rank)
                 cands.append(_Candidate(quote, passage.page_start + offset, passage, score))
     cands.sort(key=lambda c: -c.score)
     chosen, seen = [], set()

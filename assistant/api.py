@@ -11,7 +11,7 @@ from pathlib import Path
 from assistant.catalog import Catalog, ChunkRow
 from assistant.lexical import LexicalIndex
 from assistant.query import Intent, QueryParser, expand, inherit
-from assistant.retrieve import coverage, report_years, resolve_scope, rrf, term_weights, wanted_detail
+from assistant.retrieve import report_years, resolve_scope, rrf, sentence_support, term_weights, wanted_detail
 from assistant.settings import Settings
 from assistant.types import Answer, Filters, Passage, ReportMeta
 
@@ -193,7 +193,6 @@ class Assistant:
         A chunk that states the finding in one sentence beats one that mentions its words
         scattered across a paragraph; the cosine of question and chunk keeps the meaning.
         """
-        from assistant.lexical import tokenize
         from ingest.sentences import split_sentences
 
         cfg = self.settings.retrieval
@@ -203,11 +202,7 @@ class Assistant:
         out = {}
         for cid in candidates:
             chunk = snap.chunks[cid]
-            best = max(
-                (coverage(weights, set(tokenize(s))) * 1.3 ** sum(bool(w.search(s)) for w in wants)
-                 for s in split_sentences(chunk.text)),
-                default=0.0,
-            )
+            best = max((sentence_support(s, weights, wants) for s in split_sentences(chunk.text)), default=0.0)
             out[cid] = (fused[cid] / top_fused + cfg.rerank_coverage * best
                         + cfg.rerank_dense * dense_scores.get(cid, 0.0))
         return out

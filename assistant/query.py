@@ -14,9 +14,7 @@ from assistant.places import COMMON_WORDS, NOT_INDEXED, OUT_OF_SCOPE, canonical_
 MONTHS = {m: i + 1 for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"])}
-MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
-MONTHS.pop("may", None)  # "may" is far more often the verb
-MONTHS["may"] = 5
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})  # "may" is matched only before a year
 
 REPORT_TYPE_PATTERNS = [
     ("focused-visit", r"focus(ed|sed)?[ -]visits?|monitoring visit"),

@@ -170,3 +170,8 @@ _DETAIL = {  # what kind of detail a question asks for, and how a sentence shows
 def wanted_detail(question: str) -> list[re.Pattern]:
     """Patterns a sentence matches when it holds the kind of detail the question asks for."""
     return [shows for asks, shows in _DETAIL.values() if asks.search(question)]
+
+
+def sentence_support(sentence: str, weights: dict[str, float], wants: list[re.Pattern]) -> float:
+    """How well one sentence answers: term coverage, raised when it holds the detail asked for."""
+    return coverage(weights, set(tokenize(sentence))) * 1.3 ** sum(bool(w.search(sentence)) for w in wants)
