@@ -2,6 +2,6 @@
 
 from assistant.api import Assistant
 from assistant.settings import Settings
-from assistant.types import Answer, Citation, Filters, Judgement, Passage, Report, ReportMeta
+from assistant.types import Answer, Citation, Filters, Judgement, Passage, Recommendation, Report, ReportMeta
 
-__all__ = ["Assistant", "Answer", "Citation", "Filters", "Judgement", "Passage", "Report", "ReportMeta", "Settings"]
+__all__ = ["Assistant", "Answer", "Citation", "Filters", "Judgement", "Passage", "Recommendation", "Report", "ReportMeta", "Settings"]

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from assistant import phrases
+from assistant import aggregate, phrases
 from assistant.lexical import tokenize
 from assistant.query import Intent, proper_names
-from assistant.retrieve import Scope, sentence_support, term_weights, wanted_detail
+from assistant.retrieve import MONTH_WORDS, SCOPE_WORDS, Scope, sentence_support, term_weights, wanted_detail
 from assistant.types import REPORT_TYPE_LABELS, Answer, Citation, Passage, ReportMeta
 from assistant.verify import verify_citations
 from ingest.chunk import PAGE_JOIN
@@ -67,14 +67,33 @@ def compose(assistant, question: str, intent: Intent, scope: Scope, passages: li
         return _abstain(question, passages, phrases.NOT_MENTIONED.format(name=unknown))
     if not passages:
         return _abstain(question, passages, phrases.ABSTAIN)
+    if (across := aggregate.answer(assistant, question, intent, scope)) is not None:
+        return across
     reports = _scoped_reports(assistant, scope, passages)
-    if intent.asks_grade or "overall_effectiveness" in intent.judgement_keys:
+    if (intent.asks_grade and (intent.judgement_keys or not _names_topic(question, intent))) or "overall_effectiveness" in intent.judgement_keys:
         answer = _judgement_answer(assistant, question, intent, reports, passages)
         if answer is not None:
             return answer
     if intent.comparison and len({p.report.report_id for p in passages}) > 1 and scope.report_ids:
         return _comparison_answer(assistant, question, intent, reports, passages)
     return _finding_answer(assistant, question, intent, passages, scoped=bool(scope.report_ids))
+
+
+# The words of "How did Ofsted rate X's children's services in 2015?": a grade question that
+# names nothing else asks for the headline grade; one that names a topic ("services for
+# missing children") asks what the report found about it.
+GRADE_FRAME = set(tokenize(
+    "how what was were is are did does do rate rated rating ratings grade graded grades judge judged judgement "
+    "judgements score scored verdict outcome outcomes services service children's children overall effectiveness "
+    "ofsted inspection inspections inspectors report get got give given receive received the its their it in of "
+    "for at by on and latest most recent last previous first council's council local authority "
+    "outstanding good inadequate requires require improvement adequate headline partnership partnership's arrangements"
+)) | SCOPE_WORDS | MONTH_WORDS
+
+
+def _names_topic(question: str, intent: Intent) -> bool:
+    named = set(tokenize(" ".join(intent.authorities))) | {str(y) for y in intent.years}
+    return any(t not in GRADE_FRAME and t not in named and not t.isdigit() for t in tokenize(question))
 
 
 def _unmentioned_names(question: str, lexical) -> str:
@@ -141,6 +160,9 @@ def _grade_quote(assistant, meta: ReportMeta, key: str, judgement) -> tuple[str,
         if judgement.label:
             label = for_match(judgement.label)
             at = text.lower().find(label.lower())
+            stated = re.search(rf"\b{GRADE_WORDS}\s*$", label, re.I)
+            if at >= 0 and stated and _same_grade(stated.group(1), judgement.grade):
+                return text[at : at + len(label)], page  # "Children's services in Kent are good"
             if at >= 0:
                 tail = re.compile(GRADE_WORDS, re.I).search(text, at + len(label))
                 if tail and tail.start() - at < len(label) + 80 and _same_grade(tail.group(0), judgement.grade):

@@ -13,7 +13,7 @@ from assistant.lexical import LexicalIndex
 from assistant.query import Intent, QueryParser, expand, inherit
 from assistant.retrieve import report_years, resolve_scope, rrf, sentence_support, term_weights, wanted_detail
 from assistant.settings import Settings
-from assistant.types import Answer, Filters, Passage, ReportMeta
+from assistant.types import Answer, Filters, Passage, Recommendation, ReportMeta
 
 for _var, _value in (("HF_HUB_OFFLINE", "1"), ("HF_HUB_DISABLE_TELEMETRY", "1"),
                      ("ANONYMIZED_TELEMETRY", "False"), ("GRADIO_ANALYTICS_ENABLED", "False"),
@@ -75,13 +75,17 @@ class Assistant:
             return snap
         with self._lock:
             if self._snapshot is None or self._snapshot.generation != generation:
-                self._snapshot = self._load_snapshot(generation)
+                self._snapshot = self._load_snapshot()
             return self._snapshot
 
-    def _load_snapshot(self, generation: int) -> _Snapshot:
-        chunks = {c.chunk_id: c for c in self.catalog.chunks()}
-        reports = {m.report_id: m for m in self.catalog.reports()}
-        by_file = {file: rid for file, rid, _, _ in self.catalog.files()}
+    def _load_snapshot(self) -> _Snapshot:
+        # One read transaction: an ingest committing between these queries would otherwise
+        # give chunks of the old report beside the report list of the new generation.
+        with self.catalog.read():
+            generation = self.catalog.generation()
+            chunks = {c.chunk_id: c for c in self.catalog.chunks()}
+            reports = {m.report_id: m for m in self.catalog.reports()}
+            by_file = {file: rid for file, rid, _, _ in self.catalog.files()}
         if self.lexical.generation != generation and not (self.lexical.load() and self.lexical.generation == generation):
             self._rebuild_lexical(generation, chunks, reports)
         return _Snapshot(generation, chunks, reports, by_file, QueryParser([m.authority for m in reports.values() if m.authority]))
@@ -132,6 +136,13 @@ class Assistant:
             out.append(meta)
         return out
 
+    def recommendations(self, authority=None, report_type=None, year=None) -> list[Recommendation]:
+        """Each report's "What needs to improve?" items with their page, reports in date order."""
+        out = []
+        for meta in self.reports(authority, report_type, year):
+            out += [Recommendation(meta.file, page, text, meta) for text, page in self.catalog.recommendations(meta.report_id)]
+        return out
+
     def report_for_file(self, file: str) -> ReportMeta | None:
         snap = self.snapshot()
         rid = snap.by_file.get(file)
@@ -140,6 +151,20 @@ class Assistant:
     def page_text(self, file: str, page: int) -> str | None:
         rid = self.snapshot().by_file.get(file)
         return self.catalog.page_text(rid, page) if rid else None
+
+    def source_path(self, file: str) -> Path | None:
+        """Where the indexed PDF behind `file` lies on disk (None if unknown or gone)."""
+        for name, _, path, _ in self.catalog.files():
+            if name == file:
+                return Path(path) if os.path.exists(path) else None
+        return None
+
+    def page_image(self, file: str, page: int, highlight: str | None = None, scale: float = 1.5):
+        """The PDF page rendered as a PIL image, with `highlight` (a quote on it) marked."""
+        from assistant.pages import render_page
+
+        path = self.source_path(file)
+        return render_page(path, page, highlight, scale) if path else None
 
     def stats(self) -> dict[str, int]:
         return self.catalog.stats()

@@ -127,12 +127,12 @@ def rrf(rankings: list[list[str]], k: int = 60) -> dict[str, float]:
 
 # Words that name the report rather than the finding: once retrieval is scoped to the report,
 # they match its boilerplate (title, dates, footnotes) instead of the answer.
-_SCOPE_WORDS = set(tokenize(
+SCOPE_WORDS = set(tokenize(
     "ofsted inspection inspections inspected report reports reported council councils authority local "
     "according say said find found findings visit re-inspection reinspection sif ilacs area send cqc "
     "children's services latest recent last previous"
 ))
-_MONTH_WORDS = set(tokenize(
+MONTH_WORDS = set(tokenize(
     "january february march april may june july august september october november december summer "
     "autumn spring winter"
 ))
@@ -146,7 +146,7 @@ def term_weights(question: str, idf, intent: Intent | None = None) -> dict[str, 
     """
     drop: set[str] = set()
     if intent is not None and (intent.authorities or intent.years or intent.report_types):
-        drop = _SCOPE_WORDS | _MONTH_WORDS | {str(y) for y in intent.years}
+        drop = SCOPE_WORDS | MONTH_WORDS | {str(y) for y in intent.years}
         for authority in intent.authorities:
             drop |= set(tokenize(authority))
     return {t: idf(t) for t in dict.fromkeys(tokenize(question)) if t not in drop}

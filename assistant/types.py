@@ -71,6 +71,16 @@ REPORT_TYPE_LABELS = {
 }
 
 
+@dataclass(frozen=True)
+class Recommendation:
+    """One "What needs to improve?" item (or area SEND "area for improvement") of a report."""
+
+    file: str
+    page: int
+    text: str
+    report: ReportMeta
+
+
 @dataclass
 class Filters:
     """Restrict retrieval. Every field is optional; all given fields must hold."""
