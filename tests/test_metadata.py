@@ -368,7 +368,8 @@ def report(counts: dict, bad: list, title: str) -> None:
         print(f"  {field:<18} {agree}/{total} = {agree / total:.1%}" if total else f"  {field:<18} -")
     for file, field, ours, theirs in bad:
         note = KNOWN_SOURCE_ERRORS.get((file, field))
-        print(f"  DISAGREE {file} | {field} | ours={ours!r} | theirs={theirs!r}" + (f"  [source error: {note}]" if note else ""))
+        why = f"source error: {note}" if note else "extraction error (ours differs from the source; not explained)"
+        print(f"  DISAGREE {file} | {field} | ours={ours!r} | theirs={theirs!r}  [{why}]")
 
 
 def rate(counts: dict, field: str) -> float:
