@@ -6,6 +6,7 @@ python app.py [--index DIR] [--host H] [--port P] [--auth user:password]
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import shutil
@@ -16,15 +17,55 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
-import gradio as gr  # noqa: E402
+import gradio as gr
 
-from assistant import Assistant, Filters  # noqa: E402
-from assistant.phrases import EMPTY_INDEX  # noqa: E402
-from assistant.present import answer_markdown, sources_html  # noqa: E402
+from assistant import Assistant, Filters
+from assistant import judgements_view as jv
+from assistant.phrases import EMPTY_INDEX
+from assistant.present import (
+    answer_markdown,
+    chat_markdown,
+    report_rows,
+    source_target,
+    sources_html,
+)
+from assistant.types import REPORT_TYPE_LABELS
 
 MAX_UPLOAD_MB = 50
 CORPUS_HINT = Path(__file__).resolve().parent.parent / "shared" / "corpus"
-REPORT_TYPES = ["ilacs", "sif", "sif-reinspection", "focused-visit", "area-send", "lac", "lscb", "school", "other"]
+EXAMPLES = [
+    "What did Ofsted find about management oversight in Rotherham in 2014?",
+    "How did Ofsted rate Haringey's children in care in 2023?",
+    "What did the inspectors say about care leavers' accommodation in Barnet?",
+]
+# The composed answer streams in this many steps: each step resends the whole conversation,
+# so more steps cost every session latency under load without reading any better.
+STREAM_STEPS = 5
+# Delegated on the component root so it survives every re-render of the cards.
+CLICK_SOURCE_JS = """
+element.addEventListener('click', (e) => {
+  const card = e.target.closest('[data-source]');
+  if (card) trigger('click', {source: Number(card.dataset.source)});
+});
+"""
+CLICK_POINT_JS = """
+element.addEventListener('click', (e) => {
+  const p = e.target.closest('[data-file]');
+  if (p) trigger('click', {file: p.dataset.file, page: Number(p.dataset.page), quote: p.dataset.quote});
+});
+"""
+CSS = """
+.source{border:1px solid var(--border-color-primary);border-left:4px solid #1f6feb;border-radius:6px;
+  padding:8px 10px;margin:0 0 10px;cursor:pointer;background:var(--background-fill-primary)}
+.source:hover{background:var(--background-fill-secondary)}
+.source.nearest{border-left-color:#999;border-style:dashed;opacity:.85}
+.source-head{font-weight:600}.source-meta{font-size:.85em;opacity:.75}
+.source p{margin:.4em 0 0;font-size:.92em;line-height:1.4}
+.source mark{background:#ffe066;padding:0 1px}
+.badge{float:right;font-size:.75em;text-transform:uppercase;background:#eee;color:#555;padding:1px 6px;border-radius:8px}
+.sources-for{font-size:.85em;opacity:.7;margin-bottom:6px}
+.abstain-note{padding:8px 10px;margin-bottom:10px;border-radius:6px;background:#fff4e5;color:#663c00}
+"""
 
 
 def safe_name(name: str) -> str:
@@ -34,95 +75,299 @@ def safe_name(name: str) -> str:
     return base if base.lower().endswith(".pdf") else base + ".pdf"
 
 
+def store_upload(src: Path, uploads: Path) -> Path:
+    """Copy an upload into `uploads/` under a safe name; another file's name gets a suffix."""
+    uploads.mkdir(parents=True, exist_ok=True)
+    name = Path(safe_name(src.name))
+    digest = hashlib.sha256(src.read_bytes()).hexdigest()
+    target, n = uploads / name, 1
+    while target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() != digest:
+        n += 1
+        target = uploads / f"{name.stem}-{n}{name.suffix}"
+    shutil.copyfile(src, target)
+    return target
+
+
+def ingest_uploads(assistant: Assistant, files, progress) -> list[list[str]]:
+    """Rows (file, status, reason) for each uploaded file; a failed file is not kept."""
+    uploads = assistant.index_dir / "uploads"
+    rows, stored = [], []
+    for f in files or []:
+        src = Path(f if isinstance(f, str) else f.name)
+        if src.stat().st_size > MAX_UPLOAD_MB * 2**20:
+            rows.append([safe_name(src.name), "failed", f"larger than the {MAX_UPLOAD_MB} MB upload limit"])
+            continue
+        stored.append(store_upload(src, uploads))
+    if stored:
+        summary = assistant.ingest(stored, root=assistant.index_dir, progress=lambda frac, name: progress(frac, desc=name))
+        for r in summary.results:
+            rows.append([r.file, r.status, r.reason or (f"{r.pages} pages, {r.chunks} passages" if r.pages else "")])
+            if r.status == "failed":
+                (assistant.index_dir / r.file).unlink(missing_ok=True)
+    return rows
+
+
+def index_status(assistant: Assistant) -> str:
+    s = assistant.stats()
+    if not s["reports"]:
+        hint = f"\n\nThe corpus folder `{CORPUS_HINT}` is present: ingest it below." if CORPUS_HINT.is_dir() else ""
+        return f"**{EMPTY_INDEX}** Or upload PDFs in *Add reports*.{hint}"
+    return f"{s['reports']:,} reports indexed ({s['pages']:,} pages). Every quote is checked on its page."
+
+
+def filters_from(authority, report_type, year_from, year_to) -> Filters | None:
+    f = Filters(authority or None, report_type or None, int(year_from) if year_from else None, int(year_to) if year_to else None)
+    return None if f.is_empty() else f
+
+
+def choices(assistant: Assistant) -> tuple[list[str], list[str], list[int]]:
+    reports = assistant.reports()
+    years = sorted({y for m in reports for y in (m.year,) if y})
+    return sorted({m.authority for m in reports if m.authority}), sorted({m.report_type for m in reports}), years
+
+
+def page_view(assistant: Assistant, target: dict | None):
+    """(image, caption) for a target {file, page, cited, quote}; the quote is marked only on its cited page."""
+    if not target:
+        return None, ""
+    file, page = target["file"], target["page"]
+    quote = target["quote"] if page == target["cited"] else None
+    report = assistant.report_for_file(file)
+    image = assistant.page_image(file, page, highlight=quote)
+    if image is None:
+        return None, f"`{file}` is no longer on disk, so its page cannot be shown."
+    label = report.label if report else file
+    mark = " — cited sentence highlighted" if quote else ""
+    return image, f"**{label}** · `{file}` · page {page} of {report.pages if report else '?'}{mark}"
+
+
+def moved(assistant: Assistant, target: dict | None, step: int | None) -> dict | None:
+    """The target one page on (step ±1) or back on its cited page (step None), within the report."""
+    if not target:
+        return None
+    if step is None:
+        return {**target, "page": target["cited"]}
+    report = assistant.report_for_file(target["file"])
+    last = report.pages if report and report.pages else target["page"]
+    return {**target, "page": max(1, min(target["page"] + step, last))}
+
+
+def new_target(file: str, page: int, quote: str | None) -> dict:
+    return {"file": file, "page": page, "cited": page, "quote": quote}
+
+
+def judgements_tab(assistant: Assistant) -> None:
+    """Grades per report (sortable), one council's grades over time, and grades by year."""
+    reports = assistant.reports()
+    keys = jv.grade_keys(reports)
+    councils = sorted({m.authority for m in reports if m.judgements and m.authority})
+    grades = sorted({j.grade for m in reports for j in m.judgements.values()})
+
+    def rows(authority, report_type, year, key, grade):
+        headers, data = jv.table(assistant.reports(authority or None, report_type or None, int(year) if year else None,
+                                                   key or None, grade or None))
+        return gr.update(value=data, headers=headers)
+
+    def timeline(authority):
+        mine = assistant.reports(authority) if authority else []
+        charts = [jv.timeline_svg(mine, scale, f"{authority}: grades over time") for scale in jv.SCALES]
+        return "".join(charts) or f"<p>No graded reports for {authority or 'this council'}.</p>"
+
+    def spread(key, report_type):
+        return jv.distribution_svg(assistant.reports(report_type=report_type or None), key or jv.KEY_ORDER[0]) \
+            or "<p>No grades for this judgement.</p>"
+
+    def open_point(evt: gr.EventData):
+        file, page = getattr(evt, "file", None), getattr(evt, "page", None)
+        target = new_target(file, int(page), getattr(evt, "quote", None)) if file and page else None
+        return page_view(assistant, target)
+
+    with gr.Tab("Judgements", elem_id="tab-judgements"):
+        with gr.Row():
+            authority = gr.Dropdown(councils, label="Council", value=None)
+            report_type = gr.Dropdown(sorted({m.report_type for m in reports if m.judgements}), label="Report type", value=None)
+            year = gr.Dropdown(sorted({m.year for m in reports if m.year}), label="Year", value=None)
+            key = gr.Dropdown([(jv.key_label(k), k) for k in keys], label="Judgement", value=None)
+            grade = gr.Dropdown(grades, label="Grade", value=None)
+        headers, data = jv.table(reports)
+        table = gr.Dataframe(value=data, headers=headers, interactive=False, wrap=True, max_height=420, elem_id="grades")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                gr.Markdown("#### One council's grades over time\nPick a council above; click a point to see the page that states the grade.")
+                over_time = gr.HTML(timeline(None), js_on_load=CLICK_POINT_JS, elem_id="grade-timeline")
+                gr.Markdown("#### Grades by year, all councils")
+                spread_key = gr.Dropdown([(jv.key_label(k), k) for k in keys], label="Judgement",
+                                         value=keys[0] if keys else None)
+                by_year = gr.HTML(spread(keys[0] if keys else None, None), elem_id="grade-distribution")
+            with gr.Column(scale=2):
+                caption = gr.Markdown()
+                image = gr.Image(type="pil", format="png", label="Page stating the grade", interactive=False,
+                                 elem_id="grade-page", height=640)
+        filters = [authority, report_type, year, key, grade]
+        for f in filters:
+            f.change(rows, filters, table, api_visibility="private")
+        authority.change(timeline, authority, over_time, api_visibility="private")
+        for f in (spread_key, report_type):
+            f.change(spread, [spread_key, report_type], by_year, api_visibility="private")
+        over_time.click(open_point, None, [image, caption], api_visibility="private")
+
+
 def build(assistant: Assistant) -> gr.Blocks:
-    authorities = sorted({m.authority for m in assistant.reports() if m.authority})
+    authorities, types, years = choices(assistant)
 
-    def filters_from(authority, report_type, year_from, year_to) -> Filters | None:
-        f = Filters(authority or None, report_type or None, int(year_from) if year_from else None, int(year_to) if year_to else None)
-        return None if f.is_empty() else f
-
-    def respond(message, history, authority, report_type, year_from, year_to):
-        history = list(history or [])
-        if not message.strip():
-            yield history, "", gr.update()
+    def respond(message, chat, answers, authority, report_type, year_from, year_to):
+        chat, answers = list(chat or []), list(answers or [])
+        if not (message or "").strip():
+            yield chat, answers, gr.update(), gr.update(), gr.update(), gr.update(), message
             return
-        history.append({"role": "user", "content": message})
-        yield history + [{"role": "assistant", "content": "Searching the reports..."}], "", gr.update()
+        chat.append({"role": "user", "content": message})
         if not assistant.stats()["reports"]:
-            history.append({"role": "assistant", "content": EMPTY_INDEX})
-            yield history, "", gr.update()
+            chat.append({"role": "assistant", "content": EMPTY_INDEX})
+            answers.append(None)
+            yield chat, answers, None, sources_html(None), "", gr.update(visible=False), ""
             return
-        previous = [t["content"] for t in history[:-1] if t["role"] == "user"]
+        searching = {"role": "assistant", "content": "_Searching the reports…_"}
+        yield chat + [searching], answers, gr.update(), gr.update(), gr.update(), gr.update(), ""
+        previous = [a.question for a in answers if a is not None]
         answer = assistant.ask(message, history=previous, filters=filters_from(authority, report_type, year_from, year_to))
-        shown = ""
-        for word in answer.text.split(" "):  # stream the composed answer word by word
-            shown = f"{shown} {word}".strip()
-            yield history + [{"role": "assistant", "content": shown}], sources_html(answer), gr.update()
-        history.append({"role": "assistant", "content": answer.text})
+        answer.question = answer.question or message
+        words = answer.text.split(" ")
+        if not answer.abstained:
+            step = max(4, -(-len(words) // STREAM_STEPS))
+            for end in range(step, len(words), step):
+                partial = {"role": "assistant", "content": " ".join(words[:end])}
+                yield chat + [partial], answers, gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
+        chat.append({"role": "assistant", "content": chat_markdown(answer)})
+        answers.append(answer)
+        export = answer_markdown(answer)
         path = Path(tempfile.mkdtemp(prefix="answer-")) / "answer.md"
-        path.write_text(answer_markdown(answer), encoding="utf-8")
-        yield history, sources_html(answer), gr.update(value=str(path), visible=True)
+        path.write_text(export, encoding="utf-8")
+        yield chat, answers, len(answers) - 1, sources_html(answer), export, gr.update(value=str(path), visible=True), gr.update()
 
-    def list_reports(query: str):
-        rows = []
-        for m in assistant.reports():
-            row = [m.authority, m.report_type, str(m.published or m.inspection_end or ""),
-                   "; ".join(f"{k}: {j.grade}" for k, j in m.judgements.items()), m.pages, m.file]
-            if not query or query.lower() in " ".join(map(str, row)).lower():
-                rows.append(row)
-        return rows
+    def show_sources_of(answers, evt: gr.SelectData):
+        """Selecting an earlier reply brings back its sources."""
+        turn = evt.index if isinstance(evt.index, int) else evt.index[0]
+        answer = answers[turn // 2] if answers and turn // 2 < len(answers) else None
+        return sources_html(answer), answer_markdown(answer) if answer else "", turn // 2
 
-    def upload(files, progress=gr.Progress()):
+    def open_source(answers, shown, evt: gr.EventData):
+        answer = answers[shown] if answers and shown is not None and shown < len(answers) else None
+        index = getattr(evt, "source", None)
+        found = source_target(answer, int(index)) if answer and index is not None else None
+        target = new_target(*found) if found else None
+        return (*page_view(assistant, target), target)
+
+    def turn_page(target, step):
+        target = moved(assistant, target, step)
+        return (*page_view(assistant, target), target)
+
+    def list_reports(query):
+        return report_rows(assistant.reports(), query)
+
+    def refreshed():
+        a, t, y = choices(assistant)
+        return (index_status(assistant), gr.update(choices=a), gr.update(choices=t), gr.update(choices=y),
+                gr.update(choices=y), report_rows(assistant.reports(), ""), gr.update(visible=not a))
+
+    def upload(files, progress=gr.Progress()):  # noqa: B008 - how Gradio injects its progress bar
         if not files:
-            return "No file chosen."
-        folder = Path(tempfile.mkdtemp(prefix="upload-"))
-        messages = []
-        for f in files:
-            src = Path(f if isinstance(f, str) else f.name)
-            if src.stat().st_size > MAX_UPLOAD_MB * 2**20:
-                messages.append(f"{src.name}: rejected, larger than {MAX_UPLOAD_MB} MB")
-                continue
-            shutil.copy(src, folder / safe_name(src.name))
-        summary = assistant.ingest([folder], root=folder, progress=lambda frac, name: progress(frac, desc=name))
-        messages.append(summary.format())
-        return "\n".join(messages)
+            return [["", "failed", "no file chosen"]], *refreshed()
+        return ingest_uploads(assistant, files, progress), *refreshed()
 
-    with gr.Blocks(title="Inspection Report Assistant") as demo:
-        gr.Markdown("## Inspection Report Assistant\nAnswers cite the report, page and the exact sentence; click a source to check it.")
-        with gr.Tab("Ask"):
-            with gr.Row():
-                with gr.Column(scale=3):
-                    chat = gr.Chatbot(height=480, label="Conversation", buttons=["copy", "copy_all"])
-                    box = gr.Textbox(placeholder="e.g. What did Ofsted find about management oversight in Rotherham in 2014?", label="Question")
-                    download = gr.File(label="Answer as Markdown", visible=False)
-                with gr.Column(scale=2):
-                    sources = gr.HTML(label="Sources")
-            with gr.Accordion("Filters", open=False):
-                authority = gr.Dropdown(authorities, label="Council", multiselect=False, value=None)
-                report_type = gr.Dropdown(REPORT_TYPES, label="Report type", value=None)
-                year_from = gr.Number(label="From year", precision=0)
-                year_to = gr.Number(label="To year", precision=0)
-            box.submit(respond, [box, chat, authority, report_type, year_from, year_to], [chat, sources, download]).then(lambda: "", None, box)
-            if not assistant.stats()["reports"]:
-                hint = f" The corpus is at `{CORPUS_HINT}`." if CORPUS_HINT.is_dir() else ""
-                gr.Markdown(EMPTY_INDEX + hint)
-        with gr.Tab("Reports"):
-            search = gr.Textbox(label="Search reports")
-            table = gr.Dataframe(headers=["Authority", "Type", "Date", "Judgements", "Pages", "File"], value=list_reports(""))
+    def ingest_corpus(progress=gr.Progress()):  # noqa: B008
+        summary = assistant.ingest([CORPUS_HINT], root=CORPUS_HINT, progress=lambda frac, name: progress(frac, desc=name))
+        return summary.format(), *refreshed()
+
+    with gr.Blocks(title="Inspection Report Assistant", analytics_enabled=False) as demo:
+        answers = gr.State([])
+        shown = gr.State(None)  # which answer's sources are in the panel
+        target = gr.State(None)  # the page on show: {file, page, cited, quote}
+        gr.Markdown("## Inspection Report Assistant\nAsk about Ofsted inspection reports. Every claim cites a quote "
+                    "checked on its page; click a source to see the page with the sentence highlighted.")
+        status = gr.Markdown(index_status(assistant), elem_id="index-status")
+        with gr.Row(visible=not authorities and CORPUS_HINT.is_dir()) as corpus_row:
+            corpus_btn = gr.Button(f"Ingest the corpus folder ({CORPUS_HINT})", variant="primary")
+            corpus_log = gr.Textbox(label="Ingest summary", lines=4)
+        with gr.Tab("Ask", elem_id="tab-ask"):
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=5):
+                    chat = gr.Chatbot(height=520, label="Conversation", buttons=["copy", "copy_all"], elem_id="chat",
+                                      feedback_options=None, placeholder="Ask a question about the indexed reports.")
+                    with gr.Row():
+                        box = gr.Textbox(placeholder=EXAMPLES[0], show_label=False, scale=8, elem_id="question",
+                                         autofocus=True, lines=1, max_lines=6)
+                        send = gr.Button("Ask", variant="primary", scale=1, min_width=70, elem_id="ask")
+                        new_chat = gr.Button("New chat", scale=1, min_width=90)
+                    gr.Examples(EXAMPLES, inputs=box, label="Try")
+                    with gr.Accordion("Filters", open=False), gr.Row():
+                        authority = gr.Dropdown(authorities, label="Council", multiselect=True, value=[])
+                        report_type = gr.Dropdown([(REPORT_TYPE_LABELS.get(t, t), t) for t in types],
+                                                  label="Report type", multiselect=True, value=[])
+                        year_from = gr.Dropdown(years, label="From year", value=None)
+                        year_to = gr.Dropdown(years, label="To year", value=None)
+                    with gr.Accordion("Copy or download this answer (Markdown, with citations)", open=False):
+                        export = gr.Code(language="markdown", buttons=["copy"], label="Answer as Markdown", elem_id="export")
+                        download = gr.DownloadButton("Download .md", visible=False, elem_id="download")
+                with gr.Column(scale=4):
+                    gr.Markdown("#### Sources")
+                    sources = gr.HTML(sources_html(None), js_on_load=CLICK_SOURCE_JS, elem_id="sources", max_height=420)
+                    page_caption = gr.Markdown(elem_id="page-caption")
+                    page_image = gr.Image(type="pil", format="png", label="Cited page", interactive=False,
+                                          elem_id="page-image", buttons=["download", "fullscreen"], height=640)
+                    with gr.Row():
+                        prev_page = gr.Button("◀ Previous page", size="sm")
+                        back = gr.Button("Cited page", size="sm")
+                        next_page = gr.Button("Next page ▶", size="sm")
+
+            filter_inputs = [authority, report_type, year_from, year_to]
+            ask_args = {"fn": respond, "inputs": [box, chat, answers, *filter_inputs],
+                        "outputs": [chat, answers, shown, sources, export, download, box], "api_name": "ask"}
+            box.submit(**ask_args)
+            send.click(**{**ask_args, "api_name": "ask_button", "api_visibility": "private"})
+            new_chat.click(lambda: ([], [], None, None, sources_html(None), "", None, "", gr.update(visible=False)), None,
+                           [chat, answers, shown, target, sources, export, page_image, page_caption, download],
+                           api_visibility="private")
+            chat.select(show_sources_of, answers, [sources, export, shown], api_visibility="private")
+            sources.click(open_source, [answers, shown], [page_image, page_caption, target], api_visibility="private")
+            for button, step in ((prev_page, -1), (next_page, 1), (back, None)):
+                button.click(lambda t, step=step: turn_page(t, step), target, [page_image, page_caption, target],
+                             api_visibility="private")
+
+        with gr.Tab("Reports", elem_id="tab-reports"):
+            search = gr.Textbox(label="Search reports (council, type, year, grade, file)", elem_id="report-search")
+            table = gr.Dataframe(headers=["Authority", "Type", "Date", "Judgements", "Pages", "File"],
+                                 value=report_rows(assistant.reports()), interactive=False, wrap=True, max_height=600)
             search.change(list_reports, search, table)
-        with gr.Tab("Add reports"):
-            files = gr.File(file_count="multiple", file_types=[".pdf"], label="PDF reports")
-            result = gr.Textbox(label="Result", lines=6)
-            gr.Button("Ingest").click(upload, files, result)
+
+        judgements_tab(assistant)
+
+        with gr.Tab("Add reports", elem_id="tab-add"):
+            gr.Markdown(f"Add Ofsted PDF reports (up to {MAX_UPLOAD_MB} MB each). They are kept in the index folder "
+                        "and become searchable as soon as they are ingested; a file that cannot be read is listed "
+                        "with its reason and nothing else changes.")
+            files = gr.File(file_count="multiple", file_types=[".pdf"], label="PDF reports", elem_id="upload")
+            ingest_btn = gr.Button("Ingest", variant="primary", elem_id="ingest")
+            results = gr.Dataframe(headers=["File", "Status", "Detail"], interactive=False, wrap=True, elem_id="ingest-results")
+
+        refresh_outputs = [status, authority, report_type, year_from, year_to, table, corpus_row]
+        ingest_btn.click(upload, files, [results, *refresh_outputs], concurrency_id="ingest", concurrency_limit=1)
+        corpus_btn.click(ingest_corpus, None, [corpus_log, *refresh_outputs], concurrency_id="ingest", concurrency_limit=1)
+    return demo
+
+
+def launch(assistant: Assistant, host="127.0.0.1", port=7860, auth=None, block=True) -> gr.Blocks:
+    """Serve the chat on host:port (loopback by default); `auth` is 'user:password' for a login."""
+    credentials = tuple(auth.split(":", 1)) if auth else None
+    demo = build(assistant).queue(default_concurrency_limit=4)
+    # Local fonts, no SSR node server, no MCP/PWA extras: nothing is fetched from outside.
+    demo.launch(server_name=host, server_port=port, auth=credentials, share=False, max_file_size=f"{MAX_UPLOAD_MB}mb",
+                ssr_mode=False, mcp_server=False, pwa=False, css=CSS, theme=gr.themes.Default(), footer_links=["api"],
+                prevent_thread_lock=not block, quiet=not block)
     return demo
 
 
 def serve(index_dir="index", chroma_url=None, host="127.0.0.1", port=7860, auth=None) -> None:
-    assistant = Assistant.open(index_dir, chroma_url=chroma_url)
-    credentials = tuple(auth.split(":", 1)) if auth else None
-    build(assistant).queue(default_concurrency_limit=4).launch(
-        server_name=host, server_port=port, auth=credentials, share=False, max_file_size=f"{MAX_UPLOAD_MB}mb"
-    )
+    launch(Assistant.open(index_dir, chroma_url=chroma_url), host, port, auth)
 
 
 def main() -> None:

@@ -1,52 +1,146 @@
-"""Answers as Markdown: for the chat's sources panel and for copy/download into a board paper."""
+"""Answers as chat Markdown, source cards (HTML) and a Markdown export for a board paper.
+
+Pure functions of `Answer` / `ReportMeta`: the chat only wires them to widgets, and they are
+tested without a browser.
+"""
 
 from __future__ import annotations
 
 import html
 
 from assistant import phrases
-from assistant.types import Answer
+from assistant.pages import find_quote
+from assistant.types import REPORT_TYPE_LABELS, Answer, Citation, Passage, ReportMeta
+
+# Characters of passage shown either side of the cited sentence in a source card.
+CONTEXT_CHARS = 320
 
 
-def citation_line(answer: Answer, i: int) -> str:
-    c = answer.citations[i]
-    report = c.passage.report if c.passage else None
-    label = report.label if report else c.file
-    return f'[{c.marker}] {label}, {c.file}, page {c.page}: "{c.quote}"'
+def report_line(report: ReportMeta | None, file: str) -> str:
+    """'Haringey · ILACS inspection · inspected 10 Feb 2023 · published 11 Apr 2023'."""
+    if report is None:
+        return file
+    parts = [report.authority or file, REPORT_TYPE_LABELS.get(report.report_type, report.report_type)]
+    if report.inspection_end:
+        parts.append(f"inspected {report.inspection_end:%-d %b %Y}")
+    if report.published:
+        parts.append(f"published {report.published:%-d %b %Y}")
+    return " · ".join(parts)
+
+
+def _report(c: Citation | Passage) -> ReportMeta | None:
+    return c.passage.report if isinstance(c, Citation) and c.passage else getattr(c, "report", None)
+
+
+def abstention_lines(answer: Answer) -> list[str]:
+    """The abstention said plainly, then the answer's own reason when it adds one."""
+    reason = answer.text.strip()
+    lines = [f"**{phrases.ABSTAIN}**"]
+    if reason and reason != phrases.ABSTAIN:
+        lines += ["", reason]
+    return lines
+
+
+def chat_markdown(answer: Answer) -> str:
+    """The chat bubble: the answer with its [n] markers and a one-line key to each source."""
+    if answer.abstained:
+        lines = abstention_lines(answer)
+        if answer.passages:
+            lines += ["", f"_{phrases.NEAREST_NOTE} see the panel on the right._"]
+        return "\n".join(lines)
+    lines = [answer.text, ""]
+    for c in answer.citations:
+        report = _report(c)
+        lines.append(f"<sub>[{c.marker}] {html.escape(report.label if report else c.file)}, p. {c.page}</sub>  ")
+    return "\n".join(lines).rstrip()
 
 
 def answer_markdown(answer: Answer) -> str:
-    """The answer followed by its citations (report, date, page, quote)."""
-    lines = [f"**Q:** {answer.question}", "", answer.text, ""]
-    if answer.citations:
-        lines.append("**Sources**")
-        lines += [f"- {citation_line(answer, i)}" for i in range(len(answer.citations))]
-    elif answer.passages:
-        lines.append(f"*{phrases.NEAREST_NOTE}*")
-        for p in answer.passages[:3]:
-            lines.append(f"- {p.report.label}, {p.file}, page {p.page_start}: {' '.join(p.text.split())[:240]}...")
+    """The answer followed by its citations (report, date, page, quote), ready to paste."""
+    lines = [f"**Q:** {answer.question}", ""]
+    if answer.abstained:
+        lines += abstention_lines(answer) + [""]
+        if answer.passages:
+            lines.append(f"*{phrases.NEAREST_NOTE}*")
+            for p in answer.passages[:3]:
+                lines.append(f"- {report_line(p.report, p.file)}; `{p.file}`, page {p.page_start}: "
+                             f"{' '.join(p.text.split())[:240]}...")
+        return "\n".join(lines)
+    lines += [answer.text, "", "**Sources**", ""]
+    for c in answer.citations:
+        lines.append(f'[{c.marker}] {report_line(_report(c), c.file)}; `{c.file}`, page {c.page}: "{c.quote}"  ')
     return "\n".join(lines)
 
 
-def sources_html(answer: Answer) -> str:
-    """Each cited passage with the quoted sentence highlighted."""
-    if not answer.citations:
-        if not answer.passages:
-            return ""
-        items = "".join(
-            f"<li><b>{html.escape(p.report.label)}</b> &middot; {html.escape(p.file)} p.{p.page_start}"
-            f"<br><span style='opacity:.8'>{html.escape(' '.join(p.text.split())[:400])}...</span></li>"
-            for p in answer.passages[:3]
+def highlighted_passage(text: str, quote: str | None) -> str:
+    """The passage around `quote` as HTML, the quote in <mark>; the whole quote if not located."""
+    flat = " ".join(text.split())
+    span = find_quote(flat, quote) if quote else None
+    if span is None:
+        body = html.escape(flat[: 2 * CONTEXT_CHARS]) + ("…" if len(flat) > 2 * CONTEXT_CHARS else "")
+        return f"<mark>{html.escape(quote)}</mark>" if quote else body
+    first, last = span
+    start, end = max(0, first - CONTEXT_CHARS), min(len(flat), last + 1 + CONTEXT_CHARS)
+    return ("…" if start else "") + html.escape(flat[start:first]) + f"<mark>{html.escape(flat[first:last + 1])}</mark>" \
+        + html.escape(flat[last + 1:end]) + ("…" if end < len(flat) else "")
+
+
+def sources_html(answer: Answer | None) -> str:
+    """Source cards; each carries data-source=<index> so a click can open its page."""
+    if answer is None:
+        return "<div class='sources-empty'>Sources for the answer will appear here. Click one to see its page.</div>"
+    return f"<div class='sources-for'>Sources for “{html.escape(answer.question)}”</div>" + _cards(answer)
+
+
+def _cards(answer: Answer) -> str:
+    if answer.abstained or not answer.citations:
+        cards = [
+            f"<div class='source nearest' data-source='{i}' role='button' tabindex='0'>"
+            f"<div class='badge'>not an answer</div>"
+            f"<div class='source-head'>{html.escape(report_line(p.report, p.file))}</div>"
+            f"<div class='source-meta'>{html.escape(p.file)} · page {p.page_start}</div>"
+            f"<p>{highlighted_passage(p.text, None)}</p></div>"
+            for i, p in enumerate(answer.passages[:3])
+        ]
+        head = f"<div class='abstain-note'><b>{html.escape(phrases.ABSTAIN)}</b>"
+        if cards:
+            head += f"<br>{html.escape(phrases.NEAREST_NOTE)}"
+        return head + "</div>" + "".join(cards)
+    cards = []
+    for i, c in enumerate(answer.citations):
+        text = c.passage.text if c.passage else c.quote
+        cards.append(
+            f"<div class='source' data-source='{i}' role='button' tabindex='0' title='Show page {c.page}'>"
+            f"<div class='source-head'>[{c.marker}] {html.escape(report_line(_report(c), c.file))}</div>"
+            f"<div class='source-meta'>{html.escape(c.file)} · page {c.page} · <u>view page</u></div>"
+            f"<p>{highlighted_passage(text, c.quote)}</p></div>"
         )
-        return f"<p><i>{html.escape(phrases.NEAREST_NOTE)}</i></p><ul>{items}</ul>"
-    blocks = []
-    for c in answer.citations:
-        context = " ".join(c.passage.text.split()) if c.passage else c.quote
-        escaped, quote = html.escape(context), html.escape(c.quote)
-        body = escaped.replace(quote, f"<mark>{quote}</mark>", 1) if quote in escaped else f"<mark>{quote}</mark>"
-        label = html.escape(c.passage.report.label if c.passage else c.file)
-        blocks.append(
-            f"<div class='citation'><b>[{c.marker}] {label}</b> &middot; {html.escape(c.file)} &middot; page {c.page}"
-            f"<p>{body}</p></div>"
-        )
-    return "".join(blocks)
+    return "".join(cards)
+
+
+def source_target(answer: Answer, index: int) -> tuple[str, int, str | None] | None:
+    """(file, page, quote to highlight) for the clicked card; nearest passages get no highlight."""
+    if answer.citations and not answer.abstained:
+        if 0 <= index < len(answer.citations):
+            c = answer.citations[index]
+            return c.file, c.page, c.quote
+        return None
+    if 0 <= index < len(answer.passages):
+        p = answer.passages[index]
+        return p.file, p.page_start, None
+    return None
+
+
+def report_rows(reports: list[ReportMeta], query: str = "") -> list[list]:
+    """The Reports view: one row per report, kept when every word of `query` appears in it."""
+    words = query.lower().split()
+    rows = []
+    for m in reports:
+        when = m.published or m.inspection_end
+        judgements = "; ".join(f"{k.replace('_', ' ')}: {j.grade}" for k, j in m.judgements.items())
+        row = [m.authority, REPORT_TYPE_LABELS.get(m.report_type, m.report_type), when.isoformat() if when else "",
+               judgements, m.pages, m.file]
+        haystack = " ".join(map(str, row)).lower()
+        if all(w in haystack for w in words):
+            rows.append(row)
+    return rows
