@@ -8,7 +8,7 @@ INDEX  ?= index
 WHEELS := $(wildcard /opt/wheels)
 PIP    := $(BIN)/pip install --disable-pip-version-check $(if $(WHEELS),--find-links $(WHEELS))
 
-.PHONY: install run ingest serve test eval eval-quick bench
+.PHONY: install run ingest serve test test-server eval eval-quick bench bench-scale
 
 install: $(VENV)/.installed
 
@@ -26,8 +26,15 @@ run: ingest
 	$(BIN)/inspection-assistant serve --index $(INDEX)
 
 test: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --ignore=tests/test_server.py  # test-server runs it
+	$(MAKE) test-server
 	$(BIN)/inspection-assistant eval --quick --corpus $(CORPUS) --index build/quick-index
+
+# Server mode: the ingest, ask, server and concurrency tests again, with every index's
+# vectors on a real `chroma run` (free local port, temporary data, stopped however they end).
+SERVER_TESTS := tests/test_ingest.py tests/test_ask.py tests/test_server.py tests/test_concurrency.py
+test-server: install
+	$(BIN)/python scripts/with_chroma_server.py -- $(BIN)/pytest -q $(SERVER_TESTS)
 
 # The full evaluation and the speed benchmarks: ingest the corpus, evaluate every system,
 # then time queries and a cold ingest into a fresh temporary index.
@@ -38,3 +45,8 @@ eval: install
 bench: install
 	$(BIN)/python -m eval.bench_query --index $(INDEX)
 	$(BIN)/python -m eval.bench_ingest --corpus $(CORPUS)
+
+# How cost grows with the corpus (10k to 1M synthetic chunks, embedded vs server): hours on
+# 2 cores, so not part of `bench`. Writes docs/scale.{md,json,png}.
+bench-scale: install
+	nice -n 10 $(BIN)/python -m eval.bench_scale --source $(INDEX)

@@ -109,6 +109,16 @@ class Catalog:
             raise
         db.execute("COMMIT")
 
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        """Every query inside sees one committed state (WAL keeps the transaction's snapshot)."""
+        db = self._db()
+        db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            db.execute("COMMIT")
+
     def query(self, sql: str, args: Iterable = ()) -> list[tuple]:
         return self._db().execute(sql, tuple(args)).fetchall()
 

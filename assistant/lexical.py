@@ -2,16 +2,23 @@
 
 bm25s has no in-place update, so ingest rebuilds it when the catalog's generation moves
 (about a second per 10k chunks); a reader that finds it stale rebuilds it in memory.
+
+Readers on many threads search while another installs a new build: everything a search
+needs lives in one immutable state object, swapped in one assignment. Processes share the
+saved copy under a file lock (a server reading it while an ingest process writes it).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import math
 import os
-from collections import Counter
 import re
-import threading
+import shutil
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import bm25s
@@ -28,15 +35,32 @@ def tokenize(text: str) -> list[str]:
     return _STEMMER.stemWords([w for w in words if w and w not in _STOPWORDS])
 
 
+@dataclass(frozen=True)
+class _State:
+    model: bm25s.BM25 | None = None
+    ids: list[str] = field(default_factory=list)
+    generation: int = -1
+    df: dict[str, int] = field(default_factory=dict)
+    position: dict[str, int] = field(default_factory=dict)
+
+
 class LexicalIndex:
     def __init__(self, directory: Path):
         self.directory = Path(directory)
-        self.ids: list[str] = []
-        self.position: dict[str, int] = {}
-        self.generation = -1
-        self.df: dict[str, int] = {}
-        self._bm25: bm25s.BM25 | None = None
-        self._lock = threading.Lock()
+        self._state = _State()
+
+    # Read-only views of the current state, for callers that need one field.
+    @property
+    def ids(self) -> list[str]:
+        return self._state.ids
+
+    @property
+    def generation(self) -> int:
+        return self._state.generation
+
+    @property
+    def df(self) -> dict[str, int]:
+        return self._state.df
 
     def build(self, ids: list[str], texts: list[str], generation: int) -> None:
         model = bm25s.BM25(k1=1.2, b=0.75)
@@ -46,46 +70,58 @@ class LexicalIndex:
         df = Counter(term for doc in tokens for term in set(doc))
         self._install(model if ids else None, ids, generation, dict(df))
 
+    @contextmanager
+    def _file_lock(self, mode: int):
+        self.directory.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.directory.with_name(self.directory.name + ".lock"), "a") as fh:
+            fcntl.flock(fh, mode)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
     def save(self) -> None:
+        state = self._state
         tmp = self.directory.with_name(self.directory.name + ".tmp")
-        tmp.mkdir(parents=True, exist_ok=True)
-        if self._bm25 is not None:
-            self._bm25.save(str(tmp))
-        (tmp / "ids.json").write_text(json.dumps({"generation": self.generation, "ids": self.ids, "df": self.df}))
-        if self.directory.exists():
-            old = self.directory.with_name(self.directory.name + ".old")
-            os.replace(self.directory, old)
+        old = self.directory.with_name(self.directory.name + ".old")
+        with self._file_lock(fcntl.LOCK_EX):
+            # Leftovers of a save killed half-way would make the renames below fail.
+            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
+            tmp.mkdir(parents=True)
+            if state.model is not None:
+                state.model.save(str(tmp))
+            (tmp / "ids.json").write_text(json.dumps({"generation": state.generation, "ids": state.ids, "df": state.df}))
+            if self.directory.exists():
+                os.replace(self.directory, old)
             os.replace(tmp, self.directory)
-            for f in old.iterdir():
-                f.unlink()
-            old.rmdir()
-        else:
-            os.replace(tmp, self.directory)
+            shutil.rmtree(old, ignore_errors=True)
 
     def load(self) -> bool:
-        meta = self.directory / "ids.json"
-        if not meta.exists():
-            return False
-        data = json.loads(meta.read_text())
-        model = bm25s.BM25.load(str(self.directory)) if data["ids"] else None
+        with self._file_lock(fcntl.LOCK_SH):
+            meta = self.directory / "ids.json"
+            if not meta.exists():
+                return False
+            data = json.loads(meta.read_text())
+            model = bm25s.BM25.load(str(self.directory)) if data["ids"] else None
         self._install(model, data["ids"], data["generation"], data.get("df", {}))
         return True
 
     def _install(self, model, ids: list[str], generation: int, df: dict[str, int]) -> None:
-        with self._lock:
-            self._bm25, self.ids, self.generation, self.df = model, list(ids), generation, df
-            self.position = {cid: i for i, cid in enumerate(self.ids)}
+        self._state = _State(model, list(ids), generation, df, {cid: i for i, cid in enumerate(ids)})
 
     def idf(self, term: str) -> float:
         """BM25's inverse document frequency of a (tokenized) term; 0 for unseen terms."""
-        df = self.df.get(term, 0)
+        state = self._state
+        df = state.df.get(term, 0)
         if not df:
             return 0.0
-        return math.log(1 + (len(self.ids) - df + 0.5) / (df + 0.5))
+        return math.log(1 + (len(state.ids) - df + 0.5) / (df + 0.5))
 
     def search(self, query: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
         """(chunk id, BM25 score), best first; only chunks in `allowed` when given."""
-        model, ids, position = self._bm25, self.ids, self.position
+        state = self._state
+        model, ids, position = state.model, state.ids, state.position
         if model is None:
             return []
         tokens = [t for t in tokenize(query) if t in model.vocab_dict]

@@ -37,8 +37,11 @@ class IngestSettings(_Strict):
 
 
 class StoreSettings(_Strict):
-    chroma_url: str | None = None  # None: embedded PersistentClient under the index dir
-    collection: str = "chunks"
+    # None: embedded PersistentClient under the index dir. CHROMA_URL is the default here, not
+    # in from_env, so any StoreSettings() (a helper process, a benchmark) finds the same store.
+    chroma_url: str | None = Field(default_factory=lambda: os.environ.get("CHROMA_URL") or None)
+    # None: "chunks" embedded; on a server, a collection of this index's own (see assistant.vectors).
+    collection: str | None = None
 
 
 class RetrievalSettings(_Strict):
@@ -69,10 +72,8 @@ class Settings(_Strict):
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
 
     @classmethod
-    def from_env(cls, **overrides) -> "Settings":
+    def from_env(cls, **overrides) -> Settings:
         settings = cls(**overrides)
-        if url := os.environ.get("CHROMA_URL"):
-            settings.store.chroma_url = settings.store.chroma_url or url
         if backend := os.environ.get("INSPECTION_ASSISTANT_EMBED_BACKEND"):
             settings.embed.backend = backend
         return settings

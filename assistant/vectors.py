@@ -3,17 +3,27 @@
 Embedded (PersistentClient under the index dir) by default, or a Chroma server when a
 URL is configured; the rest of the code cannot tell the difference. Queries use the Chroma
 collection itself: importing llama-index costs seconds that a first question should not pay.
+
+On a server, each index dir gets a collection of its own ("reports-<id>", the id kept in
+the catalog's state table): ingest sweeps every vector its catalog does not know, so two
+indexes sharing one collection would delete each other's reports.
 """
 
 from __future__ import annotations
 
+import threading
+import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
 import chromadb
 from chromadb.config import Settings as ChromaSettings
 
+from assistant.catalog import Catalog
 from assistant.settings import StoreSettings
+
+EMBEDDED_COLLECTION = "chunks"
+BATCH = 2000  # under Chroma's max batch (5461 in 1.5.9)
 
 
 def make_client(index_dir: Path, settings: StoreSettings):
@@ -29,25 +39,61 @@ def make_client(index_dir: Path, settings: StoreSettings):
     return chromadb.PersistentClient(path=str(Path(index_dir) / "chroma"), settings=chroma_settings)
 
 
+def collection_name(index_dir: Path, settings: StoreSettings) -> str:
+    """The explicit name if set; else "chunks" embedded, or this index's own name on a server.
+
+    An index dir built in one mode and opened in the other would look empty to dense search
+    while its catalog says every file is indexed (and an ingest would skip them all), so that
+    is refused with what to do instead.
+    """
+    if settings.collection:
+        return settings.collection
+    catalog = Catalog(Path(index_dir) / "catalog.sqlite3")
+    known = catalog.query("SELECT value FROM state WHERE key='chroma_collection'")
+    has_chunks = bool(catalog.query("SELECT 1 FROM chunks LIMIT 1"))
+    if not settings.chroma_url:
+        if known and has_chunks:
+            raise RuntimeError(f"{index_dir}: its vectors are on a Chroma server (collection {known[0][0]}); "
+                               "pass its URL (--chroma-url or CHROMA_URL)")
+        return EMBEDDED_COLLECTION
+    if known:
+        return known[0][0]
+    if has_chunks:
+        raise RuntimeError(f"{index_dir}: its vectors are embedded in {Path(index_dir) / 'chroma'}; to use a "
+                           "Chroma server, ingest into a new index dir (or set store.collection to a filled one)")
+    # INSERT OR IGNORE inside one write transaction: two processes opening a new index at
+    # once agree on the first id written.
+    with catalog.transaction() as db:
+        db.execute(
+            "INSERT OR IGNORE INTO state(key, value) VALUES('chroma_collection', ?)",
+            (f"reports-{uuid.uuid4().hex[:16]}",),
+        )
+    (name,), = catalog.query("SELECT value FROM state WHERE key='chroma_collection'")
+    return name
+
+
 class VectorStore:
     def __init__(self, index_dir: Path, settings: StoreSettings):
         self.client = make_client(index_dir, settings)
+        self.name = collection_name(index_dir, settings)
         # embedding_function=None: Chroma's default would download an ONNX model.
         self.collection = self.client.get_or_create_collection(
-            settings.collection,
+            self.name,
             embedding_function=None,
             configuration={"hnsw": {"space": "cosine"}},
         )
         self._store = None
+        self._store_lock = threading.Lock()
 
     @property
     def store(self):
         """The llama-index ChromaVectorStore over the same collection (for writes)."""
-        if self._store is None:
-            from llama_index.vector_stores.chroma import ChromaVectorStore
+        with self._store_lock:
+            if self._store is None:
+                from llama_index.vector_stores.chroma import ChromaVectorStore
 
-            self._store = ChromaVectorStore(chroma_collection=self.collection)
-        return self._store
+                self._store = ChromaVectorStore(chroma_collection=self.collection)
+            return self._store
 
     def add(self, ids: list[str], embeddings, texts: list[str], metadatas: list[dict]) -> None:
         from llama_index.core.schema import TextNode
@@ -56,12 +102,12 @@ class VectorStore:
             TextNode(id_=cid, text=text, metadata=meta, embedding=[float(x) for x in vec])
             for cid, vec, text, meta in zip(ids, embeddings, texts, metadatas)
         ]
-        for i in range(0, len(nodes), 2000):
-            self.store.add(nodes[i : i + 2000])
+        for i in range(0, len(nodes), BATCH):
+            self.store.add(nodes[i : i + BATCH])
 
     def delete(self, ids: list[str]) -> None:
-        for i in range(0, len(ids), 2000):
-            self.store.delete_nodes(node_ids=ids[i : i + 2000])
+        for i in range(0, len(ids), BATCH):
+            self.store.delete_nodes(node_ids=ids[i : i + BATCH])
 
     def ids(self) -> set[str]:
         out: set[str] = set()
@@ -83,9 +129,10 @@ class VectorStore:
             if not report_ids:
                 return []
             where = {"report_id": {"$in": list(report_ids)}}
-        k = max(1, min(k, self.count()))
+        # Chroma returns fewer than n_results when fewer match (or the collection is empty),
+        # so no count() round trip is needed first.
         result = self.collection.query(
-            query_embeddings=[[float(x) for x in vector]], n_results=k, where=where, include=["distances"]
+            query_embeddings=[[float(x) for x in vector]], n_results=max(1, k), where=where, include=["distances"]
         )
         # Cosine space: distance = 1 - cosine similarity.
         return [(cid, 1.0 - dist) for cid, dist in zip(result["ids"][0], result["distances"][0])]

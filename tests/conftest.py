@@ -43,8 +43,27 @@ def corpus_pages(corpus):
 
 
 @pytest.fixture(scope="session")
+def chroma_url():
+    """The Chroma server the run was pointed at (CHROMA_URL), else a real `chroma run` of its own.
+
+    Every Assistant.open in the tests follows CHROMA_URL, so `make test-server` runs the
+    ingest and ask tests with their vectors on a server; tests that need a server in any
+    run take this fixture.
+    """
+    if url := os.environ.get("CHROMA_URL"):
+        yield url
+        return
+    from scripts.with_chroma_server import chroma_server
+
+    with chroma_server() as (url, _):
+        yield url
+
+
+@pytest.fixture(scope="session")
 def small_index(corpus, tmp_path_factory):
-    """A real persistent index (Chroma + catalog + BM25) over SMALL_SET, built once per session."""
+    """A real persistent index (Chroma + catalog + BM25) over SMALL_SET, built once per session.
+
+    Its vectors are on the CHROMA_URL server when one is set, embedded otherwise."""
     from assistant import Assistant
 
     index_dir = tmp_path_factory.mktemp("small-index")
