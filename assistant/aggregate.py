@@ -10,6 +10,7 @@ reports it looked at; a row is shown only if its quote is verified on its page.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,7 +32,8 @@ GRADE_TERMS = [  # longest first: "requires improvement to be good" is not "good
     ("good", r"\bgood\b"),
     ("adequate", r"\badequate\b"),
 ]
-SEND_GRADES = {"widespread and/or systemic failings", "inconsistent experiences and outcomes", "positive experiences and outcomes"}
+SEND_GRADES = {"widespread and/or systemic failings", "inconsistent experiences and outcomes",
+               "positive experiences and outcomes"}
 RANK = {"outstanding": 4, "good": 3, "requires improvement": 2, "adequate": 2, "inadequate": 1,
         "positive experiences and outcomes": 3, "inconsistent experiences and outcomes": 2,
         "widespread and/or systemic failings": 1}
@@ -44,7 +46,8 @@ JUDGED = re.compile(r"\b(judged|rated|graded|grades?|gradings?|ratings?|judgemen
 UP = re.compile(r"\b(improv\w*|rose|risen|climb\w*|went up|moved up|better|upgraded)\b", re.I)
 DOWN = re.compile(r"\b(declin\w*|fell|fallen|dropp\w*|slipp\w*|deteriorat\w*|worse\w*|downgraded)\b", re.I)
 FROM_TO = re.compile(r"\bfrom\b.*\bto\b", re.I)
-TREND = re.compile(r"\b(chang\w*|over time|since|trends?|history|trajectory|journey|over the (?:last|past)|moved|improv\w*|declin\w*)\b", re.I)
+TREND = re.compile(r"\b(chang\w*|over time|since|trends?|history|trajectory|journey|over the (?:last|past)|moved|"
+                   r"improv\w*|declin\w*)\b", re.I)
 NUMBER = re.compile(r"\b(number|numbers|how many|proportion|percentage)\b", re.I)
 RECOMMENDATIONS = re.compile(
     r"\b(areas? for (?:priority action|improvement)|what needs to improve|recommendations?|told to improve|"
@@ -56,6 +59,11 @@ FRAME_WORDS = set(tokenize(
     "which what councils council authorities authority areas area local were was are is told asked needed need needs "
     "required to improve improvement improving improved their its the of for in on response responses recommendation "
     "recommendations priority action actions ofsted inspectors inspection inspections make made better how"
+))
+# Words that name a report or ask for its list, not a topic ("What were X's 2014 areas for improvement?").
+REPORT_WORDS = set(tokenize(
+    "what were was are is did does do the list all their its latest most recent last sif ilacs send jtai lscb "
+    "focused visit re-inspection reinspection inspection report children's services"
 ))
 # Words that frame a question across reports ("Which councils were criticised for ..."):
 # left out of the search and the sentence scores so that boilerplate about councils does not win.
@@ -125,8 +133,7 @@ def parse(question: str, intent: Intent) -> Request | None:
 def _topic(question: str, intent: Intent) -> list[str]:
     """What a question about one report's recommendations asks beyond the list itself."""
     named = set(tokenize(" ".join(intent.authorities))) | {str(y) for y in intent.years}
-    skip = FRAME_WORDS | named | set(tokenize("what were was are is did does do the list all their its latest most recent last "
-                                              "sif ilacs send jtai lscb focused visit re-inspection reinspection inspection report children's services"))
+    skip = FRAME_WORDS | named | REPORT_WORDS
     return [t for t in tokenize(question) if t not in skip]
 
 
@@ -142,7 +149,8 @@ def answer(assistant, question: str, intent: Intent, scope: Scope) -> Answer | N
     if request is None:
         return None
     snap = assistant.snapshot()
-    pool = list(snap.reports.values()) if scope.report_ids is None else [snap.reports[i] for i in scope.report_ids if i in snap.reports]
+    ids = snap.reports if scope.report_ids is None else scope.report_ids
+    pool = [snap.reports[i] for i in ids if i in snap.reports]
     pool = sorted(_in_years(question, intent, pool), key=_when)
     if request.kind == "recommendations_of":
         return _recommendations_of(assistant, question, intent, pool)
@@ -183,7 +191,12 @@ def _years_phrase(question: str, intent: Intent) -> str:
         return f" inspected between {match.group(2)} and {match.group(5)}"
     if intent.years and RANGE_SINCE.search(question):
         return f" inspected since {min(intent.years)}"
-    years = sorted(set(intent.years) | ({date.today().year - 1} if LAST_YEAR.search(question) else set()))
+    years = set(intent.years)
+    if LAST_YEAR.search(question):
+        years.add(date.today().year - 1)
+    if THIS_YEAR.search(question):
+        years.add(date.today().year)
+    years = sorted(years)
     return f" inspected in {', '.join(map(str, years))}" if years else ""
 
 
@@ -215,9 +228,13 @@ class _Rows:
         quote, page = _grade_quote(self.assistant, meta, key, meta.judgements[key])
         return self.cite(meta, page, quote) if quote else None
 
-    def answer(self, question: str, head: str, empty: str) -> Answer:
+    def answer(self, question: str, head: str, abstain_if_empty: bool = False) -> Answer:
+        """`head` then the verified lines; with no verified line, a count of none is still an
+        answer ("0 were judged ..."), but a list that should have had items abstains."""
         if not self.citations:
-            return Answer(text=empty, citations=[], abstained=False, passages=[], kind="aggregate", question=question)
+            if abstain_if_empty:
+                return Answer(text=phrases.ABSTAIN, citations=[], abstained=True, passages=[], kind="abstain", question=question)
+            return Answer(text=head, citations=[], abstained=False, passages=[], kind="aggregate", question=question)
         seen, passages = set(), []
         for p in self.lead:
             if p.chunk_id not in seen:
@@ -255,7 +272,7 @@ def _grade_list(assistant, question: str, intent: Intent, request: Request, pool
     more = f" (the first {MAX_ROWS} shown)" if len(hits) > MAX_ROWS else ""
     head = (f"Looked at {_reports(len(graded))} with a grade for {_area(key)}{intent_years}: "
             f"{len(hits)} {'was' if len(hits) == 1 else 'were'} judged {grades}{more}.")
-    return rows.answer(question, head, head)
+    return rows.answer(question, head)
 
 
 def _transitions(assistant, question: str, request: Request, pool: list[ReportMeta]) -> Answer:
@@ -268,7 +285,7 @@ def _transitions(assistant, question: str, request: Request, pool: list[ReportMe
     moves = 0
     for authority in sorted(by_authority):
         series = by_authority[authority]
-        for before, after in zip(series, series[1:]):
+        for before, after in itertools.pairwise(series):
             a, b = before.judgements[key].grade, after.judgements[key].grade
             if request.grades:
                 wanted = (a, b) == tuple(request.grades)
@@ -286,7 +303,7 @@ def _transitions(assistant, question: str, request: Request, pool: list[ReportMe
     head = (f"Looked at {sum(len(s) for s in by_authority.values())} graded reports for {_area(key)} "
             f"({len(by_authority)} councils, {pairs} pairs of consecutive graded inspections): "
             f"{moves} moved {what}.")
-    return rows.answer(question, head, head)
+    return rows.answer(question, head)
 
 
 def _history(assistant, question: str, request: Request, pool: list[ReportMeta]) -> Answer | None:
@@ -308,7 +325,7 @@ def _history(assistant, question: str, request: Request, pool: list[ReportMeta])
         head += f", from '{path[0]}' to '{path[-1]}':"
     else:
         head += ":"
-    return rows.answer(question, head, head)
+    return rows.answer(question, head, abstain_if_empty=True)
 
 
 def _recommendations_of(assistant, question: str, intent: Intent, pool: list[ReportMeta]) -> Answer | None:
@@ -320,12 +337,11 @@ def _recommendations_of(assistant, question: str, intent: Intent, pool: list[Rep
         with_items = with_items[-1:]  # "What must X improve?" means its latest report
     rows = _Rows(assistant)
     for meta, items in with_items:
-        rows.lines.append(f"{meta.authority}, {_describe(meta)}:")
-        for text, page in items:
-            if (n := rows.cite(meta, page, text)) is not None:
-                rows.lines.append(f"- {text} [{n}]")
+        cited = [f"- {text} [{n}]" for text, page in items if (n := rows.cite(meta, page, text)) is not None]
+        if cited:
+            rows.lines += [f"{meta.authority}, {_describe(meta)}:", *cited]
     head = f"Looked at {_reports(len(pool))} for {with_items[0][0].authority}; areas for improvement listed:"
-    return rows.answer(question, head, phrases.ABSTAIN)
+    return rows.answer(question, head, abstain_if_empty=True)
 
 
 def _recommendations_across(assistant, question: str, pool: list[ReportMeta]) -> Answer:
@@ -343,13 +359,13 @@ def _recommendations_across(assistant, question: str, pool: list[ReportMeta]) ->
         for text, page in items[:2]:
             if (n := rows.cite(meta, page, text)) is not None:
                 rows.lines.append(f"- {meta.authority} ({_describe(meta)}): {text} [{n}]")
-    words = " ".join(dict.fromkeys(question_words(question)))
+    words = " ".join(dict.fromkeys(_topic_words(question)))
     head = (f"Looked at the areas for improvement of {_reports(len(pool))}: "
             f"{matched} name {words or 'this topic'}.")
-    return rows.answer(question, head, head)
+    return rows.answer(question, head)
 
 
-def question_words(question: str) -> list[str]:
+def _topic_words(question: str) -> list[str]:
     """The question's own words that are not framing (for saying what was searched)."""
     return [w for w in re.findall(r"[\w'-]+", question.lower()) if not set(tokenize(w)) <= FRAME_WORDS]
 
@@ -381,5 +397,5 @@ def _findings_by_council(assistant, question: str, intent: Intent, scope: Scope)
             f"{'council' if groups == 1 else 'councils'} (one cited passage each, strongest first):")
     if not groups:
         return Answer(text=phrases.ABSTAIN, citations=[], abstained=True, passages=passages, kind="abstain", question=question)
-    return rows.answer(question, head, phrases.ABSTAIN)
+    return rows.answer(question, head, abstain_if_empty=True)
 

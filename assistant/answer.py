@@ -184,7 +184,7 @@ def _same_grade(found: str, grade: str) -> bool:
 def _page_passage(assistant, meta: ReportMeta, page: int, quote: str) -> Passage | None:
     """The chunk of this report that shows the quote (else the page's first chunk)."""
     snap = assistant.snapshot()
-    chunks = [c for c in snap.chunks.values() if c.report_id == meta.report_id and c.page_start <= page <= c.page_end]
+    chunks = [c for c in snap.by_report.get(meta.report_id, []) if c.page_start <= page <= c.page_end]
     if not chunks:
         return None
     needle = for_match(quote)

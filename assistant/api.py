@@ -30,6 +30,7 @@ class _Snapshot:
     reports: dict[str, ReportMeta]
     by_file: dict[str, str]
     parser: QueryParser
+    by_report: dict[str, list[ChunkRow]]  # each report's chunks in order: a cited page's chunk without a scan
 
 
 class Assistant:
@@ -88,7 +89,11 @@ class Assistant:
             by_file = {file: rid for file, rid, _, _ in self.catalog.files()}
         if self.lexical.generation != generation and not (self.lexical.load() and self.lexical.generation == generation):
             self._rebuild_lexical(generation, chunks, reports)
-        return _Snapshot(generation, chunks, reports, by_file, QueryParser([m.authority for m in reports.values() if m.authority]))
+        by_report: dict[str, list[ChunkRow]] = {}
+        for chunk in sorted(chunks.values(), key=lambda c: c.ordinal):
+            by_report.setdefault(chunk.report_id, []).append(chunk)
+        parser = QueryParser([m.authority for m in reports.values() if m.authority])
+        return _Snapshot(generation, chunks, reports, by_file, parser, by_report)
 
     def _rebuild_lexical(self, generation: int, chunks: dict[str, ChunkRow], reports: dict[str, ReportMeta]) -> None:
         from ingest.pipeline import context_line
@@ -188,7 +193,7 @@ class Assistant:
         allowed_reports = set(scope.report_ids) if scope.report_ids is not None else None
         allowed_chunks = None
         if allowed_reports is not None:
-            allowed_chunks = {cid for cid, c in snap.chunks.items() if c.report_id in allowed_reports}
+            allowed_chunks = {c.chunk_id for rid in allowed_reports for c in snap.by_report.get(rid, [])}
         rankings, dense_scores = [], {}
         if mode in ("hybrid", "dense"):
             vector = self.embedder.encode_queries([question])[0]
