@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -22,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 from eval.bench_query import percentile
+from scripts.with_chroma_server import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 # {council} and {year} only in the first question: the rest must inherit them.
@@ -33,12 +33,6 @@ SCRIPT = [
     "What needs to improve?",
 ]
 CITED = re.compile(r"`([^`]+\.pdf)`, page \d+")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def sessions_for(index: str, n: int) -> list[tuple[str, int]]:

@@ -8,12 +8,12 @@ judgements chart. Screenshots go to docs/ for the README.
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from scripts.with_chroma_server import free_port
 from tests.conftest import REPO, SMALL_SET
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,18 +32,12 @@ def _require_browser() -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(small_index):
     _require_browser()
     import app
 
-    port = _free_port()
+    port = free_port()
     demo = app.launch(small_index, port=port, block=False)
     yield f"http://127.0.0.1:{port}/"
     demo.close()
