@@ -10,49 +10,27 @@ the manifest's headline judgements of the indexed reports inspected that year.
 from __future__ import annotations
 
 import argparse
-import csv
-import re
 from pathlib import Path
 
 from assistant import Assistant
+from eval.manifest import headline_truth, inspection_year, read_manifest
 
 GRADES = ["outstanding", "good", "requires improvement", "inadequate"]
-SEND = {"widespread": "widespread and/or systemic failings", "inconsistent": "inconsistent experiences and outcomes",
-        "typically lead to positive": "positive experiences and outcomes"}
-PROSE_GRADE = re.compile(r"requires? improvement|inadequate|outstanding|good|widespread|inconsistent|typically lead to positive", re.I)
+# How a user asks about each area SEND outcome -> the outcome as the manifest and we name it.
+SEND_PHRASES = [("widespread or systemic failings", "widespread and/or systemic failings"),
+                ("inconsistent experiences and outcomes", "inconsistent experiences and outcomes"),
+                ("positive experiences and outcomes", "positive experiences and outcomes")]
 
 
-def manifest_truth(corpus: Path, files: set[str]) -> dict[str, tuple[int | None, str, str]]:
-    """file -> (inspection year, judgement key, grade) from the manifest's headline judgement."""
-    out = {}
-    with open(corpus / "manifest.csv", newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            if row["file"] not in files:
-                continue
-            years = re.findall(r"(?:19|20)\d\d", row["inspection_dates"])
-            year = int(years[-1]) if years else None
-            headline = row["headline_judgement"]
-            pairs = dict(p.strip().split("=", 1) for p in headline.split(";") if "=" in p)
-            if "overall_effectiveness" in pairs:
-                out[row["file"]] = (year, "overall_effectiveness", pairs["overall_effectiveness"])
-            elif not pairs and (m := PROSE_GRADE.search(headline)):
-                kind = row["report_type"]
-                key = "send_outcome" if kind == "area-send" else "lscb" if kind.startswith("lscb") else "overall_effectiveness"
-                grade = re.sub(r"^require ", "requires ", m.group(0).lower())
-                out[row["file"]] = (year, key, SEND.get(grade, grade))
-    return out
-
-
-def questions(truth) -> list[tuple[str, set[str]]]:
-    years = sorted({y for y, _, _ in truth.values() if y})
+def questions(truth, years: set[int]) -> list[tuple[str, set[str]]]:
+    """Every grade for every year an indexed report was inspected: a year with no report of a
+    grade checks that the answer says so rather than listing look-alikes."""
     out = []
-    for year in years:
+    for year in sorted(years):
         for grade in GRADES:
             expected = {f for f, (y, k, g) in truth.items() if y == year and k == "overall_effectiveness" and g == grade}
             out.append((f"Which councils were judged {grade} overall in {year}?", expected))
-    for phrase, grade in [("widespread or systemic failings", SEND["widespread"]),
-                          ("inconsistent experiences and outcomes", SEND["inconsistent"]),
-                          ("positive experiences and outcomes", SEND["typically lead to positive"])]:
+    for phrase, grade in SEND_PHRASES:
         expected = {f for f, (_, k, g) in truth.items() if k == "send_outcome" and g == grade}
         out.append((f"How many area SEND inspections found {phrase}?", expected))
     return out
@@ -64,9 +42,12 @@ def main() -> None:
     parser.add_argument("--corpus", default=str(Path(__file__).resolve().parents[2] / "shared" / "corpus"))
     args = parser.parse_args()
     assistant = Assistant.open(args.index)
-    truth = manifest_truth(Path(args.corpus), set(assistant.files()))
+    files = set(assistant.files())
+    truth = headline_truth(Path(args.corpus), files)
+    years = {inspection_year(row) for row in read_manifest(Path(args.corpus)) if row["file"] in files} - {None}
+    asked = questions(truth, years)
     exact = found = wanted = cited = 0
-    for question, expected in questions(truth):
+    for question, expected in asked:
         answer = assistant.ask(question)
         # Reports the manifest gives no headline grade for cannot be checked either way.
         got = {c.file for c in answer.citations} & set(truth)
@@ -76,8 +57,7 @@ def main() -> None:
         cited += len(got)
         if got != expected:
             print(f"DIFF {question}\n  missing: {sorted(expected - got)}\n  extra:   {sorted(got - expected)}")
-    total = len(questions(truth))
-    print(f"{total} aggregate questions over {len(truth)} graded reports: {exact} exactly right; "
+    print(f"{len(asked)} aggregate questions over {len(truth)} graded reports: {exact} exactly right; "
           f"row recall {found / max(wanted, 1):.3f}, row precision {found / max(cited, 1):.3f}")
 
 

@@ -7,7 +7,6 @@ the page of the PDF as read independently of the index.
 
 from __future__ import annotations
 
-import csv
 import re
 
 import pytest
@@ -15,7 +14,7 @@ import pytest
 from assistant.aggregate import grades_named, parse
 from assistant.query import QueryParser
 from assistant.verify import quote_on_page
-from eval.check_aggregate import manifest_truth
+from eval.manifest import headline_truth, inspection_year, read_manifest
 from tests.conftest import SMALL_SET
 
 pytestmark = pytest.mark.corpus
@@ -24,14 +23,13 @@ pytestmark = pytest.mark.corpus
 @pytest.fixture(scope="module")
 def manifest(corpus) -> dict[str, dict]:
     """file -> {authority, year (of inspection), type, grades{key: grade}} for the indexed files."""
-    truth = manifest_truth(corpus, set(SMALL_SET))
+    truth = headline_truth(corpus, set(SMALL_SET))
     out = {}
-    with open(corpus / "manifest.csv", newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            if row["file"] in SMALL_SET:
-                year, key, grade = truth.get(row["file"], (None, "", ""))
-                out[row["file"]] = {"authority": row["local_authority"], "type": row["report_type"], "year": year,
-                                    "grades": {key: grade} if key else {}}
+    for row in read_manifest(corpus):
+        if row["file"] in SMALL_SET:
+            year, key, grade = truth.get(row["file"], (inspection_year(row), "", ""))
+            out[row["file"]] = {"authority": row["local_authority"], "type": row["report_type"], "year": year,
+                                "grades": {key: grade} if key else {}}
     return out
 
 

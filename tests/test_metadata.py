@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 import pytest
 
+from eval.manifest import NOT_A_GRADE, headline_grades, read_manifest, report_type
 from ingest.judgements import SEND_OUTCOMES, extract_judgements, headline, normalize_grade
 from ingest.structure import (
     canonical_authority,
@@ -203,31 +204,10 @@ def test_type_detection_snippets():
 
 # --- comparison with the corpus's own metadata ----------------------------------------
 
-_MANIFEST_TYPES = {"lac-2013": "lac", "lscb-review": "lscb"}
-
-
 def _same_authority(ours: str, theirs: str, report_type: str) -> bool:
     if report_type == "school":
         return theirs.lower().startswith(ours.lower()) and bool(ours)
     return (canonical_authority(theirs) or theirs).lower() == ours.lower()
-
-
-def manifest_headline(row: dict) -> dict[str, str]:
-    """Grades in the manifest's headline_judgement: 'k=v; ...' (ILACS) or a sentence."""
-    text = row["headline_judgement"].strip()
-    if not text:
-        return {}
-    if "=" in text:
-        pairs = (part.strip().split("=", 1) for part in text.split(";") if "=" in part)
-        return {k: v for k, v in pairs if v not in HISTORY_SKIP}
-    rtype = _MANIFEST_TYPES.get(row["report_type"], row["report_type"])
-    if rtype == "area-send":
-        for outcome, pattern in SEND_OUTCOMES.items():
-            if re.search(pattern, text, re.I):
-                return {"send_outcome": outcome}
-        return {}
-    grade = normalize_grade(text)
-    return {("lscb" if rtype == "lscb" else "overall_effectiveness"): grade} if grade else {}
 
 
 def compare_manifest(metas: dict, manifest: list[dict]):
@@ -246,10 +226,10 @@ def compare_manifest(metas: dict, manifest: list[dict]):
         meta = metas.get(row["file"])
         if meta is None:
             continue
-        theirs_type = _MANIFEST_TYPES.get(row["report_type"], row["report_type"])
+        theirs_type = report_type(row)
         check(row["file"], "authority", meta.authority, row["local_authority"], _same_authority(meta.authority, row["local_authority"], meta.report_type))
         check(row["file"], "report_type", meta.report_type, theirs_type, meta.report_type == theirs_type)
-        grades = manifest_headline(row)
+        grades = headline_grades(row)
         ours_head = headline(meta.judgements, meta.report_type)
         theirs_key = "send_outcome" if theirs_type == "area-send" else "lscb" if theirs_type == "lscb" else "overall_effectiveness"
         if theirs_key in grades:
@@ -277,9 +257,6 @@ def _dmy(text: str) -> date | None:
     return None
 
 
-HISTORY_SKIP = {"", "data_unreadable", "inspection_pre_dates_judgement", "not_reported_post_reform"}
-
-
 def compare_history(metas: dict, history: list[dict]):
     """Match history rows to our reports by authority + publication date; compare grades."""
     by_key = {}
@@ -301,7 +278,7 @@ def compare_history(metas: dict, history: list[dict]):
         meta = metas[file]
         for key in ILACS_KEYS:
             theirs = row[f"{key}_grade"].strip()
-            if theirs in HISTORY_SKIP:
+            if theirs in NOT_A_GRADE:
                 continue
             ours = meta.judgements[key].grade if key in meta.judgements else None
             counts["grades"][1] += 1
@@ -400,7 +377,7 @@ def _read_csv(path):
 @pytest.mark.slow
 def test_corpus_against_manifest(corpus, extracted):
     metas = {f: m for f, (m, _) in extracted.items()}
-    counts, bad = compare_manifest(metas, _read_csv(corpus / "manifest.csv"))
+    counts, bad = compare_manifest(metas, read_manifest(corpus))
     report(counts, bad, "manifest")
     for field in ("authority", "report_type", "headline"):
         assert rate(counts, field) >= 0.95, field
