@@ -214,6 +214,8 @@ def judgements_tab(assistant: Assistant) -> None:
 
 def build(assistant: Assistant) -> gr.Blocks:
     authorities, types, years = choices(assistant)
+    # Each answer's .md download is written here; the folder goes with the app (or the process).
+    exports = tempfile.TemporaryDirectory(prefix="answers-")
 
     def respond(message, chat, answers, authority, report_type, year_from, year_to):
         chat, answers = list(chat or []), list(answers or [])
@@ -240,7 +242,7 @@ def build(assistant: Assistant) -> gr.Blocks:
         chat.append({"role": "assistant", "content": chat_markdown(answer)})
         answers.append(answer)
         export = answer_markdown(answer)
-        path = Path(tempfile.mkdtemp(prefix="answer-")) / "answer.md"
+        path = Path(tempfile.mkdtemp(dir=exports.name)) / "answer.md"
         path.write_text(export, encoding="utf-8")
         yield chat, answers, len(answers) - 1, sources_html(answer), export, gr.update(value=str(path), visible=True), gr.update()
 
@@ -278,7 +280,9 @@ def build(assistant: Assistant) -> gr.Blocks:
         summary = assistant.ingest([CORPUS_HINT], root=CORPUS_HINT, progress=lambda frac, name: progress(frac, desc=name))
         return summary.format(), *refreshed()
 
-    with gr.Blocks(title="Inspection Report Assistant", analytics_enabled=False) as demo:
+    # delete_cache: Gradio's own copies of served downloads and page images, hourly, after a day.
+    with gr.Blocks(title="Inspection Report Assistant", analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
+        demo.exports = exports
         answers = gr.State([])
         shown = gr.State(None)  # which answer's sources are in the panel
         target = gr.State(None)  # the page on show: {file, page, cited, quote}

@@ -2,7 +2,7 @@
 
 One app on a small real index: ask, check the cited file and page, open the page image,
 ask a follow-up, see an abstention, upload a corrupt PDF, open a grade's page from the
-judgements chart. Screenshots go to docs/ for the README.
+judgements chart. With SCREENSHOTS=1 its screenshots replace the README's docs/*.png.
 """
 
 from __future__ import annotations
@@ -19,8 +19,14 @@ from tests.conftest import REPO, SMALL_SET
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-DOCS = REPO / "docs"
 TIMEOUT_MS = 60_000
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where screenshots go: the README's docs/ only when asked (SCREENSHOTS=1), so a test run
+    leaves the tracked images alone."""
+    return REPO / "docs" if os.environ.get("SCREENSHOTS") == "1" else tmp_path
 
 
 def _require_browser() -> None:
@@ -74,7 +80,7 @@ def _cards(page) -> list[str]:
     return page.locator("#sources .source").all_inner_texts()
 
 
-def test_chat_cites_pages_keeps_context_and_rejects_bad_uploads(page, small_index, tmp_path):
+def test_chat_cites_pages_keeps_context_and_rejects_bad_uploads(page, small_index, tmp_path, shots):
     _ask(page, "What did Ofsted find about management oversight in Rotherham in 2014?")
     cards = _cards(page)
     assert cards, "no sources shown"
@@ -82,12 +88,17 @@ def test_chat_cites_pages_keeps_context_and_rejects_bad_uploads(page, small_inde
     assert all(any(f in c for f in SMALL_SET) for c in cards)
     assert page.locator("#sources .source mark").count() == len(cards)  # each cited sentence highlighted
     assert "[1]" in page.locator("#chat").inner_text()
+    page.get_by_text("Copy or download this answer").click()
+    with page.expect_download() as download:
+        page.click("#download")
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "rotherham_2014-11-19_sif.pdf" in exported and "management oversight" in exported.lower()
 
     page.locator("#sources .source").first.click()
     page.wait_for_function("() => { const i = document.querySelector('#page-image img'); return i && i.complete && i.naturalWidth > 0; }")
     caption = page.locator("#page-caption").inner_text()
     assert "rotherham_2014-11-19_sif.pdf" in caption and "page " in caption
-    page.screenshot(path=str(DOCS / "chat.png"), full_page=True)
+    page.screenshot(path=str(shots / "chat.png"), full_page=True)
 
     _ask(page, "And what about care leavers?")
     followup = _cards(page)
@@ -110,11 +121,11 @@ def test_chat_cites_pages_keeps_context_and_rejects_bad_uploads(page, small_inde
     assert "uploads/broken_report.pdf" in results and "corrupt" in results
     assert not (small_index.index_dir / "uploads" / "broken_report.pdf").exists()
     assert small_index.stats()["reports"] == len(SMALL_SET)
-    page.screenshot(path=str(DOCS / "upload.png"), full_page=True)
+    page.screenshot(path=str(shots / "upload.png"), full_page=True)
     assert page.outside == [], f"requests left the machine: {page.outside}"
 
 
-def test_judgements_chart_opens_the_grade_page(page):
+def test_judgements_chart_opens_the_grade_page(page, shots):
     page.get_by_role("tab", name="Judgements").click()
     council = page.locator("#tab-judgements input").first
     council.click()
@@ -125,5 +136,5 @@ def test_judgements_chart_opens_the_grade_page(page):
     assert "haringey" in point.get_attribute("data-file")
     point.click()
     page.wait_for_function("() => { const i = document.querySelector('#grade-page img'); return i && i.complete && i.naturalWidth > 0; }")
-    page.screenshot(path=str(DOCS / "judgements.png"), full_page=True)
+    page.screenshot(path=str(shots / "judgements.png"), full_page=True)
     assert page.outside == [], f"requests left the machine: {page.outside}"
