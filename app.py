@@ -6,10 +6,7 @@ python app.py [--index DIR] [--host H] [--port P] [--auth user:password]
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
-import re
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -30,8 +27,8 @@ from assistant.present import (
     sources_html,
 )
 from assistant.types import REPORT_TYPE_LABELS
+from assistant.uploads import MAX_UPLOAD_MB
 
-MAX_UPLOAD_MB = 50
 CORPUS_HINT = Path(__file__).resolve().parent.parent / "shared" / "corpus"
 EXAMPLES = [
     "What did Ofsted find about management oversight in Rotherham in 2014?",
@@ -68,43 +65,12 @@ CSS = """
 """
 
 
-def safe_name(name: str) -> str:
-    """An uploaded file's name with no directories, no traversal and only plain characters."""
-    base = Path(name.replace("\\", "/")).name
-    base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).lstrip(".") or "upload.pdf"
-    return base if base.lower().endswith(".pdf") else base + ".pdf"
-
-
-def store_upload(src: Path, uploads: Path) -> Path:
-    """Copy an upload into `uploads/` under a safe name; another file's name gets a suffix."""
-    uploads.mkdir(parents=True, exist_ok=True)
-    name = Path(safe_name(src.name))
-    digest = hashlib.sha256(src.read_bytes()).hexdigest()
-    target, n = uploads / name, 1
-    while target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() != digest:
-        n += 1
-        target = uploads / f"{name.stem}-{n}{name.suffix}"
-    shutil.copyfile(src, target)
-    return target
-
-
 def ingest_uploads(assistant: Assistant, files, progress) -> list[list[str]]:
-    """Rows (file, status, reason) for each uploaded file; a failed file is not kept."""
-    uploads = assistant.index_dir / "uploads"
-    rows, stored = [], []
-    for f in files or []:
-        src = Path(f if isinstance(f, str) else f.name)
-        if src.stat().st_size > MAX_UPLOAD_MB * 2**20:
-            rows.append([safe_name(src.name), "failed", f"larger than the {MAX_UPLOAD_MB} MB upload limit"])
-            continue
-        stored.append(store_upload(src, uploads))
-    if stored:
-        summary = assistant.ingest(stored, root=assistant.index_dir, progress=lambda frac, name: progress(frac, desc=name))
-        for r in summary.results:
-            rows.append([r.file, r.status, r.reason or (f"{r.pages} pages, {r.chunks} passages" if r.pages else "")])
-            if r.status == "failed":
-                (assistant.index_dir / r.file).unlink(missing_ok=True)
-    return rows
+    """Rows (file, status, detail) for the upload tab."""
+    paths = [f if isinstance(f, str) else f.name for f in files or []]
+    summary = assistant.add_uploads(paths, progress=lambda frac, name: progress(frac, desc=name))
+    return [[r.file, r.status, r.reason or (f"{r.pages} pages, {r.chunks} passages" if r.pages else "")]
+            for r in summary.results]
 
 
 def index_status(assistant: Assistant) -> str:

@@ -122,6 +122,13 @@ class Assistant:
         self.snapshot()  # rebuild the lexical index now, not on the first question
         return summary
 
+    def add_uploads(self, files, progress=True, max_mb: float | None = None):
+        """Keep uploaded PDFs under `<index>/uploads/` (safe names, never overwriting another
+        file) and ingest them; a file over `max_mb` or one that fails is reported, not kept."""
+        from assistant.uploads import MAX_UPLOAD_MB, add_uploads
+
+        return add_uploads(self, files, MAX_UPLOAD_MB if max_mb is None else max_mb, progress)
+
     # -- reading ---------------------------------------------------------------------------
     def files(self) -> list[str]:
         return sorted(self.snapshot().by_file)

@@ -21,6 +21,7 @@ from assistant.present import (
     source_target,
     sources_html,
 )
+from assistant.uploads import safe_name, store_upload
 
 ROTHERHAM = "ofsted-ilacs/rotherham_2014-11-19_sif.pdf"
 OVERSIGHT = "• Senior managers do not ensure that they have sufficient oversight of the quality of practice."
@@ -148,7 +149,7 @@ def test_judgement_table_timeline_and_distribution(small_index):
     ("Haringey report (final).PDF", "Haringey_report_final_.PDF"), ("", "upload.pdf"),
 ])
 def test_safe_name(name, safe):
-    assert app.safe_name(name) == safe
+    assert safe_name(name) == safe
 
 
 def test_store_upload_never_overwrites_another_file(tmp_path):
@@ -157,13 +158,13 @@ def test_store_upload_never_overwrites_another_file(tmp_path):
     for path, body in ((a, b"%PDF-1 one"), (b, b"%PDF-1 two")):
         path.parent.mkdir()
         path.write_bytes(body)
-    assert app.store_upload(a, uploads) == uploads / "r.pdf"
-    assert app.store_upload(b, uploads) == uploads / "r-2.pdf"
-    assert app.store_upload(a, uploads) == uploads / "r.pdf"
+    assert store_upload(a, uploads) == uploads / "r.pdf"
+    assert store_upload(b, uploads) == uploads / "r-2.pdf"
+    assert store_upload(a, uploads) == uploads / "r.pdf"
     assert (uploads / "r.pdf").read_bytes() == b"%PDF-1 one"
 
 
-def test_uploads_are_ingested_kept_and_bad_files_reported(tmp_path, pdf_maker, monkeypatch):
+def test_uploads_are_ingested_kept_and_bad_files_reported(tmp_path, pdf_maker):
     assistant = Assistant.open(tmp_path / "index")
     good = pdf_maker("Good report.pdf", [("Inspection of Testshire children's services\n"
                                          "Leaders have improved the quality of supervision for social workers.")])
@@ -180,6 +181,6 @@ def test_uploads_are_ingested_kept_and_bad_files_reported(tmp_path, pdf_maker, m
     assert assistant.files() == ["uploads/Good_report.pdf"]
     assert assistant.page_image("uploads/Good_report.pdf", 1) is not None
 
-    monkeypatch.setattr(app, "MAX_UPLOAD_MB", 0)
-    rows = app.ingest_uploads(assistant, [str(good)], lambda *a, **k: None)
-    assert rows == [["Good_report.pdf", "failed", "larger than the 0 MB upload limit"]]
+    summary = assistant.add_uploads([good], progress=False, max_mb=0)
+    assert [(r.file, r.status, r.reason) for r in summary.results] == [
+        ("Good_report.pdf", "failed", "larger than the 0 MB upload limit")]
