@@ -20,10 +20,6 @@ for _var, _value in (("HF_HUB_OFFLINE", "1"), ("HF_HUB_DISABLE_TELEMETRY", "1"),
                      ("TOKENIZERS_PARALLELISM", "false")):
     os.environ.setdefault(_var, _value)
 
-# Rank a scope exactly from its vectors when it is at most 1/40 of the store: fetching a
-# vector by id costs ~55 us, Chroma's metadata filter ~1-2.5 us per stored chunk.
-EXACT_SCOPE_RATIO = 40
-
 
 @dataclass
 class _Snapshot:
@@ -208,7 +204,7 @@ class Assistant:
         rankings, dense_scores = [], {}
         if mode in ("hybrid", "dense"):
             vector = self.embedder.encode_queries([question])[0]
-            if allowed_chunks is not None and len(allowed_chunks) * EXACT_SCOPE_RATIO <= len(snap.chunks):
+            if allowed_chunks is not None and len(allowed_chunks) * self.vectors.exact_scope_ratio <= len(snap.chunks):
                 hits = self.vectors.query(vector, cfg.dense_candidates, chunk_ids=sorted(allowed_chunks))
             else:
                 hits = self.vectors.query(vector, cfg.dense_candidates,

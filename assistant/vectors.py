@@ -25,6 +25,10 @@ from assistant.settings import StoreSettings
 
 EMBEDDED_COLLECTION = "chunks"
 BATCH = 2000  # under Chroma's max batch (5461 in 1.5.9)
+# A scope is ranked from its chunks' vectors fetched by id when it holds at most 1/ratio of
+# the store. Measured at 1M chunks (docs/scale.md): a vector by id costs ~68 us embedded and
+# ~120 us from a server (JSON over HTTP); Chroma's metadata filter ~1 us per stored chunk.
+EXACT_SCOPE_RATIO = {"embedded": 70, "server": 120}
 
 
 def make_client(index_dir: Path, settings: StoreSettings):
@@ -83,6 +87,7 @@ class VectorStore:
             embedding_function=None,
             configuration={"hnsw": {"space": "cosine"}},
         )
+        self.exact_scope_ratio = EXACT_SCOPE_RATIO["server" if settings.chroma_url else "embedded"]
         self._store = None
         self._store_lock = threading.Lock()
 
@@ -127,10 +132,10 @@ class VectorStore:
               chunk_ids: list[str] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity), best first; optionally only within some reports.
 
-        A scope given as chunk ids is ranked exactly from their stored vectors: Chroma's
-        `report_id $in` filter scans every record's metadata (0.5 s at 410k chunks), while
-        fetching a vector by id costs ~55 us whatever the store's size. Given report ids,
-        Chroma filters; the caller picks whichever is cheaper for the scope's size.
+        A scope given as chunk ids is ranked exactly from their stored vectors, at a cost that
+        grows with the scope; given report ids, Chroma's `report_id $in` filter scans every
+        record's metadata (1 s at 1M chunks). The caller picks the cheaper for the scope's size
+        (`exact_scope_ratio`).
         """
         if chunk_ids is not None:
             return self._rank_within(vector, k, chunk_ids)

@@ -232,7 +232,7 @@ def write_outputs(rows: list[dict], out: Path) -> None:
         "re-normalised); 120 evaluation questions. dense: VectorStore.query, k=60; scoped: the "
         "same with a `report_id $in` filter over every copy of one report; by ids: the same scope "
         "ranked from its chunks' vectors fetched by id (what search does when a scope is at most "
-        "1/40 of the store; - where not measured); search: "
+        "1/70 of the store, 1/120 on a server; - where not measured); search: "
         "Assistant.search in a fresh process (model, catalog snapshot, BM25). add: chunks/s "
         "through VectorStore.add since the previous size. load: 1-minute load average of the "
         "shared 2-core machine when measured.\n\n" + table + "\n")

@@ -41,8 +41,6 @@ def test_report_aware_scoping_restricts_to_the_named_council_and_year(small_inde
 
 def test_a_scope_ranked_from_its_vectors_agrees_with_chromas_filter(small_index, monkeypatch):
     """Small scopes are ranked from vectors fetched by id (Chroma's filter scans the whole store)."""
-    import assistant.api as api
-
     report_id = small_index.report_for_file(ROTHERHAM_2014).report_id
     ids = [c.chunk_id for c in small_index.snapshot().by_report[report_id]]
     vector = small_index.embedder.encode_queries(["management oversight of social work"])[0]
@@ -54,9 +52,9 @@ def test_a_scope_ranked_from_its_vectors_agrees_with_chromas_filter(small_index,
     assert small_index.vectors.query(vector, 5, chunk_ids=["no-such-chunk"]) == []
 
     question = "What did inspectors say about management oversight in Rotherham in 2014?"
-    monkeypatch.setattr(api, "EXACT_SCOPE_RATIO", 10**9)  # never small enough: Chroma filters
+    monkeypatch.setattr(small_index.vectors, "exact_scope_ratio", 10**9)  # never small enough: Chroma filters
     filtered = small_index.search(question, k=10)
-    monkeypatch.setattr(api, "EXACT_SCOPE_RATIO", 1)  # always: ranked from vectors fetched by id
+    monkeypatch.setattr(small_index.vectors, "exact_scope_ratio", 1)  # always: ranked from vectors fetched by id
     exact = small_index.search(question, k=10)
     assert exact and {p.file for p in exact} == {ROTHERHAM_2014}
     assert len({p.chunk_id for p in exact} & {p.chunk_id for p in filtered}) >= 8
