@@ -270,8 +270,8 @@ def _grade_list(assistant, question: str, intent: Intent, request: Request, pool
             rows.lines.append(f"- {meta.authority} ({_describe(meta)}): {meta.judgements[key].grade} [{n}]")
     grades = " or ".join(f"'{g}'" for g in request.grades)
     more = f" (the first {MAX_ROWS} shown)" if len(hits) > MAX_ROWS else ""
-    if len(rows.lines) < min(len(hits), MAX_ROWS):  # say so rather than show a row without its quote
-        missing = len(hits[:MAX_ROWS]) - len(rows.lines)
+    missing = min(len(hits), MAX_ROWS) - len(rows.lines)
+    if missing > 0:  # say so rather than show a row without its quote
         more += f" ({missing} not listed: the sentence stating the grade was not found on its page)"
     head = (f"Looked at {_reports(len(graded))} with a grade for {_area(key)}{intent_years}: "
             f"{len(hits)} {'was' if len(hits) == 1 else 'were'} judged {grades}{more}.")

@@ -38,7 +38,6 @@ def test_report_aware_scoping_restricts_to_the_named_council_and_year(small_inde
     assert {h.file for h in plain} != {ROTHERHAM_2014} or plain[0].file == ROTHERHAM_2014
 
 
-
 def test_a_scope_ranked_from_its_vectors_agrees_with_chromas_filter(small_index, monkeypatch):
     """Small scopes are ranked from vectors fetched by id (Chroma's filter scans the whole store)."""
     report_id = small_index.report_for_file(ROTHERHAM_2014).report_id
@@ -58,6 +57,7 @@ def test_a_scope_ranked_from_its_vectors_agrees_with_chromas_filter(small_index,
     exact = small_index.search(question, k=10)
     assert exact and {p.file for p in exact} == {ROTHERHAM_2014}
     assert len({p.chunk_id for p in exact} & {p.chunk_id for p in filtered}) >= 8
+
 
 def test_filters_are_applied(small_index):
     hits = small_index.search("care leavers accommodation", k=10, filters=Filters(report_type="area-send"))
