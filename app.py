@@ -34,6 +34,9 @@ EXAMPLES = [
     "What did Ofsted find about management oversight in Rotherham in 2014?",
     "How did Ofsted rate Haringey's children in care in 2023?",
     "What did the inspectors say about care leavers' accommodation in Barnet?",
+    "Summarise Haringey's 2023 inspection.",
+    "Compare Rotherham's 2014 and 2018 inspections.",
+    "Which reports mention private fostering?",
 ]
 # The composed answer streams in this many steps: each step resends the whole conversation,
 # so more steps cost every session latency under load without reading any better.
@@ -186,16 +189,16 @@ def build(assistant: Assistant) -> gr.Blocks:
     def respond(message, chat, answers, authority, report_type, year_from, year_to):
         chat, answers = list(chat or []), list(answers or [])
         if not (message or "").strip():
-            yield chat, answers, gr.update(), gr.update(), gr.update(), gr.update(), message
+            yield chat, answers, gr.update(), gr.update(), gr.update(), gr.update(), message, gr.update()
             return
         chat.append({"role": "user", "content": message})
         if not assistant.stats()["reports"]:
             chat.append({"role": "assistant", "content": EMPTY_INDEX})
             answers.append(None)
-            yield chat, answers, None, sources_html(None), "", gr.update(visible=False), ""
+            yield chat, answers, None, sources_html(None), "", gr.update(visible=False), "", gr.update(visible=False)
             return
         searching = {"role": "assistant", "content": "_Searching the reports…_"}
-        yield chat + [searching], answers, gr.update(), gr.update(), gr.update(), gr.update(), ""
+        yield chat + [searching], answers, gr.update(), gr.update(), gr.update(), gr.update(), "", gr.update()
         previous = [a.question for a in answers if a is not None]
         answer = assistant.ask(message, history=previous, filters=filters_from(authority, report_type, year_from, year_to))
         answer.question = answer.question or message
@@ -204,13 +207,19 @@ def build(assistant: Assistant) -> gr.Blocks:
             step = max(4, -(-len(words) // STREAM_STEPS))
             for end in range(step, len(words), step):
                 partial = {"role": "assistant", "content": " ".join(words[:end])}
-                yield chat + [partial], answers, gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
+                yield chat + [partial], answers, gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
         chat.append({"role": "assistant", "content": chat_markdown(answer)})
         answers.append(answer)
         export = answer_markdown(answer)
-        path = Path(tempfile.mkdtemp(dir=exports.name)) / "answer.md"
+        folder = Path(tempfile.mkdtemp(dir=exports.name))
+        path = folder / "answer.md"
         path.write_text(export, encoding="utf-8")
-        yield chat, answers, len(answers) - 1, sources_html(answer), export, gr.update(value=str(path), visible=True), gr.update()
+        table = gr.update(visible=False)
+        if answer.table is not None:  # comparisons, coverage, themes, grades: the table as CSV
+            (folder / "table.csv").write_text(answer.table.to_csv(), encoding="utf-8")
+            table = gr.update(value=str(folder / "table.csv"), visible=True)
+        yield (chat, answers, len(answers) - 1, sources_html(answer), export, gr.update(value=str(path), visible=True),
+               gr.update(), table)
 
     def show_sources_of(answers, evt: gr.SelectData):
         """Selecting an earlier reply brings back its sources."""
@@ -278,6 +287,7 @@ def build(assistant: Assistant) -> gr.Blocks:
                     with gr.Accordion("Copy or download this answer (Markdown, with citations)", open=False):
                         export = gr.Code(language="markdown", buttons=["copy"], label="Answer as Markdown", elem_id="export")
                         download = gr.DownloadButton("Download .md", visible=False, elem_id="download")
+                    download_csv = gr.DownloadButton("Download the table (.csv)", visible=False, elem_id="download-csv")
                 with gr.Column(scale=4):
                     gr.Markdown("#### Sources")
                     sources = gr.HTML(sources_html(None), js_on_load=CLICK_SOURCE_JS, elem_id="sources", max_height=420)
@@ -291,11 +301,12 @@ def build(assistant: Assistant) -> gr.Blocks:
 
             filter_inputs = [authority, report_type, year_from, year_to]
             ask_args = {"fn": respond, "inputs": [box, chat, answers, *filter_inputs],
-                        "outputs": [chat, answers, shown, sources, export, download, box], "api_name": "ask"}
+                        "outputs": [chat, answers, shown, sources, export, download, box, download_csv], "api_name": "ask"}
             box.submit(**ask_args)
             send.click(**{**ask_args, "api_name": "ask_button", "api_visibility": "private"})
-            new_chat.click(lambda: ([], [], None, None, sources_html(None), "", None, "", gr.update(visible=False)), None,
-                           [chat, answers, shown, target, sources, export, page_image, page_caption, download],
+            new_chat.click(lambda: ([], [], None, None, sources_html(None), "", None, "", gr.update(visible=False),
+                                    gr.update(visible=False)), None,
+                           [chat, answers, shown, target, sources, export, page_image, page_caption, download, download_csv],
                            api_visibility="private")
             chat.select(show_sources_of, answers, [sources, export, shown], api_visibility="private")
             sources.click(open_source, [answers, shown], [page_image, page_caption, target], api_visibility="private")

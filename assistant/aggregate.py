@@ -15,12 +15,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from assistant import phrases
+from assistant.draft import Draft
+from assistant.evidence import Evidence, when
 from assistant.lexical import tokenize
 from assistant.query import Intent
-from assistant.retrieve import RANGE_BETWEEN, RANGE_SINCE, Scope, coverage
-from assistant.types import REPORT_TYPE_LABELS, Answer, Citation, Passage, ReportMeta
-from assistant.verify import verify_citations
+from assistant.quotes import area_name, best_sentences, grade_quote
+from assistant.retrieve import RANGE_BETWEEN, RANGE_SINCE, coverage, term_weights, wanted_detail
+from assistant.types import REPORT_TYPE_LABELS, Answer, Passage, ReportMeta
 
 GRADE_TERMS = [  # longest first: "requires improvement to be good" is not "good"
     ("requires improvement", r"requires? improvement(?: to be good)?"),
@@ -144,29 +145,23 @@ def _judgement_keys(intent: Intent, grades: list[str]) -> list[str]:
     return keys or ["overall_effectiveness"]
 
 
-def answer(assistant, question: str, intent: Intent, scope: Scope) -> Answer | None:
+def answer(ev: Evidence) -> Answer | None:
+    question, intent, scope = ev.question, ev.intent, ev.scope
     request = parse(question, intent)
     if request is None:
         return None
-    snap = assistant.snapshot()
-    ids = snap.reports if scope.report_ids is None else scope.report_ids
-    pool = [snap.reports[i] for i in ids if i in snap.reports]
-    pool = sorted(_in_years(question, intent, pool), key=_when)
+    pool = sorted(_in_years(question, intent, ev.scoped_reports()), key=when)
     if request.kind == "recommendations_of":
-        return _recommendations_of(assistant, question, intent, pool)
+        return _recommendations_of(ev, pool)
     if request.kind == "recommendations":
-        return _recommendations_across(assistant, question, pool)
+        return _recommendations_across(ev, pool)
     if request.kind == "findings":
-        return _findings_by_council(assistant, question, intent, scope)
+        return _findings_by_council(ev)
     if request.kind == "history":
-        return _history(assistant, question, request, pool)
+        return _history(ev, request, pool)
     if request.kind == "transition":
-        return _transitions(assistant, question, request, pool)
-    return _grade_list(assistant, question, intent, request, pool)
-
-
-def _when(meta: ReportMeta) -> date:
-    return meta.inspection_end or meta.published or meta.inspection_start or date.min
+        return _transitions(ev, request, pool)
+    return _grade_list(ev, request, pool)
 
 
 def _in_years(question: str, intent: Intent, reports: list[ReportMeta]) -> list[ReportMeta]:
@@ -201,47 +196,14 @@ def _years_phrase(question: str, intent: Intent) -> str:
 
 
 # -- rows cited to the page that states the grade ----------------------------------------------------
-class _Rows:
-    """Lines of an answer, each with its citations; a line whose quote fails verification is left out."""
+def _cite_grade(ev: Evidence, draft: Draft, meta: ReportMeta, key: str) -> str | None:
+    """A citation token for the sentence stating this grade, None if there is none to quote."""
+    quote, page = grade_quote(ev.library, meta, key, meta.judgements[key])
+    return _cite(ev, draft, meta, page, quote) if quote else None
 
-    def __init__(self, assistant):
-        self.assistant = assistant
-        self.lines: list[str] = []
-        self.citations: list[Citation] = []
-        self.lead: list[Passage] = []
 
-    def cite(self, meta: ReportMeta, page: int, quote: str) -> int | None:
-        from assistant.answer import _page_passage
-
-        citation = Citation(meta.file, page, quote, _page_passage(self.assistant, meta, page, quote), len(self.citations) + 1)
-        kept, _ = verify_citations([citation], self.assistant.page_text)
-        if not kept:
-            return None
-        self.citations.append(citation)
-        if citation.passage:
-            self.lead.append(citation.passage)
-        return citation.marker
-
-    def grade(self, meta: ReportMeta, key: str) -> int | None:
-        from assistant.answer import _grade_quote
-
-        quote, page = _grade_quote(self.assistant, meta, key, meta.judgements[key])
-        return self.cite(meta, page, quote) if quote else None
-
-    def answer(self, question: str, head: str, abstain_if_empty: bool = False) -> Answer:
-        """`head` then the verified lines; with no verified line, a count of none is still an
-        answer ("0 were judged ..."), but a list that should have had items abstains."""
-        if not self.citations:
-            if abstain_if_empty:
-                return Answer(text=phrases.ABSTAIN, citations=[], abstained=True, passages=[], kind="abstain", question=question)
-            return Answer(text=head, citations=[], abstained=False, passages=[], kind="aggregate", question=question)
-        seen, passages = set(), []
-        for p in self.lead:
-            if p.chunk_id not in seen:
-                seen.add(p.chunk_id)
-                passages.append(p)
-        return Answer(text="\n".join([head, *self.lines]), citations=self.citations, abstained=False,
-                      passages=passages, kind="aggregate", question=question)
+def _cite(ev: Evidence, draft: Draft, meta: ReportMeta, page: int, quote: str) -> str:
+    return draft.cite(meta.file, page, quote, ev.library.page_passage(meta, page, quote))
 
 
 def _reports(n: int) -> str:
@@ -249,123 +211,118 @@ def _reports(n: int) -> str:
 
 
 def _describe(meta: ReportMeta) -> str:
-    when = _when(meta)
-    return f"{REPORT_TYPE_LABELS.get(meta.report_type, 'report')}, {when.strftime('%B %Y') if when != date.min else 'undated'}"
+    day = when(meta)
+    return f"{REPORT_TYPE_LABELS.get(meta.report_type, 'report')}, {day.strftime('%B %Y') if day != date.min else 'undated'}"
 
 
-def _area(key: str) -> str:
-    from assistant.answer import AREA_NAMES
-
-    return AREA_NAMES.get(key, key.replace("_", " "))
-
-
-def _grade_list(assistant, question: str, intent: Intent, request: Request, pool: list[ReportMeta]) -> Answer:
+def _grade_list(ev: Evidence, request: Request, pool: list[ReportMeta]) -> Answer:
     key = request.keys[0]
-    intent_years = _years_phrase(question, intent)
+    intent_years = _years_phrase(ev.question, ev.intent)
     graded = [m for m in pool if key in m.judgements]
     hits = [m for m in graded if m.judgements[key].grade in request.grades]
-    rows = _Rows(assistant)
-    for meta in hits[:MAX_ROWS]:
-        if (n := rows.grade(meta, key)) is not None:
-            rows.lines.append(f"- {meta.authority} ({_describe(meta)}): {meta.judgements[key].grade} [{n}]")
+    draft = Draft(ev.question, "aggregate", ev.library.page_text)
     grades = " or ".join(f"'{g}'" for g in request.grades)
-    more = f" (the first {MAX_ROWS} shown)" if len(hits) > MAX_ROWS else ""
-    missing = min(len(hits), MAX_ROWS) - len(rows.lines)
-    if missing > 0:  # say so rather than show a row without its quote
-        more += f" ({missing} not listed: the sentence stating the grade was not found on its page)"
-    head = (f"Looked at {_reports(len(graded))} with a grade for {_area(key)}{intent_years}: "
-            f"{len(hits)} {'was' if len(hits) == 1 else 'were'} judged {grades}{more}.")
-    return rows.answer(question, head)
+
+    def head(kept, dropped: int) -> str:
+        more = f" (the first {MAX_ROWS} shown)" if len(hits) > MAX_ROWS else ""
+        if dropped:  # say so rather than show a row without its quote
+            more += f" ({dropped} not listed: the sentence stating the grade was not found on its page)"
+        return (f"Looked at {_reports(len(graded))} with a grade for {area_name(key)}{intent_years}: "
+                f"{len(hits)} {'was' if len(hits) == 1 else 'were'} judged {grades}{more}.")
+
+    draft.note(head)
+    for meta in hits[:MAX_ROWS]:
+        grade = meta.judgements[key].grade
+        mark = _cite_grade(ev, draft, meta, key) or ""
+        draft.claim(f"- {meta.authority} ({_describe(meta)}): {grade} {mark}", "grade", meta, key, grade)
+    return draft.finish([], abstain_if_empty=False)
 
 
-def _transitions(assistant, question: str, request: Request, pool: list[ReportMeta]) -> Answer:
+def _transitions(ev: Evidence, request: Request, pool: list[ReportMeta]) -> Answer:
     key = request.keys[0]
     by_authority: dict[str, list[ReportMeta]] = {}
     for meta in pool:
         if key in meta.judgements and meta.authority:
             by_authority.setdefault(meta.authority, []).append(meta)
-    rows = _Rows(assistant)
-    moves = 0
+    draft = Draft(ev.question, "aggregate", ev.library.page_text)
+    moves = []
     for authority in sorted(by_authority):
-        series = by_authority[authority]
-        for before, after in itertools.pairwise(series):
+        for before, after in itertools.pairwise(by_authority[authority]):
             a, b = before.judgements[key].grade, after.judgements[key].grade
             if request.grades:
                 wanted = (a, b) == tuple(request.grades)
             else:
                 wanted = (RANK.get(b, 0) - RANK.get(a, 0)) * request.direction > 0
-            if not wanted:
-                continue
-            moves += 1
-            first, second = rows.grade(before, key), rows.grade(after, key)
-            if first is not None and second is not None:
-                rows.lines.append(f"- {authority}: {a} ({_describe(before)}) [{first}] to {b} ({_describe(after)}) [{second}]")
+            if wanted:
+                moves.append((authority, before, after, a, b))
     what = (f"from '{request.grades[0]}' to '{request.grades[1]}'" if request.grades
             else ("to a better grade" if request.direction > 0 else "to a worse grade"))
     pairs = sum(max(0, len(s) - 1) for s in by_authority.values())
-    head = (f"Looked at {sum(len(s) for s in by_authority.values())} graded reports for {_area(key)} "
-            f"({len(by_authority)} councils, {pairs} pairs of consecutive graded inspections): "
-            f"{moves} moved {what}.")
-    return rows.answer(question, head)
+    draft.note(f"Looked at {sum(len(s) for s in by_authority.values())} graded reports for {area_name(key)} "
+               f"({len(by_authority)} councils, {pairs} pairs of consecutive graded inspections): "
+               f"{len(moves)} moved {what}.")
+    for authority, before, after, a, b in moves:
+        first, second = _cite_grade(ev, draft, before, key), _cite_grade(ev, draft, after, key)
+        if first and second:
+            draft.claim(f"- {authority}: {a} ({_describe(before)}) {first} to {b} ({_describe(after)}) {second}",
+                        "change", after, key, b, authority)
+    return draft.finish([], abstain_if_empty=False)
 
 
-def _history(assistant, question: str, request: Request, pool: list[ReportMeta]) -> Answer | None:
+def _history(ev: Evidence, request: Request, pool: list[ReportMeta]) -> Answer | None:
     keys = request.keys
     graded = [m for m in pool if any(k in m.judgements for k in keys)]
     if not graded:
         return None
-    rows = _Rows(assistant)
-    path = []
+    draft = Draft(ev.question, "aggregate", ev.library.page_text)
+    authority = graded[0].authority
+
+    def head(kept, dropped: int) -> str:
+        out = f"Looked at {_reports(len(pool))} for {authority}; {len(graded)} carry a grade for {area_name(keys[0])}"
+        return out + (f", from '{kept[0].grade}' to '{kept[-1].grade}':" if len(kept) > 1 else ":")
+
+    draft.note(head)
     for meta in graded:
         key = next(k for k in keys if k in meta.judgements)
-        if (n := rows.grade(meta, key)) is not None:
+        if mark := _cite_grade(ev, draft, meta, key):
             grade = meta.judgements[key].grade
-            path.append(grade)
-            rows.lines.append(f"- {_describe(meta)}: {_area(key)} '{grade}' [{n}]")
-    authority = graded[0].authority
-    head = f"Looked at {_reports(len(pool))} for {authority}; {len(graded)} carry a grade for {_area(keys[0])}"
-    if len(path) > 1:
-        head += f", from '{path[0]}' to '{path[-1]}':"
-    else:
-        head += ":"
-    return rows.answer(question, head, abstain_if_empty=True)
+            draft.claim(f"- {_describe(meta)}: {area_name(key)} '{grade}' {mark}", "grade", meta, key, grade)
+    return draft.finish([])
 
 
-def _recommendations_of(assistant, question: str, intent: Intent, pool: list[ReportMeta]) -> Answer | None:
-    with_items = [(m, assistant.catalog.recommendations(m.report_id)) for m in pool]
+def _recommendations_of(ev: Evidence, pool: list[ReportMeta]) -> Answer | None:
+    with_items = [(m, ev.library.improvement_items(m.report_id)) for m in pool]
     with_items = [(m, items) for m, items in with_items if items]
     if not with_items:
         return None
-    if not intent.years:
+    if not ev.intent.years:
         with_items = with_items[-1:]  # "What must X improve?" means its latest report
-    rows = _Rows(assistant)
+    draft = Draft(ev.question, "aggregate", ev.library.page_text)
+    draft.note(f"Looked at {_reports(len(pool))} for {with_items[0][0].authority}; areas for improvement listed:")
     for meta, items in with_items:
-        cited = [f"- {text} [{n}]" for text, page in items if (n := rows.cite(meta, page, text)) is not None]
-        if cited:
-            rows.lines += [f"{meta.authority}, {_describe(meta)}:", *cited]
-    head = f"Looked at {_reports(len(pool))} for {with_items[0][0].authority}; areas for improvement listed:"
-    return rows.answer(question, head, abstain_if_empty=True)
+        draft.heading(f"{meta.authority}, {_describe(meta)}:")
+        for text, page in items:
+            draft.claim(f"- {text} {_cite(ev, draft, meta, page, text)}", "improve", meta, group=meta.label)
+    return draft.finish([])
 
 
-def _recommendations_across(assistant, question: str, pool: list[ReportMeta]) -> Answer:
-    topic = {t: assistant.lexical.idf(t) for t in dict.fromkeys(tokenize(question)) if t not in FRAME_WORDS}
-    rows = _Rows(assistant)
-    matched = 0
+def _recommendations_across(ev: Evidence, pool: list[ReportMeta]) -> Answer:
+    topic = {t: ev.library.idf(t) for t in dict.fromkeys(tokenize(ev.question)) if t not in FRAME_WORDS}
+    draft = Draft(ev.question, "aggregate", ev.library.page_text)
+    words = " ".join(dict.fromkeys(_topic_words(ev.question)))
+    matches = []
     for meta in pool:
-        items = [(text, page) for text, page in assistant.catalog.recommendations(meta.report_id)
+        items = [(text, page) for text, page in ev.library.improvement_items(meta.report_id)
                  if topic and coverage(topic, set(tokenize(text))) >= MIN_TOPIC_COVERAGE]
-        if not items:
-            continue
-        matched += 1
-        if matched > MAX_ROWS:
-            continue
+        if items:
+            matches.append((meta, items))
+    draft.note(f"Looked at the areas for improvement of {_reports(len(pool))}: "
+               f"{len(matches)} name {words or 'this topic'}.")
+    for meta, items in matches[:MAX_ROWS]:
         for text, page in items[:2]:
-            if (n := rows.cite(meta, page, text)) is not None:
-                rows.lines.append(f"- {meta.authority} ({_describe(meta)}): {text} [{n}]")
-    words = " ".join(dict.fromkeys(_topic_words(question)))
-    head = (f"Looked at the areas for improvement of {_reports(len(pool))}: "
-            f"{matched} name {words or 'this topic'}.")
-    return rows.answer(question, head)
+            draft.claim(f"- {meta.authority} ({_describe(meta)}): {text} {_cite(ev, draft, meta, page, text)}",
+                        "improve", meta, group=meta.authority)
+    return draft.finish([], abstain_if_empty=False)
 
 
 def _topic_words(question: str) -> list[str]:
@@ -373,32 +330,33 @@ def _topic_words(question: str) -> list[str]:
     return [w for w in re.findall(r"[\w'-]+", question.lower()) if not set(tokenize(w)) <= FRAME_WORDS]
 
 
-def _findings_by_council(assistant, question: str, intent: Intent, scope: Scope) -> Answer:
+def _findings_by_council(ev: Evidence) -> Answer:
     """Retrieve across every report in scope and give each council's best cited sentence."""
-    from assistant.answer import _best_sentences
-    from assistant.retrieve import term_weights, wanted_detail
-
+    question = ev.question
     topic = " ".join(w for w in re.findall(r"[\w'&-]+", question) if not set(tokenize(w)) <= ACROSS_WORDS)
-    passages = assistant.search(topic or question, k=60)
-    weights = {t: w for t, w in term_weights(topic or question, assistant.lexical.idf, intent).items() if t not in ACROSS_WORDS}
-    floor = max(assistant.settings.answer.min_support, MIN_GROUP_SUPPORT)
+    passages = ev.library.search(topic or question, k=60)
+    weights = {t: w for t, w in term_weights(topic or question, ev.library.idf, ev.intent).items() if t not in ACROSS_WORDS}
+    floor = max(ev.settings.min_support, MIN_GROUP_SUPPORT)
     by_authority: dict[str, list[Passage]] = {}
     for p in passages:
         by_authority.setdefault(p.report.authority or p.file, []).append(p)
-    rows = _Rows(assistant)
+    draft = Draft(ev.question, "aggregate", ev.library.page_text)
+    searched = len(ev.library.all_reports()) if ev.scope.report_ids is None else len(ev.scope.report_ids)
+
+    def head(kept, dropped: int) -> str:
+        groups = len(kept)
+        return (f"Searched {_reports(searched)}; the best-matching passages come from {groups} "
+                f"{'council' if groups == 1 else 'councils'} (one cited passage each, strongest first):")
+
+    draft.note(head)
     groups = 0
     for authority, group in by_authority.items():
-        best = _best_sentences(group, weights, limit=1, wants=wanted_detail(question))
+        best = best_sentences(group, weights, limit=1, wants=wanted_detail(question))
         if not best or best[0].score < floor or groups >= MAX_GROUPS:
             continue
         cand = best[0]
-        if (n := rows.cite(cand.passage.report, cand.page, cand.quote)) is not None:
-            groups += 1
-            rows.lines.append(f"- {authority} ({_describe(cand.passage.report)}): {cand.quote} [{n}]")
-    searched = len(assistant.snapshot().reports) if scope.report_ids is None else len(scope.report_ids)
-    head = (f"Searched {_reports(searched)}; the best-matching passages come from {groups} "
-            f"{'council' if groups == 1 else 'councils'} (one cited passage each, strongest first):")
-    if not groups:
-        return Answer(text=phrases.ABSTAIN, citations=[], abstained=True, passages=passages, kind="abstain", question=question)
-    return rows.answer(question, head, abstain_if_empty=True)
-
+        groups += 1
+        mark = draft.cite(cand.passage.file, cand.page, cand.quote, cand.passage)
+        draft.claim(f"- {authority} ({_describe(cand.passage.report)}): {cand.quote} {mark}",
+                    report=cand.passage.report, group=authority)
+    return draft.finish(passages, only_cited=True)

@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from assistant.aggregate import grades_named
 from assistant.catalog import Catalog, ChunkRow
+from assistant.evidence import Evidence
 from assistant.lexical import LexicalIndex
 from assistant.query import Intent, QueryParser, expand, inherit
 from assistant.retrieve import report_years, resolve_scope, rrf, sentence_support, term_weights, wanted_detail
 from assistant.settings import Settings
+from assistant.shapes import ACROSS_REPORTS, classify
 from assistant.types import Answer, Filters, Passage, Recommendation, ReportMeta
+from ingest.normalize import for_match
 
 for _var, _value in (("HF_HUB_OFFLINE", "1"), ("HF_HUB_DISABLE_TELEMETRY", "1"),
                      ("ANONYMIZED_TELEMETRY", "False"), ("GRADIO_ANALYTICS_ENABLED", "False"),
                      ("TOKENIZERS_PARALLELISM", "false")):
     os.environ.setdefault(_var, _value)
+
+
+EMBED_CACHE = 50_000  # sentences; ~77 MB of vectors
 
 
 @dataclass
@@ -31,6 +38,7 @@ class _Snapshot:
     by_file: dict[str, str]
     parser: QueryParser
     by_report: dict[str, list[ChunkRow]]  # each report's chunks in order: a cited page's chunk without a scan
+    pages: dict[str, list[str]] = field(default_factory=dict)  # report id -> page texts for matching, filled on use
 
 
 class Assistant:
@@ -43,6 +51,7 @@ class Assistant:
         self._vectors = None
         self._snapshot: _Snapshot | None = None
         self._lock = threading.RLock()
+        self._embedded: dict[str, object] = {}  # sentence -> vector, for composers that group findings
 
     @classmethod
     def open(cls, index_dir: str | Path = "index", chroma_url: str | None = None, settings: Settings | None = None) -> "Assistant":
@@ -250,6 +259,8 @@ class Assistant:
 
     def _intent(self, question: str, history, snap: _Snapshot) -> Intent:
         intent = snap.parser.parse(question)
+        if classify(question, len(intent.authorities), False)[0] in ACROSS_REPORTS:
+            return intent  # "which reports mention X" asks across reports, whatever the last turn was about
         for previous in reversed(_previous_questions(history)):
             before = snap.parser.parse(previous)
             if before.names_report:
@@ -271,7 +282,57 @@ class Assistant:
         from assistant.answer import compose
 
         passages, intent, scope = self._retrieve(question, 10, filters, history=history)
-        return compose(self, question, intent, scope, passages)
+        shape, polarity = classify(question, len(intent.authorities), bool(grades_named(question)))
+        return compose(Evidence(question, intent, scope, passages, shape, polarity, self, self.settings.answer))
+
+    # -- the read side composers see (assistant.evidence.Library) -------------------------------
+    def all_reports(self) -> dict[str, ReportMeta]:
+        return self.snapshot().reports
+
+    def report_pages(self, report_id: str) -> list[str]:
+        # Kept per catalog generation: an exhaustive scan reads every page of the corpus.
+        snap = self.snapshot()
+        if (pages := snap.pages.get(report_id)) is None:
+            pages = snap.pages[report_id] = [for_match(t) for t in self.catalog.pages(report_id)]
+        return pages
+
+    def report_passages(self, report_id: str) -> list[Passage]:
+        snap = self.snapshot()
+        return [self._passage(snap, c.chunk_id, 1.0) for c in snap.by_report.get(report_id, [])]
+
+    def improvement_items(self, report_id: str) -> list[tuple[str, int]]:
+        return self.catalog.recommendations(report_id)
+
+    def page_passage(self, meta: ReportMeta, page: int, quote: str) -> Passage | None:
+        """The chunk of this report that shows the quote (else the page's first chunk)."""
+        snap = self.snapshot()
+        chunks = [c for c in snap.by_report.get(meta.report_id, []) if c.page_start <= page <= c.page_end]
+        if not chunks:
+            return None
+        needle = for_match(quote)
+        best = min(chunks, key=lambda c: (needle not in for_match(c.text), c.ordinal))
+        return self._passage(snap, best.chunk_id, 1.0)
+
+    def idf(self, term: str) -> float:
+        return self.lexical.idf(term)
+
+    def document_frequency(self, term: str) -> int:
+        return self.lexical.df.get(term, 0)
+
+    def vocabulary_size(self) -> int:
+        return len(self.lexical.df)
+
+    def embed(self, texts: list[str]):
+        """Unit-length document embeddings, one row per text (kept: themes re-read the same findings)."""
+        import numpy as np
+
+        missing = [t for t in dict.fromkeys(texts) if t not in self._embedded]
+        if missing:
+            if len(self._embedded) > EMBED_CACHE:
+                self._embedded.clear()
+            vectors = self.embedder.encode_documents(missing, batch_size=self.settings.embed.batch_size)
+            self._embedded.update(zip(missing, np.asarray(vectors, dtype=np.float32)))
+        return np.stack([self._embedded[t] for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
 
 
 def _spread_pages(order: list[str], chunks: dict[str, ChunkRow]) -> list[str]:

@@ -263,6 +263,9 @@ class Catalog:
         rows = self.query("SELECT text FROM pages WHERE report_id=? AND page=?", (report_id, page))
         return rows[0][0] if rows else None
 
+    def pages(self, report_id: str) -> list[str]:
+        return [t for (t,) in self.query("SELECT text FROM pages WHERE report_id=? ORDER BY page", (report_id,))]
+
     def recommendations(self, report_id: str) -> list[tuple[str, int]]:
         return [(t, p) for t, p in self.query(
             "SELECT text, page FROM recommendations WHERE report_id=? ORDER BY ordinal", (report_id,)

@@ -84,15 +84,24 @@ def search(question, index_dir, chroma_url, k, as_json, **filters) -> None:
 @index_option
 @chroma_option
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--csv", "as_csv", is_flag=True, help="Print only the answer's table (comparisons, coverage, themes, grades) as CSV.")
 @filter_options
-def ask(question, index_dir, chroma_url, as_json, **filters) -> None:
+def ask(question, index_dir, chroma_url, as_json, as_csv, **filters) -> None:
     """Answer QUESTION with verified citations."""
     answer = _open(index_dir, chroma_url).ask(question, filters=_filters(**filters))
     if as_json:
         click.echo(json.dumps(answer_json(answer), indent=2))
         return
+    if as_csv:
+        if answer.table is None:
+            raise click.ClickException(f"this answer ({answer.kind}) has no table; ask without --csv")
+        click.echo(answer.table.to_csv(), nl=False)
+        return
     click.echo(answer.text)
     click.echo("")
+    if answer.table is not None:
+        click.echo(_plain_table(answer.table.columns, answer.table.rows))
+        click.echo("")
     for c in answer.citations:
         click.echo(f'[{c.marker}] {c.file} p.{c.page}: "{c.quote}"')
     if answer.abstained and answer.passages:
@@ -162,6 +171,14 @@ def serve(index_dir, chroma_url, host, port, auth) -> None:
     app.serve(index_dir=index_dir, chroma_url=chroma_url, host=host, port=port, auth=auth)
 
 
+def _plain_table(columns: list[str], rows: list[list[str]], width: int = 60) -> str:
+    """Columns padded to their widest cell (cut at `width`), for a terminal."""
+    cut = [[str(c) if len(str(c)) <= width else str(c)[: width - 1] + "\u2026" for c in row] for row in [columns, *rows]]
+    sizes = [max(len(r[i]) for r in cut) for i in range(len(columns))]
+    lines = ["  ".join(c.ljust(sizes[i]) for i, c in enumerate(r)).rstrip() for r in cut]
+    return "\n".join([lines[0], "  ".join("-" * n for n in sizes), *lines[1:]])
+
+
 def passage_json(p: Passage) -> dict:
     out = asdict(p)
     out["report"] = p.report.to_dict()
@@ -179,6 +196,13 @@ def answer_json(answer: Answer) -> dict:
              "report": c.passage.report.label if c.passage else None}
             for c in answer.citations
         ],
+        "claims": [
+            {"text": c.text, "role": c.role, "markers": [x.marker for x in c.citations], "area": c.area,
+             "grade": c.grade, "group": c.group, "file": c.report.file if c.report else None}
+            for c in answer.claims
+        ],
+        "table": None if answer.table is None else
+        {"title": answer.table.title, "columns": answer.table.columns, "rows": answer.table.rows},
         "passages": [passage_json(p) for p in answer.passages],
     }
 

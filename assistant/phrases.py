@@ -7,5 +7,7 @@ NOT_MENTIONED = "No indexed report mentions {name}, so the indexed reports do no
 OUT_OF_SCOPE = "The indexed reports are Ofsted inspections of children's services, area SEND and schools; they do not cover {what}."
 EMPTY_INDEX = "The index is empty. Add reports with `inspection-assistant ingest PATH` (for example ../shared/corpus)."
 
-JUDGEMENT_LINE = "In {authority}'s {report_type} ({when}), {area} was judged '{grade}' [{n}]."
+JUDGEMENT_LINE = "In {authority}'s {report_type} ({when}), {area} was judged '{grade}' {cite}."
 FINDING_INTRO = "From {report}:"
+LATEST_INTRO = "From the latest report, {report}:"
+EARLIER_INTRO = "Earlier, {report}:"

@@ -10,7 +10,7 @@ import html
 
 from assistant import phrases
 from assistant.pages import find_quote
-from assistant.types import REPORT_TYPE_LABELS, Answer, Citation, Passage, ReportMeta
+from assistant.types import REPORT_TYPE_LABELS, Answer, Citation, Passage, ReportMeta, Table
 
 # Characters of passage shown either side of the cited sentence in a source card.
 CONTEXT_CHARS = 320
@@ -41,6 +41,31 @@ def abstention_lines(answer: Answer) -> list[str]:
     return lines
 
 
+# Shapes whose table holds everything their list says: the bubble shows the table instead.
+TABLE_REPLACES_LIST = {"coverage", "grades"}
+
+
+def table_markdown(table: Table) -> list[str]:
+    """A Markdown table; cells escaped, since their text comes from the PDFs."""
+    def cell(text: str) -> str:
+        return html.escape(str(text)).replace("|", "\\|").replace("\n", " ")
+
+    lines = [f"**{cell(table.title)}**", ""] if table.title else []
+    lines.append("| " + " | ".join(cell(c) for c in table.columns) + " |")
+    lines.append("|" + "---|" * len(table.columns))
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in table.rows]
+    return lines
+
+
+def answer_body(answer: Answer) -> list[str]:
+    """The answer's text, with its table (and without the list the table repeats)."""
+    if answer.table is None:
+        return [answer.text]
+    listed = {c.text for c in answer.claims} if answer.kind in TABLE_REPLACES_LIST else set()
+    lines = [line for line in answer.text.splitlines() if line.strip() not in listed]
+    return [*lines, "", *table_markdown(answer.table)]
+
+
 def chat_markdown(answer: Answer) -> str:
     """The chat bubble: the answer with its [n] markers and a one-line key to each source."""
     if answer.abstained:
@@ -48,7 +73,7 @@ def chat_markdown(answer: Answer) -> str:
         if answer.passages:
             lines += ["", f"_{phrases.NEAREST_NOTE} see the panel on the right._"]
         return "\n".join(lines)
-    lines = [answer.text, ""]
+    lines = [*answer_body(answer), ""]
     for c in answer.citations:
         report = _report(c)
         lines.append(f"<sub>[{c.marker}] {html.escape(report.label if report else c.file)}, p. {c.page}</sub>  ")
@@ -66,7 +91,10 @@ def answer_markdown(answer: Answer) -> str:
                 lines.append(f"- {report_line(p.report, p.file)}; `{p.file}`, page {p.page_start}: "
                              f"{' '.join(p.text.split())[:240]}...")
         return "\n".join(lines)
-    lines += [answer.text, "", "**Sources**", ""]
+    lines += [answer.text, ""]
+    if answer.table is not None:
+        lines += [*table_markdown(answer.table), ""]
+    lines += ["**Sources**", ""]
     for c in answer.citations:
         lines.append(f'[{c.marker}] {report_line(_report(c), c.file)}; `{c.file}`, page {c.page}: "{c.quote}"  ')
     return "\n".join(lines)

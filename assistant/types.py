@@ -119,10 +119,47 @@ class Citation:
 
 
 @dataclass
+class Claim:
+    """One cited statement of an answer: `text` as shown, with its markers; every citation
+    verified on its page (a claim whose quote fails verification is never in an answer)."""
+
+    text: str
+    citations: list[Citation]
+    role: str = "finding"  # grade | improve | opening | weakness | strength | finding | mention | theme | change
+    report: ReportMeta | None = None
+    area: str = ""  # canonical judgement key (grade claims), e.g. "care_leavers"
+    grade: str = ""  # canonical grade (grade claims)
+    group: str = ""  # the heading it is listed under (a report's label, a theme, "Weaknesses")
+
+
+@dataclass
+class Table:
+    """Rows an answer shows as a table (comparison, coverage, themes, a report's grades);
+    cells may carry [n] markers of the answer's citations. Downloadable as CSV."""
+
+    columns: list[str]
+    rows: list[list[str]]
+    title: str = ""
+
+    def to_csv(self) -> str:
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(self.columns)
+        writer.writerows(self.rows)
+        return out.getvalue()
+
+
+@dataclass
 class Answer:
     text: str
     citations: list[Citation]
     abstained: bool
     passages: list[Passage]
-    kind: str = "finding"  # finding | judgement | comparison | aggregate | abstain
+    # finding | judgement | comparison | aggregate | summary | grades | strengths | coverage | themes | abstain
+    kind: str = "finding"
     question: str = ""
+    claims: list[Claim] = field(default_factory=list)  # the cited statements, in answer order
+    table: Table | None = None

@@ -71,7 +71,7 @@ def run_session(url: str, council: str, year: int, questions: int, authority_of:
     for turn, template in enumerate(SCRIPT[:questions]):
         question = template.format(council=council, year=year)
         started = time.perf_counter()
-        chat, _sources, export, _download, _box = client.predict(question, chat, [], [], None, None, api_name="/ask")
+        chat, _sources, export, _download, _box, _table = client.predict(question, chat, [], [], None, None, api_name="/ask")
         out["latency"].append(time.perf_counter() - started)
         if not export.startswith(f"**Q:** {question}"):
             out["problems"].append(f"{council} turn {turn + 1}: got the answer to another question")

@@ -130,9 +130,9 @@ def test_verifier_rejects_a_fabricated_quote(small_index):
 
 def test_an_answer_left_without_verified_support_abstains(small_index, monkeypatch):
     """Feed the composer's verifier a page store in which no quote can be found."""
-    import assistant.answer as answer_module
+    import assistant.draft as draft_module
 
-    real_verify = answer_module.verify_citations
-    monkeypatch.setattr(answer_module, "verify_citations", lambda cits, _pages: real_verify(cits, lambda f, p: ""))
+    real_verify = draft_module.verify_citations
+    monkeypatch.setattr(draft_module, "verify_citations", lambda cits, _pages: real_verify(cits, lambda f, p: ""))
     answer = small_index.ask("What did Ofsted find about management oversight in Rotherham in 2014?")
     assert answer.abstained and answer.citations == []

@@ -110,6 +110,14 @@ def test_chat_cites_pages_keeps_context_and_rejects_bad_uploads(page, small_inde
     nearest = page.locator("#sources .source.nearest")
     assert nearest.count() == 0 or "not an answer" in nearest.first.inner_text().lower()
 
+    _ask(page, "Which reports mention private fostering?")  # a table answer, not tied to Rotherham
+    table = page.locator('#chat [data-testid="bot"]').last.locator("table")
+    assert table.count() == 1 and "Haringey" in table.inner_text()
+    with page.expect_download() as download:
+        page.click("#download-csv")
+    rows = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("Council,Report,Date") and len(rows) > 2
+
     page.get_by_role("tab", name="Add reports").click()
     bad = tmp_path / "broken report.pdf"
     bad.write_bytes(b"%PDF-1.7\n1 0 obj <<>> endobj\n" + b"\x00garbage" * 50)

@@ -1,0 +1,97 @@
+"""Two or more reports side by side: per judgement area, each report's grade (cited to the
+page stating it) and the area's opening finding, and what changed between them.
+
+"Compare Rotherham's 2014 and 2018 inspections" (one council over time), "Compare the
+latest inspections of Haringey and Barnet" (several councils). The change is read from
+the grades (improved, declined, same), never from the wording.
+"""
+
+from __future__ import annotations
+
+from assistant.aggregate import RANK
+from assistant.composers.grades import graded_areas
+from assistant.composers.pick import VISITS, council_reports, pick_report
+from assistant.composers.summary import area_openings
+from assistant.draft import Draft
+from assistant.evidence import Evidence
+from assistant.quotes import area_name, cap, grade_quote
+from assistant.shapes import names_other_topic
+from assistant.types import Answer, ReportMeta
+
+MAX_REPORTS = 4
+
+
+def reports_to_compare(ev: Evidence) -> list[ReportMeta]:
+    """One report per named council (its latest, or the one in the named year), or, for one
+    council, its full inspections in the named years (else its latest few), oldest first."""
+    if len(ev.intent.authorities) > 1:
+        chosen = [pick_report(ev, a) for a in ev.intent.authorities]
+        return [m for m in chosen if m is not None]
+    reports = council_reports(ev)
+    full = [m for m in reports if m.report_type not in VISITS] or reports
+    if ev.intent.years:
+        per_year = {}
+        for meta in full:  # oldest first: a year's last full inspection wins
+            years = {y for y in ev.intent.years if y in {meta.year, meta.published.year if meta.published else None}}
+            for year in years:
+                per_year[year] = meta
+        picked = list({m.report_id: m for m in per_year.values()}.values())
+        if len(picked) >= 2:
+            return sorted(picked, key=lambda m: full.index(m))
+    graded = [m for m in full if m.judgements] or full
+    return graded[-MAX_REPORTS:]
+
+
+def change(grades: list[str]) -> str:
+    ranks = [RANK.get(g) for g in grades if g]
+    if len(ranks) < 2 or None in ranks:
+        return ""
+    if ranks[-1] > ranks[0]:
+        return "improved"
+    if ranks[-1] < ranks[0]:
+        return "declined"
+    return "same grade"
+
+
+def comparison_answer(ev: Evidence) -> Answer | None:
+    if names_other_topic(ev.question, ev.intent):
+        return None  # "compare the looked-after population in 2015 and 2017": each report's own words
+    reports = reports_to_compare(ev)
+    if len(reports) < 2:
+        return None
+    draft = Draft(ev.question, "comparison", ev.library.page_text)
+    draft.note(f"Comparing {len(reports)} reports: " + "; ".join(f"{m.label} ({m.file})" for m in reports) + ".")
+    keys = []
+    for meta in reports:
+        keys += [k for k in graded_areas(meta) if k not in keys]
+    asked = [k for k in ev.intent.judgement_keys if k in keys]
+    keys = asked or keys
+    draft.table(["Area", *[m.label for m in reports], "Change"], title="Comparison: " + " / ".join(m.label for m in reports))
+    openings = {m.report_id: area_openings(ev, m) for m in reports}
+    moves = []
+    for key in keys:
+        grades = [m.judgements[key].grade if key in m.judgements else "" for m in reports]
+        moved = change(grades)
+        if moved:
+            moves.append((key, moved))
+        draft.heading(f"{cap(area_name(key))}" + (f": {moved} ({' -> '.join(g for g in grades if g)})" if moved else "") + ":")
+        cells = []
+        for meta in reports:
+            cell = "-"
+            if key in meta.judgements:
+                grade = meta.judgements[key].grade
+                quote, page = grade_quote(ev.library, meta, key, meta.judgements[key])
+                if quote:
+                    mark = draft.cite(meta.file, page, quote, ev.library.page_passage(meta, page, quote))
+                    draft.claim(f"- {meta.label}: {grade} {mark}", "grade", meta, key, grade, meta.label)
+                    cell = f"{grade} {mark}"
+            if key in openings[meta.report_id]:
+                sentence, page, passage = openings[meta.report_id][key]
+                mark = draft.cite(meta.file, page, sentence, passage)
+                draft.claim(f"  {meta.label}: {sentence} {mark}", "opening", meta, key, group=meta.label)
+            cells.append(cell)
+        draft.row([cap(area_name(key)), *cells, moved])
+    if moves:
+        said = {m: [area_name(k) for k, mv in moves if mv == m] for m in ("improved", "declined", "same grade")}
+        draft.note("What changed: " + "; ".join(f"{m}: {', '.join(a)}" for m, a in said.items() if a) + ".")
+    return draft.finish(ev.passages)

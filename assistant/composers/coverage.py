@@ -1,0 +1,156 @@
+"""Which reports mention X: an exhaustive scan of every page of every report in scope.
+
+Not top-k retrieval: a journalist asking "which councils mention unregistered homes" needs
+every report, and the ones that do not. A quoted phrase ("...") or a short one (up to
+three content words) must occur as written (a last word's plural counts); a longer
+unquoted one matches a sentence that holds all its content words, in any order.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from assistant.draft import Draft
+from assistant.evidence import Evidence, when
+from assistant.lexical import tokenize
+from assistant.types import REPORT_TYPE_LABELS, Answer, ReportMeta
+from ingest.normalize import collapse, for_match
+from ingest.sentences import sentence_spans
+
+QUOTED = re.compile(r"[\"\u201c\u2018']([^\"\u201d\u2019']{2,120})[\"\u201d\u2019']")
+AFTER_VERB = re.compile(
+    r"\b(?:mention\w*|refers? to|referred to|discuss\w*|talks? about|cites?|"
+    r"use the (?:phrase|term|words?))\s+(.+?)\s*[?.!]*$", re.I)
+# Scope words at the end of the phrase ("... in their reports", "... in 2024") are not the phrase.
+TRAILING = re.compile(r"(\s+(in|at|of|across|among|from|since|for|during)\s+.*|\s+at all|\s+anywhere)$", re.I)
+LEADING = re.compile(r"^(the (?:phrase|term|words?)|anything about|any|the|a|an)\s+", re.I)
+LITERAL_MAX_TERMS = 3
+MAX_QUOTE_WORDS = 60
+
+
+def topic_phrase(question: str, places: list[str]) -> tuple[str, bool]:
+    """(phrase, quoted) the question asks about, '' if none can be read."""
+    if match := QUOTED.search(question):
+        return collapse(match.group(1)), True
+    match = AFTER_VERB.search(question)
+    if not match:
+        return "", False
+    phrase = match.group(1)
+    for place in sorted(places, key=len, reverse=True):  # "... mention X in Haringey"
+        phrase = re.sub(rf"\s+(in|at|for|by)\s+{re.escape(place)}\b.*$", "", phrase, flags=re.I)
+    phrase = TRAILING.sub("", phrase)
+    phrase = LEADING.sub("", phrase).strip(" ,;:")
+    return collapse(phrase), False
+
+
+class Matcher:
+    """Finds the phrase in a page (normalised text) and returns the sentence that shows it."""
+
+    def __init__(self, phrase: str, quoted: bool):
+        self.terms = list(dict.fromkeys(tokenize(phrase)))
+        self.literal = quoted or len(self.terms) <= LITERAL_MAX_TERMS
+        words = for_match(phrase).lower().split()
+        last = words[-1] if words else ""
+        alt = last[:-1] if last.endswith("s") and len(last) > 3 else last + "s"
+        body = r"\s+".join(re.escape(w) for w in words[:-1])
+        ends = "|".join(re.escape(w) for w in dict.fromkeys([last, alt]))
+        gap = r"\s+" if body else ""
+        self.pattern = re.compile(rf"(?<![\w-]){body}{gap}(?:{ends})(?![\w-])", re.I)
+
+    def find(self, page: str) -> str | None:
+        """The sentence of `page` (for_match text) that mentions the phrase, or None."""
+        if self.literal:
+            match = self.pattern.search(page)
+            return _sentence_at(page, match.start(), match.end()) if match else None
+        lowered = page.lower()
+        if not all(t[:4] in lowered for t in self.terms):  # cheap: stems are mostly prefixes
+            return None
+        for a, b in sentence_spans(page):
+            if set(self.terms) <= set(tokenize(page[a:b])):
+                return _trim(collapse(page[a:b]), None)
+        return None
+
+
+def _sentence_at(page: str, start: int, end: int) -> str:
+    for a, b in sentence_spans(page):
+        if a <= start < b:
+            return _trim(collapse(page[a:max(b, end)]), for_match(page[start:end]))
+    return collapse(page[max(0, start - 100):end + 100])
+
+
+def _trim(sentence: str, needle: str | None) -> str:
+    """A long run-on 'sentence' (a table, a list) is cut to the words around the phrase."""
+    words = sentence.split()
+    if len(words) <= MAX_QUOTE_WORDS:
+        return sentence
+    if needle:
+        at = len(sentence[: sentence.lower().find(needle.lower())].split())
+        lo = max(0, at - MAX_QUOTE_WORDS // 2)
+        return " ".join(words[lo: lo + MAX_QUOTE_WORDS])
+    return " ".join(words[:MAX_QUOTE_WORDS])
+
+
+def coverage_answer(ev: Evidence) -> Answer | None:
+    phrase, quoted = topic_phrase(ev.question, ev.intent.authorities)
+    if not phrase or not tokenize(phrase):
+        return None
+    matcher = Matcher(phrase, quoted)
+    reports = ev.scoped_reports()
+    draft = Draft(ev.question, "coverage", ev.library.page_text)
+    found: list[tuple[ReportMeta, int, str, int]] = []  # report, page, quote, pages mentioning
+    pages_searched = 0
+    for meta in reports:
+        first, count = None, 0
+        pages = ev.library.report_pages(meta.report_id)
+        pages_searched += len(pages)
+        for number, text in enumerate(pages, 1):
+            quote = matcher.find(text)
+            if quote:
+                count += 1
+                first = first or (number, quote)
+        if first:
+            found.append((meta, first[0], first[1], count))
+    how = "as written" if matcher.literal else "all of its words in one sentence"
+    scope = _scope_words(ev, reports)
+    if not found:
+        draft.note(f"No indexed report{scope} mentions \u201c{phrase}\u201d ({how}): searched "
+                   f"{len(reports)} report{'s' if len(reports) != 1 else ''}, {pages_searched:,} pages.")
+        return draft.finish([], abstain_if_empty=False)
+    found.sort(key=lambda f: (f[0].authority, when(f[0])))
+    councils = len({m.authority for m, *_ in found})
+    draft.note(lambda kept, dropped: (
+        f"{len(kept)} of {len(reports)} indexed reports{scope} ({councils} "
+        f"{'council' if councils == 1 else 'councils'}) mention \u201c{phrase}\u201d ({how}); searched "
+        f"{pages_searched:,} pages. One verified quote per report:"))
+    draft.table(["Council", "Report", "Date", "Pages mentioning", "Quote"], title=f"Reports that mention \u201c{phrase}\u201d")
+    for meta, page, quote, count in found:
+        mark = draft.cite(meta.file, page, quote, ev.library.page_passage(meta, page, quote))
+        label = REPORT_TYPE_LABELS.get(meta.report_type, "report")
+        day = _day(meta)
+        draft.claim(f"- {meta.authority} ({label}, {day}), p.{page}: \u201c{quote}\u201d {mark}",
+                    "mention", meta, group=meta.authority)
+        draft.row([meta.authority, label, day, str(count), f"p.{page}: \u201c{quote}\u201d {mark}"], requires=[mark])
+    if ev.intent.authorities:
+        silent = [a for a in ev.intent.authorities if a not in {m.authority for m, *_ in found}]
+        if silent:
+            draft.note(f"Not mentioned in any indexed report of: {', '.join(silent)}.")
+    return draft.finish([], abstain_if_empty=False)
+
+
+def _day(meta: ReportMeta) -> str:
+    day = when(meta)
+    return day.strftime("%d %b %Y") if day != date.min else "undated"
+
+
+def _scope_words(ev: Evidence, reports: list[ReportMeta]) -> str:
+    if ev.scope.report_ids is None:
+        return ""
+    parts = []
+    if ev.intent.authorities:
+        parts.append("for " + ", ".join(ev.intent.authorities))
+    if ev.intent.report_types:
+        parts.append("of type " + ", ".join(ev.intent.report_types))
+    if ev.intent.years:
+        parts.append("from " + ", ".join(map(str, ev.intent.years)))
+    return (" " + " ".join(parts)) if parts else " in scope"

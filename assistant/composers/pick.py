@@ -1,0 +1,57 @@
+"""Which report a question about one council means: the one it dates, else the latest.
+
+"The latest inspection" is the latest full inspection (a graded ILACS, SIF or area SEND
+inspection), not a focused-visit letter that came after it, unless the question asks for
+visits; every answer names the report it used and lists the council's others.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.evidence import Evidence, when
+from assistant.retrieve import report_months, report_years
+from assistant.types import ReportMeta
+
+SEND = re.compile(r"\b(send|special educational needs|disabilit\w*|ehc\w*)\b", re.I)
+VISITS = {"focused-visit"}
+
+
+def council_reports(ev: Evidence) -> list[ReportMeta]:
+    """Every indexed report of the councils the question names, within its years and types."""
+    out = []
+    for meta in ev.library.all_reports().values():
+        if meta.authority not in ev.intent.authorities:
+            continue
+        if ev.intent.years and not set(ev.intent.years) & report_years(meta):
+            continue
+        if ev.intent.report_types and meta.report_type not in ev.intent.report_types:
+            continue
+        out.append(meta)
+    if ev.intent.months and (in_month := [m for m in out if set(ev.intent.months) & report_months(m)]):
+        out = in_month
+    return sorted(out, key=when)
+
+
+def pick_report(ev: Evidence, authority: str | None = None) -> ReportMeta | None:
+    reports = [m for m in council_reports(ev) if authority is None or m.authority == authority]
+    if not reports:
+        return None
+    if SEND.search(ev.question) and not ev.intent.report_types:
+        reports = [m for m in reports if m.report_type == "area-send"] or reports
+    full = [m for m in reports if m.report_type not in VISITS]
+    graded = [m for m in full if m.judgements]
+    return (graded or full or reports)[-1]
+
+
+def others(ev: Evidence, chosen: ReportMeta) -> list[ReportMeta]:
+    """The council's other indexed reports, oldest first."""
+    same = [m for m in ev.library.all_reports().values() if m.authority == chosen.authority and m.report_id != chosen.report_id]
+    return sorted(same, key=when)
+
+
+def others_note(ev: Evidence, chosen: ReportMeta) -> str:
+    rest = others(ev, chosen)
+    if not rest:
+        return f"No other report of {chosen.authority} is indexed."
+    return f"Other indexed reports of {chosen.authority}: " + "; ".join(m.label for m in rest) + "."

@@ -1,0 +1,98 @@
+"""Strengths and weaknesses of one council's report, each a cited sentence of the report.
+
+Weaknesses: the report's "What needs to improve" items, then its most critical findings;
+strengths: its most positive findings. A sentence's side is read from Ofsted's evaluative
+wording (assistant/polarity.py), and findings are spread over the report's sections so
+one paragraph does not fill the answer. A question naming an area (care leavers) reads
+that area's section only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant import polarity
+from assistant.composers.pick import others_note, pick_report
+from assistant.composers.summary import AREA_SECTIONS
+from assistant.draft import Draft
+from assistant.evidence import Evidence
+from assistant.quotes import AREA_WORDS, finding_sentence, sentences_of
+from assistant.types import Answer, Passage, ReportMeta
+
+# Sections that describe the inspection or the area, not practice.
+BOILERPLATE = re.compile(
+    r"information about|inspection team|contents|what the inspection judgements mean|local area partnership details|"
+    r"other ofsted inspections|other information|in this area$|piccadilly|yours sincerely|the inspection team|"
+    r"what needs to improve|areas for (?:improvement|priority)|priority and immediate action|recommendations", re.I)
+PER_SIDE = 6
+MAX_ITEMS = 8
+
+
+def evaluative_sentences(ev: Evidence, meta: ReportMeta, keys: list[str]) -> list[tuple[float, str, int, Passage]]:
+    """(polarity score, sentence, page, passage) of the report's finding sentences, in order:
+    those of the asked areas' sections, else (a report without such a section) those that
+    name the area."""
+    sections = [AREA_SECTIONS[k] for k in keys if k in AREA_SECTIONS]
+    named = [re.compile(AREA_WORDS[k], re.I) for k in keys if k in AREA_WORDS]
+    out, by_name, seen = [], [], set()
+    for passage in ev.library.report_passages(meta.report_id):
+        section = passage.section or ""
+        if BOILERPLATE.search(section):
+            continue
+        in_area = not sections or any(p.search(section) for p in sections)
+        for sentence, page in sentences_of(passage):
+            if sentence in seen or not finding_sentence(sentence):
+                continue
+            seen.add(sentence)
+            found = (polarity.score(sentence), sentence, page, passage)
+            if in_area:
+                out.append(found)
+            elif any(p.search(sentence) for p in named):
+                by_name.append(found)
+    return out or by_name
+
+
+def spread(found: list[tuple[float, str, int, Passage]], sign: int, limit: int) -> list[tuple[float, str, int, Passage]]:
+    """The strongest sentences of one side, one per section before any section gets a second."""
+    side = [f for f in found if polarity.classify(f[1]) == (polarity.WEAKNESS if sign < 0 else polarity.STRENGTH)]
+    side.sort(key=lambda f: f[0] * sign, reverse=True)
+    chosen, used = [], set()
+    for rnd in range(3):
+        for f in side:
+            if len(chosen) == limit:
+                break
+            key = f[3].section
+            if f not in chosen and (rnd > 0 or key not in used):
+                chosen.append(f)
+                used.add(key)
+    return sorted(chosen, key=lambda f: (f[2], found.index(f)))
+
+
+def strengths_answer(ev: Evidence) -> Answer | None:
+    if len(ev.intent.authorities) != 1:
+        return None
+    meta = pick_report(ev)
+    if meta is None:
+        return None
+    keys = [k for k in ev.intent.judgement_keys if k != "overall_effectiveness"]
+    found = evaluative_sentences(ev, meta, keys)
+    draft = Draft(ev.question, "strengths", ev.library.page_text)
+    draft.note(f"From {meta.label} ({meta.file}):")
+    if ev.polarity <= 0:
+        draft.heading("Weaknesses (most critical findings, spread over the report's sections):")
+        for _, sentence, page, passage in spread(found, -1, PER_SIDE):
+            mark = draft.cite(meta.file, page, sentence, passage)
+            draft.claim(f"- {sentence} {mark}", "weakness", meta, group="Weaknesses")
+        items = [] if keys else ev.library.improvement_items(meta.report_id)
+        if items:
+            draft.heading("What needs to improve (the report's own list):")
+            for text, page in items[:MAX_ITEMS]:
+                mark = draft.cite(meta.file, page, text, ev.library.page_passage(meta, page, text))
+                draft.claim(f"- {text} {mark}", "improve", meta, group="What needs to improve")
+    if ev.polarity >= 0:
+        draft.heading("Strengths (most positive findings):")
+        for _, sentence, page, passage in spread(found, 1, PER_SIDE):
+            mark = draft.cite(meta.file, page, sentence, passage)
+            draft.claim(f"- {sentence} {mark}", "strength", meta, group="Strengths")
+    draft.note(others_note(ev, meta))
+    return draft.finish(ev.passages)

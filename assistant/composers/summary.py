@@ -1,0 +1,120 @@
+"""Summarise a report: its grades, its "What needs to improve" list, and the opening
+judgement sentence of each judged area, every line cited to its page.
+
+A graded inspection (ILACS, SIF) gets all three; a focused visit, an area SEND inspection or
+a school report gets what its structure has: the opening sentences of its key sections
+(headline and main findings; what works and what must be better) and its improvement items.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.composers.grades import cite_grades, graded_areas
+from assistant.composers.pick import others_note, pick_report
+from assistant.draft import Draft
+from assistant.evidence import Evidence
+from assistant.quotes import area_name, cap, finding_sentence, sentences_of
+from assistant.types import Answer, Passage, ReportMeta
+
+# Section names that carry a judged area (ILACS and SIF wording).
+AREA_SECTIONS = {
+    "overall_effectiveness": re.compile(r"^overall effectiveness|overall judgement", re.I),
+    "help_and_protection": re.compile(r"help and protection", re.I),
+    "in_care": re.compile(r"children in care|children looked after|achieving permanence", re.I),
+    "care_leavers": re.compile(r"care leavers|leaving care", re.I),
+    "impact_of_leaders": re.compile(r"impact of leaders|leadership, management", re.I),
+    "lscb": re.compile(r"effectiveness of the local safeguarding|the lscb", re.I),
+}
+# Key sections of reports without judged areas, in the order a reader wants them.
+KEY_SECTIONS = re.compile(
+    r"^(headline findings|main findings|summary|what is it like to be a child|what is the (local )?area partnership doing "
+    r"that is effective|what does the (local )?area partnership need to do better|what is it like to attend|"
+    r"what does the school do well|the local authority has the following strengths|key strengths)", re.I)
+SENTENCES_PER_KEY_SECTION = 2
+MAX_ITEMS = 12
+
+
+def area_openings(ev: Evidence, meta: ReportMeta) -> dict[str, tuple[str, int, Passage]]:
+    """{area key: (opening sentence, page, passage)}: the first finding of the section that
+    carries the area's judgement (its longest section, not the grade table on page 1)."""
+    sections: dict[str, list[Passage]] = {}
+    for passage in ev.library.report_passages(meta.report_id):
+        sections.setdefault(passage.section or "", []).append(passage)
+    out = {}
+    for key, pattern in AREA_SECTIONS.items():
+        matching = [name for name in sections if name and pattern.search(name)]
+        if not matching:
+            continue
+        name = max(matching, key=lambda n: len(sections[n]))
+        if (first := opening(sections[name], name, 1)):
+            out[key] = first[0]
+    return out
+
+
+def opening(passages: list[Passage], section: str, n: int) -> list[tuple[str, int, Passage]]:
+    """The first `n` finding sentences of a section, its heading cut off where the text runs on."""
+    out = []
+    for passage in passages:
+        for sentence, page in sentences_of(passage):
+            if sentence.lower().startswith(section.lower()):
+                sentence = _after_heading(sentence[len(section):])
+            if finding_sentence(sentence):
+                out.append((sentence, page, passage))
+                if len(out) == n:
+                    return out
+    return out
+
+
+def _after_heading(rest: str) -> str:
+    """What follows a heading on the same line: its grade word and paragraph number go too."""
+    return re.sub(r"^[\s:.,-]*((requires improvement to be good|requires improvement|inadequate|outstanding|good|"
+                  r"adequate|is|are)\b[\s.:-]*)?(\d{1,3}\.\s+)?", "", rest, flags=re.I).strip()
+
+
+def summary_answer(ev: Evidence) -> Answer | None:
+    meta = pick_report(ev)
+    if meta is None:
+        return None
+    draft = Draft(ev.question, "summary", ev.library.page_text)
+    draft.note(f"Summary of {meta.label} ({meta.file}, {meta.pages} pages).")
+    keys = graded_areas(meta)
+    if keys:
+        draft.heading("Grades:")
+        cite_grades(ev, draft, meta, keys)
+    items = ev.library.improvement_items(meta.report_id)
+    if items:
+        draft.heading("What needs to improve:")
+        for text, page in items[:MAX_ITEMS]:
+            mark = draft.cite(meta.file, page, text, ev.library.page_passage(meta, page, text))
+            draft.claim(f"- {text} {mark}", "improve", meta, group="What needs to improve")
+        if len(items) > MAX_ITEMS:
+            draft.note(f"({len(items) - MAX_ITEMS} more items in the report.)")
+    openings = area_openings(ev, meta) if keys else {}
+    if openings:
+        draft.heading("What the inspectors found, area by area:")
+        for key in [k for k in keys if k in openings] + [k for k in openings if k not in keys]:
+            sentence, page, passage = openings[key]
+            mark = draft.cite(meta.file, page, sentence, passage)
+            draft.claim(f"- {cap(area_name(key))}: {sentence} {mark}", "opening", meta, key,
+                        meta.judgements[key].grade if key in meta.judgements else "", area_name(key))
+    else:
+        _key_sections(ev, draft, meta)
+    draft.note(others_note(ev, meta))
+    return draft.finish(ev.passages)
+
+
+def _key_sections(ev: Evidence, draft: Draft, meta: ReportMeta) -> None:
+    """Reports without judged areas: the opening sentences of their key sections."""
+    sections: dict[str, list[Passage]] = {}
+    for passage in ev.library.report_passages(meta.report_id):
+        if passage.section and KEY_SECTIONS.search(passage.section):
+            sections.setdefault(passage.section, []).append(passage)
+    for name, passages in sections.items():
+        found = opening(passages, name, SENTENCES_PER_KEY_SECTION)
+        if not found:
+            continue
+        draft.heading(f"{name.rstrip('?:')}:")
+        for sentence, page, passage in found:
+            mark = draft.cite(meta.file, page, sentence, passage)
+            draft.claim(f"- {sentence} {mark}", "opening", meta, group=name)

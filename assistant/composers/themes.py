@@ -1,0 +1,146 @@
+"""Common strengths or weaknesses across a set of reports, grouped into themes.
+
+"What are common weaknesses in services for care leavers across councils rated
+inadequate?": the set comes from the question (grade, area, years, types), each report
+gives its improvement items and its most critical (or positive) sentences on the area,
+near-duplicates across reports are grouped by embedding similarity, and themes are ranked
+by how many reports share them, each with one quote per report to drill into.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+
+from assistant import polarity
+from assistant.aggregate import grades_named
+from assistant.composers.strengths import evaluative_sentences
+from assistant.composers.summary import AREA_SECTIONS
+from assistant.draft import Draft
+from assistant.evidence import Evidence, when
+from assistant.lexical import tokenize
+from assistant.quotes import area_name
+from assistant.types import Answer, Passage, ReportMeta
+
+MAX_REPORTS = 50
+PER_REPORT = 3  # sentences a report brings, so one long report does not make every theme (2 for large sets)
+SIMILAR = 0.55  # cosine at which two findings are the same theme (MiniLM, unit vectors)
+MAX_THEMES = 8
+# Words every theme shares: they would name all of them.
+GENERIC = set(tokenize("children young people child social workers work workers services service local authority "
+                       "council leaders managers practice plans plan care ensure improve quality too paragraph "
+                       "paragraphs upon especially including particular many some most cases consistently always"))
+WORD = re.compile(r"[a-z][a-z'-]+")
+
+
+def report_set(ev: Evidence) -> tuple[list[ReportMeta], str]:
+    """The reports the question describes, and how they were chosen (said in the answer)."""
+    grades = grades_named(ev.question)
+    keys = [k for k in ev.intent.judgement_keys if k != "overall_effectiveness"]
+    pool = [m for m in ev.scoped_reports() if m.judgements and m.report_type != "focused-visit"]
+    if grades:
+        def graded(meta: ReportMeta) -> bool:
+            key = next((k for k in keys if k in meta.judgements), "overall_effectiveness")
+            return key in meta.judgements and meta.judgements[key].grade in grades
+
+        pool = [m for m in pool if graded(m)]
+    how = "graded reports" + (f" judged {' or '.join(grades)}" if grades else "")
+    if keys and grades:
+        how += f" for {area_name(keys[0])} (overall where that area is not graded)"
+    pool.sort(key=when)
+    if len(pool) > MAX_REPORTS:
+        how += f", the latest {MAX_REPORTS} of {len(pool)}"
+        pool = pool[-MAX_REPORTS:]
+    return pool, how
+
+
+def findings(ev: Evidence, meta: ReportMeta, sign: int, keys: list[str], per_report: int) -> list[tuple[str, int, Passage | None]]:
+    """A report's strongest findings of one side on the asked area (or overall)."""
+    side = polarity.WEAKNESS if sign < 0 else polarity.STRENGTH
+    found = [f for f in evaluative_sentences(ev, meta, keys) if polarity.classify(f[1]) == side]
+    found.sort(key=lambda f: f[0] * sign, reverse=True)
+    out = [(s, page, passage) for _, s, page, passage in found[:per_report]]
+    if sign < 0 and not keys:
+        out += [(text, page, None) for text, page in ev.library.improvement_items(meta.report_id)[:per_report]]
+    return out
+
+
+def group(vectors: np.ndarray) -> list[list[int]]:
+    """Findings grouped by average-linkage clustering on cosine distance: a theme is a set of
+    findings close to each other on average, not a chain of neighbours drifting apart."""
+    if len(vectors) == 1:
+        return [[0]]
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    labels = fcluster(linkage(vectors, method="average", metric="cosine"), t=1 - SIMILAR, criterion="distance")
+    members: dict[int, list[int]] = {}
+    for i, theme in enumerate(labels):
+        members.setdefault(int(theme), []).append(i)
+    return list(members.values())
+
+
+def label(texts: list[str], idf) -> str:
+    """The theme's name: the words most of its findings share, rarest in the corpus first."""
+    surface: dict[str, Counter] = {}
+    counts: Counter = Counter()
+    for text in texts:
+        stems = set()
+        for word in WORD.findall(text.lower()):
+            for stem in tokenize(word):
+                if stem not in GENERIC and not stem.isdigit() and len(word) > 3:
+                    surface.setdefault(stem, Counter())[word] += 1
+                    stems.add(stem)
+        counts.update(stems)
+    shared = [t for t in counts if counts[t] > 1] or list(counts)
+    ranked = sorted(shared, key=lambda t: -counts[t] * idf(t))
+    return ", ".join(surface[t].most_common(1)[0][0] for t in ranked[:3]) or "other"
+
+
+def themes_answer(ev: Evidence) -> Answer | None:
+    reports, how = report_set(ev)
+    if not reports:
+        draft = Draft(ev.question, "themes", ev.library.page_text)
+        draft.note(f"No indexed report is among the {how}, so there are no themes to show.")
+        return draft.finish([], abstain_if_empty=False)
+    sign = 1 if ev.polarity > 0 else -1
+    keys = [k for k in ev.intent.judgement_keys if k in AREA_SECTIONS and k != "overall_effectiveness"]
+    per_report = PER_REPORT if len(reports) <= MAX_REPORTS // 2 else PER_REPORT - 1
+    items = [(meta, text, page, passage) for meta in reports
+             for text, page, passage in findings(ev, meta, sign, keys, per_report)]
+    if not items:
+        return None
+    vectors = np.asarray(ev.library.embed([text for _, text, _, _ in items]), dtype=np.float32)
+    groups = group(vectors)
+    ranked = sorted(groups, key=lambda g: (-len({items[i][0].report_id for i in g}), g[0]))
+    side = "weaknesses" if sign < 0 else "strengths"
+    area = f" in {area_name(keys[0])}" if keys else ""
+    draft = Draft(ev.question, "themes", ev.library.page_text)
+    shared = [g for g in ranked if len({items[i][0].report_id for i in g}) > 1][:MAX_THEMES]
+    draft.note(f"Looked at {len(reports)} {how}; {len(items)} {side}{area} found in them, grouped into "
+               f"{len(groups)} themes by meaning. {len(shared)} themes are shared by two or more reports"
+               + (", the largest first:" if shared else "."))
+    draft.table(["Theme", "Reports", "Quotes"], title=f"Common {side}{area}")
+    names: set[str] = set()
+    for members in shared or ranked[:3]:
+        name = label([items[i][1] for i in members], ev.library.idf)
+        name = name if name not in names else f"{name} ({len(names) + 1})"
+        names.add(name)
+        draft.heading(f"{name}:")
+        marks, seen = [], set()
+        for i in members:
+            meta, text, page, passage = items[i]
+            if meta.report_id in seen:
+                continue  # one quote per report
+            seen.add(meta.report_id)
+            mark = draft.cite(meta.file, page, text, passage or ev.library.page_passage(meta, page, text))
+            draft.claim(f"- {meta.label}: {text} {mark}", "theme", meta, group=name)
+            marks.append(mark)
+        draft.row([name, str(len(seen)), " ".join(marks)])
+    answer = draft.finish(ev.passages)
+    if answer.table is not None:  # counts as shown: a quote that failed verification is not counted
+        shown = Counter(c.group for c in answer.claims)
+        for row in answer.table.rows:
+            row[1] = str(shown.get(row[0], 0))
+    return answer

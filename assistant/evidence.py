@@ -1,0 +1,77 @@
+"""What a composer is given: the question, what it names, the retrieved passages, and a
+read-only view of the index. Composers see this, never the `Assistant` itself, so each can
+be written, swapped and tested on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from assistant.query import Intent
+from assistant.retrieve import Scope
+from assistant.settings import AnswerSettings
+from assistant.shapes import Shape
+from assistant.types import Answer, Filters, Passage, ReportMeta
+
+
+class Library(Protocol):
+    """The read side of an index, as composers use it (`Assistant` implements it)."""
+
+    def all_reports(self) -> dict[str, ReportMeta]:
+        """Every committed report by id (one catalog generation)."""
+
+    def report_pages(self, report_id: str) -> list[str]:
+        """The report's page texts normalised for matching (`for_match`), page 1 first."""
+
+    def page_text(self, file: str, page: int) -> str | None: ...
+
+    def report_passages(self, report_id: str) -> list[Passage]:
+        """The report's chunks as passages, in reading order."""
+
+    def improvement_items(self, report_id: str) -> list[tuple[str, int]]:
+        """The report's "What needs to improve?" items with their pages."""
+
+    def page_passage(self, meta: ReportMeta, page: int, quote: str) -> Passage | None:
+        """The chunk of the report that shows the quote on that page."""
+
+    def idf(self, term: str) -> float: ...
+
+    def document_frequency(self, term: str) -> int:
+        """How many chunks hold this (stemmed) term."""
+
+    def vocabulary_size(self) -> int:
+        """Distinct terms in the lexical index (0 before it is built)."""
+
+    def search(self, question: str, k: int = 10, filters: Filters | None = None) -> list[Passage]: ...
+
+    def embed(self, texts: list[str]): ...
+
+
+@dataclass
+class Evidence:
+    question: str
+    intent: Intent
+    scope: Scope
+    passages: list[Passage]  # retrieved for the question, best first
+    shape: Shape
+    polarity: int  # -1 asks for weaknesses, +1 for strengths, 0 both or not asked
+    library: Library
+    settings: AnswerSettings
+
+    def scoped_reports(self) -> list[ReportMeta]:
+        """The reports the question is about (all when it names none), oldest first."""
+        reports = self.library.all_reports()
+        ids = reports if self.scope.report_ids is None else self.scope.report_ids
+        return sorted((reports[i] for i in ids if i in reports), key=when)
+
+
+class Composer(Protocol):
+    """Turns evidence into an answer; None lets the next composer (in the end, findings) try."""
+
+    def __call__(self, evidence: Evidence) -> Answer | None: ...
+
+
+def when(meta: ReportMeta) -> date:
+    return meta.inspection_end or meta.published or meta.inspection_start or date.min
