@@ -145,8 +145,11 @@ ASKING_WORDS = set(tokenize("what which how do does did about say says said tell
 def _latest_first(ev: Evidence, weights: dict[str, float]) -> Answer:
     """A council's topic without a year: its latest report first (searched on its own, so it
     is never crowded out by older ones), then each earlier report's best sentence, dated."""
+    # The latest report of the kind retrieval found most relevant: a SEND question about a council
+    # reads its area SEND inspection, not its latest children's services inspection.
+    family = _family(ev.passages[0].report.report_type) if ev.passages else None
     reports = sorted(ev.scoped_reports(), key=when, reverse=True)
-    latest = reports[0]
+    latest = next((m for m in reports if _family(m.report_type) == family), reports[0])
     wants = wanted_detail(ev.question)
     own = [p for p in ev.library.search(ev.question, k=5, filters=Filters(file=latest.file)) if _about_the_work(p)]
     draft = Draft(ev.question, "finding", ev.library.page_text, sep=" ")
@@ -165,6 +168,10 @@ def _latest_first(ev: Evidence, weights: dict[str, float]) -> Answer:
             draft.claim(f"{cand.quote} {draft.cite(cand.passage.file, cand.page, cand.quote, cand.passage)}",
                         report=meta, group=meta.label)
     return draft.finish(own + ev.passages)
+
+
+def _family(report_type: str) -> str:
+    return report_type if report_type in ("area-send", "school", "jtai") else "children's services"
 
 
 def _about_the_work(passage: Passage) -> bool:

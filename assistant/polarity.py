@@ -12,6 +12,7 @@ in eval/data/polarity.jsonl (`python -m eval.run_shapes --polarity`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 WEAKNESS = "weakness"
 STRENGTH = "strength"
@@ -46,6 +47,9 @@ _POSITIVE = [
 ]
 _CRIT = [re.compile(p, re.I) for p in _CRITICAL]
 _POS = [re.compile(p, re.I) for p in _POSITIVE]
+# One pass each: a sentence with no critical word cannot be a weakness (nor, without praise, a
+# strength), so most sentences of a report are ruled out before the full count.
+_ANY = {WEAKNESS: re.compile("|".join(_CRITICAL), re.I), STRENGTH: re.compile("|".join(_POSITIVE), re.I)}
 # "Although X, Y" / "While X, Y": the main clause (Y) carries the judgement.
 _CONCESSIVE = re.compile(r"^\s*(although|while|whilst|though|despite|even though)\b[^,]{3,}?,\s*(?P<main>.+)$", re.I)
 _BUT = re.compile(r"^(?P<first>.+?)[,;]?\s+\b(?:but|however|yet)\b,?\s+(?P<main>.+)$", re.I)
@@ -55,6 +59,7 @@ _META = re.compile(r"\b(strengths and (?:weaknesses|areas for (?:development|imp
                    r"self-assessment|self-evaluation)\b", re.I)
 
 
+@lru_cache(maxsize=200_000)  # a report's sentences are read again by every question about it
 def score(sentence: str) -> float:
     """Negative for criticism, positive for praise; the main clause of a mixed sentence decides."""
     if (m := _CONCESSIVE.match(sentence)) or (m := _BUT.match(sentence)):
@@ -68,6 +73,11 @@ def _raw(text: str) -> float:
     negated = re.sub(r"\bnot (?:always |consistently |yet |sufficiently |fully )?\w+", " ", text, flags=re.I)
     positive = sum(bool(p.search(negated)) for p in _POS)
     return positive - 1.5 * critical
+
+
+def could_be(sentence: str, side: str) -> bool:
+    """False when the sentence cannot be classified `side` (weakness or strength): cheap."""
+    return bool(_ANY[side].search(sentence))
 
 
 def classify(sentence: str) -> str:

@@ -95,11 +95,11 @@ def same_grade(found: str, grade: str) -> bool:
 
 # Letter heads, addresses and Ofsted's boilerplate: never quoted, whatever the question.
 NOT_A_SENTENCE = re.compile(
-    r"\b(dear (mr|mrs|ms|miss|dr|sir)|yours sincerely|piccadilly gate|store street|www\.|@ofsted|ofsted\.gov\.uk|"
+    r"\b(dear (mr|mrs|ms|miss|dr|sir)|yours sincerely|piccadilly gate|store street|@ofsted|ofsted\.gov\.uk|"
     r"strategic director|director of children's services,|his majesty's inspector,|ofsted regulates|"
     r"it assesses council children's services|the office for standards in education)", re.I)
 # Title blocks and grade tables: facts a question may ask for ("who led it?"), never a finding.
-TITLE_BLOCK = re.compile(r"\b(inspection dates?|lead inspector|judgement grade|this letter summarises)", re.I)
+TITLE_BLOCK = re.compile(r"\b(inspection dates?|lead inspector|judgement grade|this letter summarises|www\.)", re.I)
 
 
 # Sections about the inspection itself (who, when, how), not about the council's work.

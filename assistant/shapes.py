@@ -28,10 +28,10 @@ class Shape(str, Enum):
 ACROSS_REPORTS = {Shape.COVERAGE, Shape.THEMES}
 
 SUMMARY = re.compile(
-    r"\b(summari[sz]e|summary|summaries|overview|tell me about|key (?:findings|messages|points)|main findings|"
-    r"what did (?:the |its |their )?(?:latest |last |most recent |recent |\d{4} )?(?:ofsted )?"
-    r"(?:inspection|report|visit|focused visit|re-?inspection)s? (?:of|in|for|on|at) .{0,60}?(?:find|say|conclude)|"
-    r"what did (?:ofsted|inspectors) (?:find|say|conclude) (?:about|in|at|of) [A-Z])\b", re.I)
+    r"\b(summari[sz]e|summary|summaries|overview|tell me about|key (?:findings|messages|points)|main findings)\b|"
+    # "What did Bradford's 2014 inspection find?" (ends there: "... find about X?" is a finding question)
+    r"\bwhat did\b.{0,60}?\b(inspection|report|visit|re-?inspection)s?\b.{0,40}?\b(find|say|conclude)\s*\??\s*$|"
+    r"\bwhat did (?:ofsted|inspectors|the inspectors) (?:find|say|conclude) (?:about|in|at|of) [A-Z][\w' -]*\??\s*$", re.I)
 GRADES = re.compile(
     r"\b(what|which|all|every|each|full|list)\b[^?]{0,40}\b(grades|ratings|judgements|judgments|areas?)\b|"
     r"\bgrade (?:table|breakdown)|\bbreakdown of\b[^?]{0,30}\b(grades|judgements)", re.I)
@@ -39,10 +39,15 @@ GRADE_VERB = re.compile(r"\b(grades?|graded|rated|ratings?|judged|judgements?|ju
 WEAK = re.compile(
     r"\b(weakness(?:es)?|weak spots?|shortcomings?|failings|problems|criticis\w+|criticiz\w+|"
     r"what (?:went|is going|was going) wrong|needs? to improve)\b", re.I)
+# Across reports, "common areas for improvement" asks for shared weaknesses; of one council's
+# report, "its areas for improvement" asks for its list (assistant/aggregate.py).
+IMPROVE_AREAS = re.compile(r"\bareas? for (?:improvement|development)\b", re.I)
 STRONG = re.compile(
     r"\b(strengths?|strong points?|what (?:works|worked|went|is going|was going) well|do(?:es|ing)? well|did well|"
-    r"good practice|praised|commended|positives?|doing right)\b", re.I)
-COMPARE = re.compile(r"\b(compare[sd]?|comparison|comparing|versus|vs\.?|side by side|differ(?:ence|ences|ed)?)\b", re.I)
+    r"good practice|praised|commended|doing right)\b", re.I)
+COMPARE = re.compile(r"\b(compare[sd]?|comparison|comparing|versus|vs\.?|side by side|differ(?:ence|ences|ed)?)\b|"
+                     r"\b(change[sd]?|changing)\b[^?]{0,30}\bbetween\b", re.I)
+IN_COMMON = re.compile(r"\b(in common|recur\w*|common|shared|themes?)\b", re.I)
 # "Which reports mention X", "How many councils' reports discuss X", "Do Haringey's reports mention X".
 COVERAGE = re.compile(
     r"\b(which|what|how many|list(?: all)?|do|does|did|any)\b[^?]{0,80}?\b(reports?|councils?|authorities|"
@@ -64,12 +69,17 @@ def classify(question: str, councils: int, grades_named: bool) -> tuple[Shape, i
     grade ("rated inadequate"), which makes a set of councils out of a plural noun.
     """
     wording = GRADE_PHRASES.sub(" ", question)  # "systemic failings" is a grade, not a question about failings
-    weak, strong = bool(WEAK.search(wording)), bool(STRONG.search(wording))
+    weak = bool(WEAK.search(wording)) or (councils == 0 and bool(IMPROVE_AREAS.search(wording)))
+    strong = bool(STRONG.search(wording))
     polarity = -1 if weak and not strong else 1 if strong and not weak else 0
     if COVERAGE.search(question) and not SUMMARY.search(question):
         return Shape.COVERAGE, 0
     if councils == 0 and (weak or strong) and not HOW_MANY.search(question) and (
             THEMES.search(question) or (grades_named and MANY.search(question))):
+        return Shape.THEMES, polarity
+    if councils == 0 and grades_named and MANY.search(question) and IN_COMMON.search(question):
+        return Shape.THEMES, polarity  # "What do councils rated outstanding for leaders have in common?"
+    if councils > 1 and IN_COMMON.search(question):  # "What did Rotherham (2014) and Lambeth (2015) have in common?"
         return Shape.THEMES, polarity
     if councils == 0:
         return Shape.FINDING, 0
@@ -106,13 +116,26 @@ def names_topic(question: str, intent: Intent) -> bool:
 # each report says about that.
 AREA_TERMS = set(tokenize(
     "help protection need needs children care leavers looked after leaving leaders leadership impact management "
-    "governance adoption permanence achieving experiences progress overall effectiveness lscb safeguarding board"))
+    "governance adoption permanence achieving experiences progress overall effectiveness lscb board"))
 COMPARE_TERMS = set(tokenize("compare compared comparison comparing differ difference versus vs side between with "
-                             "change changed changes inspections reports judgements grades ratings"))
+                             "change changed changes inspections reports judgements grades ratings results result"))
 
 
-def names_other_topic(question: str, intent: Intent) -> bool:
-    """The comparison names a topic beyond judgement areas (so it wants findings, not grades)."""
+# The words of a summary or strengths question about a whole report: anything else names a
+# topic ("Tell me about corporate parenting in Bracknell Forest"), which a finding answers.
+SUMMARY_TERMS = set(tokenize(
+    "summarise summarize summary summaries overview tell me about key main findings messages points give say said "
+    "find found conclude concluded send special educational needs disabilities area partnership focused visit "
+    "letter latest recent last most"))
+STRENGTH_TERMS = set(tokenize(
+    "weakness weaknesses weak spots shortcomings failings problems criticised criticized criticism wrong need needs "
+    "improve improvement strengths strength strong points well works worked going went good practice praised "
+    "commended doing right main key biggest major areas what were are"))
+
+
+def names_other_topic(question: str, intent: Intent, frame: set[str] = COMPARE_TERMS) -> bool:
+    """The question names a topic beyond the report, its judgement areas and the shape's own
+    words (`frame`): it wants what the reports say about that topic, a finding."""
     named = set(tokenize(" ".join(intent.authorities))) | {str(y) for y in intent.years}
-    skip = GRADE_FRAME | AREA_TERMS | COMPARE_TERMS | named
+    skip = GRADE_FRAME | AREA_TERMS | frame | named
     return any(t not in skip and not t.isdigit() for t in tokenize(question))

@@ -40,7 +40,8 @@ def questions(assistant, councils: int) -> dict[str, list[str]]:
         reports = by_council[council]
         out["summary"].append(f"Summarise {council}'s {reports[-1].year} inspection.")
         out["grades"].append(f"What grades did {council} get in {reports[-1].year}?")
-        if len(reports) > 1 and reports[0].year != reports[-1].year:
+    for council, reports in sorted(by_council.items()):
+        if len(reports) > 1 and reports[0].year != reports[-1].year and len(out["comparison"]) < councils:
             out["comparison"].append(f"Compare {council}'s {reports[0].year} and {reports[-1].year} inspections.")
     out["coverage"] = [f"Which reports mention {p}?" for p in PHRASES]
     out["themes"] = THEMES

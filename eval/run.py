@@ -186,6 +186,7 @@ def run_eval(
     metrics: Iterable[str] | None = None,
     write: bool = True,
     progress: bool = True,
+    items: list[dict] | None = None,
 ) -> dict[str, Any]:
     """Evaluate `systems` (names from eval.systems.ALL_SYSTEMS, or System objects).
 
@@ -193,6 +194,7 @@ def run_eval(
     quick: only items whose gold files are all in QUICK_FILES, plus unanswerable items.
     item_filter: callable(item) -> bool, a type name ("fact" / "fact,comparison"), or ids.
     verify_against: "store" (Assistant.page_text) or "pdf" (re-read the source PDFs).
+    items: the items to run instead of set_dir's (eval.run_shapes passes its runnable ones).
     Writes eval_<quick|full>.json / .png / .txt into out_dir (see eval.report)."""
     log = print if progress else (lambda *a, **k: None)
     t0 = time.perf_counter()
@@ -201,7 +203,7 @@ def run_eval(
     assistant = open_assistant(index_dir) if isinstance(index_dir, (str, Path)) else index_dir
     metrics = list(metrics or DEFAULT_METRICS)
 
-    all_items = load_items(set_dir)
+    all_items = list(items) if items is not None else load_items(set_dir)
     items = quick_items(all_items) if quick else list(all_items)
     keep = _item_filter(item_filter)
     items = [it for it in items if keep(it)]
@@ -330,7 +332,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--types", default=None, help="only these question types (comma-separated)")
     ap.add_argument("--ingest", action="store_true", help="ingest (QUICK_FILES or whole corpus) first")
     ap.add_argument("--verify-against", choices=["store", "pdf"], default="store")
-    ap.add_argument("--gate", action="store_true", help="exit 1 if DEFAULT_THRESHOLDS fail")
+    ap.add_argument("--gate", action="store_true", help="exit 1 if DEFAULT_THRESHOLDS (and the shapes') fail")
+    ap.add_argument("--no-shapes", action="store_true", help="skip the answer-shape evaluation (eval/data/shapes)")
     args = ap.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -350,12 +353,17 @@ def main(argv: list[str] | None = None) -> int:
 
     print(format_table(results))
     print("written:", ", ".join(str(p) for p in results.get("paths", {}).values()))
-    if args.gate:
-        failures = gate(results)
-        for f in failures:
-            print("GATE FAIL:", f)
-        return 1 if failures else 0
-    return 0
+    failures = gate(results) if args.gate else []
+    if not args.types and not args.no_shapes:  # the answer shapes, on the same index
+        from eval.run_shapes import format_shapes, run_shapes, shapes_gate
+
+        baselines = [s for s in ("bm25", "naive-llamaindex") if s in args.systems.split(",")]
+        shapes = run_shapes(assistant, args.out, ["ours", *baselines], args.corpus)
+        print(format_shapes(shapes))
+        failures += shapes_gate(shapes) if args.gate else []
+    for f in failures:
+        print("GATE FAIL:", f)
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

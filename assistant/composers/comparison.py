@@ -76,7 +76,7 @@ def comparison_answer(ev: Evidence) -> Answer | None:
             moves.append((key, moved))
         draft.heading(f"{cap(area_name(key))}" + (f": {moved} ({' -> '.join(g for g in grades if g)})" if moved else "") + ":")
         cells = []
-        for meta in reports:
+        for meta in reports:  # the grades side by side first, then what each report says of the area
             cell = "-"
             if key in meta.judgements:
                 grade = meta.judgements[key].grade
@@ -85,11 +85,12 @@ def comparison_answer(ev: Evidence) -> Answer | None:
                     mark = draft.cite(meta.file, page, quote, ev.library.page_passage(meta, page, quote))
                     draft.claim(f"- {meta.label}: {grade} {mark}", "grade", meta, key, grade, meta.label)
                     cell = f"{grade} {mark}"
+            cells.append(cell)
+        for meta in reports:
             if key in openings[meta.report_id]:
                 sentence, page, passage = openings[meta.report_id][key]
                 mark = draft.cite(meta.file, page, sentence, passage)
-                draft.claim(f"  {meta.label}: {sentence} {mark}", "opening", meta, key, group=meta.label)
-            cells.append(cell)
+                draft.claim(f"  In the {meta.label} report: {sentence} {mark}", "opening", meta, key, group=meta.label)
         draft.row([cap(area_name(key)), *cells, moved])
     if moves:
         said = {m: [area_name(k) for k, mv in moves if mv == m] for m in ("improved", "declined", "same grade")}

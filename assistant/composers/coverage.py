@@ -18,21 +18,26 @@ from assistant.types import REPORT_TYPE_LABELS, Answer, ReportMeta
 from ingest.normalize import collapse, for_match
 from ingest.sentences import sentence_spans
 
-QUOTED = re.compile(r"[\"\u201c\u2018']([^\"\u201d\u2019']{2,120})[\"\u201d\u2019']")
+# A phrase in double quotes, or in single quotes that are not apostrophes ("Lambeth's").
+QUOTED = re.compile(r"[\"\u201c]([^\"\u201d]{2,120})[\"\u201d]|(?<!\w)['\u2018]([^'\u2019]{2,120})['\u2019](?!\w)")
 AFTER_VERB = re.compile(
     r"\b(?:mention\w*|refers? to|referred to|discuss\w*|talks? about|cites?|"
     r"use the (?:phrase|term|words?))\s+(.+?)\s*[?.!]*$", re.I)
 # Scope words at the end of the phrase ("... in their reports", "... in 2024") are not the phrase.
-TRAILING = re.compile(r"(\s+(in|at|of|across|among|from|since|for|during)\s+.*|\s+at all|\s+anywhere)$", re.I)
+TRAILING = re.compile(
+    r"(\s+(in|across|among|from|during|of)\s+(their|its|the|any|all|these|those)?\s*(reports?|inspections?|councils?|"
+    r"authorities|letters|visits)\b.*|\s+(in|since|from|before|after|during|between)\s+(19|20)\d\d\b.*|"
+    r"\s+at all|\s+anywhere)$", re.I)
 LEADING = re.compile(r"^(the (?:phrase|term|words?)|anything about|any|the|a|an)\s+", re.I)
 LITERAL_MAX_TERMS = 3
+INFLECTIONS = r"(?:s|es|rs?|ers?|ed|d|ing)?"
 MAX_QUOTE_WORDS = 60
 
 
 def topic_phrase(question: str, places: list[str]) -> tuple[str, bool]:
     """(phrase, quoted) the question asks about, '' if none can be read."""
     if match := QUOTED.search(question):
-        return collapse(match.group(1)), True
+        return collapse(match.group(1) or match.group(2)), True
     match = AFTER_VERB.search(question)
     if not match:
         return "", False
@@ -52,11 +57,11 @@ class Matcher:
         self.literal = quoted or len(self.terms) <= LITERAL_MAX_TERMS
         words = for_match(phrase).lower().split()
         last = words[-1] if words else ""
-        alt = last[:-1] if last.endswith("s") and len(last) > 3 else last + "s"
+        stem = last[:-1] if last.endswith("s") and len(last) > 3 else last
         body = r"\s+".join(re.escape(w) for w in words[:-1])
-        ends = "|".join(re.escape(w) for w in dict.fromkeys([last, alt]))
         gap = r"\s+" if body else ""
-        self.pattern = re.compile(rf"(?<![\w-]){body}{gap}(?:{ends})(?![\w-])", re.I)
+        # The last word in its inflections: "kinship care" is mentioned by "kinship carers".
+        self.pattern = re.compile(rf"(?<![\w-]){body}{gap}{re.escape(stem)}{INFLECTIONS}(?![\w-])", re.I)
 
     def find(self, page: str) -> str | None:
         """The sentence of `page` (for_match text) that mentions the phrase, or None."""
@@ -96,7 +101,7 @@ def coverage_answer(ev: Evidence) -> Answer | None:
     if not phrase or not tokenize(phrase):
         return None
     matcher = Matcher(phrase, quoted)
-    reports = ev.scoped_reports()
+    reports = _in_scope(ev)
     draft = Draft(ev.question, "coverage", ev.library.page_text)
     found: list[tuple[ReportMeta, int, str, int]] = []  # report, page, quote, pages mentioning
     pages_searched = 0
@@ -136,6 +141,18 @@ def coverage_answer(ev: Evidence) -> Answer | None:
         if silent:
             draft.note(f"Not mentioned in any indexed report of: {', '.join(silent)}.")
     return draft.finish([], abstain_if_empty=False)
+
+
+def _in_scope(ev: Evidence) -> list[ReportMeta]:
+    """The reports to scan; "SIF reports" takes in the SIF re-inspections too."""
+    reports = ev.scoped_reports()
+    types = ev.intent.report_types
+    if "sif" in types and "sif-reinspection" not in types:
+        years = set(ev.intent.years)
+        reports += [m for m in ev.library.all_reports().values() if m.report_type == "sif-reinspection"
+                    and (not ev.intent.authorities or m.authority in ev.intent.authorities)
+                    and (not years or m.year in years)]
+    return sorted(reports, key=when)
 
 
 def _day(meta: ReportMeta) -> str:

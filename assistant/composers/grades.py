@@ -37,6 +37,8 @@ def cite_grades(ev: Evidence, draft: Draft, meta: ReportMeta, keys: list[str], g
 
 
 def grades_answer(ev: Evidence) -> Answer | None:
+    if len(ev.intent.years) > 1:
+        return None  # "in 2017 and in 2022": two reports, the judgement answer lists both
     meta = pick_report(ev)
     if meta is None or not meta.judgements:
         return None

@@ -13,10 +13,11 @@ import re
 
 from assistant import polarity
 from assistant.composers.pick import others_note, pick_report
-from assistant.composers.summary import AREA_SECTIONS
+from assistant.composers.summary import AREA_SECTIONS, improvement_list
 from assistant.draft import Draft
 from assistant.evidence import Evidence
 from assistant.quotes import AREA_WORDS, finding_sentence, sentences_of
+from assistant.shapes import STRENGTH_TERMS, names_other_topic
 from assistant.types import Answer, Passage, ReportMeta
 
 # Sections that describe the inspection or the area, not practice.
@@ -25,23 +26,26 @@ BOILERPLATE = re.compile(
     r"other ofsted inspections|other information|in this area$|piccadilly|yours sincerely|the inspection team|"
     r"what needs to improve|areas for (?:improvement|priority)|priority and immediate action|recommendations", re.I)
 PER_SIDE = 6
-MAX_ITEMS = 8
 
 
-def evaluative_sentences(ev: Evidence, meta: ReportMeta, keys: list[str]) -> list[tuple[float, str, int, Passage]]:
+def evaluative_sentences(ev: Evidence, meta: ReportMeta, keys: list[str], side: str | None = None,
+                         per_section: int | None = None) -> list[tuple[float, str, int, Passage]]:
     """(polarity score, sentence, page, passage) of the report's finding sentences, in order:
     those of the asked areas' sections, else (a report without such a section) those that
-    name the area."""
+    name the area. With `side`, only sentences that could be on that side are scored; with
+    `per_section`, only each section's first sentences (where Ofsted puts its judgements)."""
     sections = [AREA_SECTIONS[k] for k in keys if k in AREA_SECTIONS]
     named = [re.compile(AREA_WORDS[k], re.I) for k in keys if k in AREA_WORDS]
     out, by_name, seen = [], [], set()
+    read: dict[str, int] = {}
     for passage in ev.library.report_passages(meta.report_id):
         section = passage.section or ""
-        if BOILERPLATE.search(section):
+        if BOILERPLATE.search(section) or (per_section and read.get(section, 0) >= per_section):
             continue
         in_area = not sections or any(p.search(section) for p in sections)
         for sentence, page in sentences_of(passage):
-            if sentence in seen or not finding_sentence(sentence):
+            read[section] = read.get(section, 0) + 1
+            if sentence in seen or (side and not polarity.could_be(sentence, side)) or not finding_sentence(sentence):
                 continue
             seen.add(sentence)
             found = (polarity.score(sentence), sentence, page, passage)
@@ -69,8 +73,8 @@ def spread(found: list[tuple[float, str, int, Passage]], sign: int, limit: int) 
 
 
 def strengths_answer(ev: Evidence) -> Answer | None:
-    if len(ev.intent.authorities) != 1:
-        return None
+    if len(ev.intent.authorities) != 1 or names_other_topic(ev.question, ev.intent, STRENGTH_TERMS):
+        return None  # "weaknesses in return home interviews": what the report says about them
     meta = pick_report(ev)
     if meta is None:
         return None
@@ -83,11 +87,11 @@ def strengths_answer(ev: Evidence) -> Answer | None:
         for _, sentence, page, passage in spread(found, -1, PER_SIDE):
             mark = draft.cite(meta.file, page, sentence, passage)
             draft.claim(f"- {sentence} {mark}", "weakness", meta, group="Weaknesses")
-        items = [] if keys else ev.library.improvement_items(meta.report_id)
+        items = [] if keys else improvement_list(ev, meta)
         if items:
             draft.heading("What needs to improve (the report's own list):")
-            for text, page in items[:MAX_ITEMS]:
-                mark = draft.cite(meta.file, page, text, ev.library.page_passage(meta, page, text))
+            for text, page, passage in items:
+                mark = draft.cite(meta.file, page, text, passage or ev.library.page_passage(meta, page, text))
                 draft.claim(f"- {text} {mark}", "improve", meta, group="What needs to improve")
     if ev.polarity >= 0:
         draft.heading("Strengths (most positive findings):")

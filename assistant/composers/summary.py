@@ -14,7 +14,9 @@ from assistant.composers.grades import cite_grades, graded_areas
 from assistant.composers.pick import others_note, pick_report
 from assistant.draft import Draft
 from assistant.evidence import Evidence
-from assistant.quotes import area_name, cap, finding_sentence, sentences_of
+from assistant.lexical import tokenize
+from assistant.shapes import SUMMARY_TERMS, names_other_topic
+from assistant.quotes import TITLE_BLOCK, area_name, cap, finding_sentence, quotable, sentences_of
 from assistant.types import Answer, Passage, ReportMeta
 
 # Section names that carry a judged area (ILACS and SIF wording).
@@ -32,7 +34,19 @@ KEY_SECTIONS = re.compile(
     r"that is effective|what does the (local )?area partnership need to do better|what is it like to attend|"
     r"what does the school do well|the local authority has the following strengths|key strengths)", re.I)
 SENTENCES_PER_KEY_SECTION = 2
-MAX_ITEMS = 12
+# Where a report lists what must improve, and how its items read: imperatives ("Ensure that...").
+IMPROVE_SECTIONS = re.compile(
+    r"areas? for (priority action|improvement)|what needs to improve|priority and immediate action|recommendations|"
+    r"what does the (local authority|school|area partnership) need to (do|improve)|need to do better", re.I)
+IMPERATIVE = re.compile(
+    r"^(?:[\u2022\-]\s*|\d{1,3}\.\s+)?(ensure|improve|increase|develop|secure|strengthen|establish|review|reduce|"
+    r"provide|make|take|enable|carry out|coordinate|co-ordinate|accelerate|consolidate|continue|embed|implement|"
+    r"monitor|promote|raise|undertake|address|agree|clarify|complete|identify|publish|use|evaluate|prioritise|"
+    r"put|tackle|extend|further|build|sustain|respond|work|set|challenge|commission|analyse|strengthen|"
+    r"the (?:quality|timeliness|effectiveness|consistency|identification|response|use|impact|provision|"
+    r"understanding|oversight|sufficiency|stability|recording|application|availability|management)\b)\b", re.I)
+# After this many finding sentences in a row, an improvement list has ended.
+LIST_ENDS_AFTER = 3
 
 
 def area_openings(ev: Evidence, meta: ReportMeta) -> dict[str, tuple[str, int, Passage]]:
@@ -41,13 +55,14 @@ def area_openings(ev: Evidence, meta: ReportMeta) -> dict[str, tuple[str, int, P
     sections: dict[str, list[Passage]] = {}
     for passage in ev.library.report_passages(meta.report_id):
         sections.setdefault(passage.section or "", []).append(passage)
-    out = {}
+    out: dict[str, tuple[str, int, Passage]] = {}
     for key, pattern in AREA_SECTIONS.items():
         matching = [name for name in sections if name and pattern.search(name)]
         if not matching:
             continue
         name = max(matching, key=lambda n: len(sections[n]))
-        if (first := opening(sections[name], name, 1)):
+        first = opening(sections[name], name, 1)
+        if first and first[0][0] not in {sentence for sentence, _, _ in out.values()}:  # one section, one area
             out[key] = first[0]
     return out
 
@@ -59,11 +74,17 @@ def opening(passages: list[Passage], section: str, n: int) -> list[tuple[str, in
         for sentence, page in sentences_of(passage):
             if sentence.lower().startswith(section.lower()):
                 sentence = _after_heading(sentence[len(section):])
+            sentence = LEAD_IN.sub("", sentence)
             if finding_sentence(sentence):
                 out.append((sentence, page, passage))
                 if len(out) == n:
                     return out
     return out
+
+
+# What runs into a section's first sentence from the page layout: a grade, "Summary", a bullet.
+LEAD_IN = re.compile(r"^(?:(?i:(?:(?:requires improvement to be good|requires improvement|inadequate|outstanding|good|"
+                     r"adequate)\s+)?summary)\s+|[\u2022-]\s*)(?=[A-Z])")
 
 
 def _after_heading(rest: str) -> str:
@@ -73,6 +94,8 @@ def _after_heading(rest: str) -> str:
 
 
 def summary_answer(ev: Evidence) -> Answer | None:
+    if names_other_topic(ev.question, ev.intent, SUMMARY_TERMS):
+        return None  # "Tell me about corporate parenting in X": what the report says about that
     meta = pick_report(ev)
     if meta is None:
         return None
@@ -82,14 +105,12 @@ def summary_answer(ev: Evidence) -> Answer | None:
     if keys:
         draft.heading("Grades:")
         cite_grades(ev, draft, meta, keys)
-    items = ev.library.improvement_items(meta.report_id)
+    items = improvement_list(ev, meta)
     if items:
         draft.heading("What needs to improve:")
-        for text, page in items[:MAX_ITEMS]:
-            mark = draft.cite(meta.file, page, text, ev.library.page_passage(meta, page, text))
+        for text, page, passage in items:
+            mark = draft.cite(meta.file, page, text, passage or ev.library.page_passage(meta, page, text))
             draft.claim(f"- {text} {mark}", "improve", meta, group="What needs to improve")
-        if len(items) > MAX_ITEMS:
-            draft.note(f"({len(items) - MAX_ITEMS} more items in the report.)")
     openings = area_openings(ev, meta) if keys else {}
     if openings:
         draft.heading("What the inspectors found, area by area:")
@@ -102,6 +123,35 @@ def summary_answer(ev: Evidence) -> Answer | None:
         _key_sections(ev, draft, meta)
     draft.note(others_note(ev, meta))
     return draft.finish(ev.passages)
+
+
+def improvement_list(ev: Evidence, meta: ReportMeta) -> list[tuple[str, int, Passage | None]]:
+    """Every item the report lists as needing to improve: the items extracted at ingest, then
+    the imperative sentences that follow each improvement heading (SIF lists run on over
+    sub-headings and chunks, which the ingest extraction can stop short of)."""
+    items: list[tuple[str, int, Passage | None]] = [(t, p, None) for t, p in ev.library.improvement_items(meta.report_id)]
+    seen = [set(tokenize(t)) for t, _, _ in items]
+    listing, misses = False, 0
+    for passage in ev.library.report_passages(meta.report_id):
+        if passage.section and IMPROVE_SECTIONS.search(passage.section):
+            listing, misses = True, 0
+        if not listing:
+            continue
+        for sentence, page in sentences_of(passage):
+            if not quotable(sentence) or TITLE_BLOCK.search(sentence):
+                continue
+            if not IMPERATIVE.search(sentence):
+                misses += 1
+                listing = misses < LIST_ENDS_AFTER
+                if not listing:
+                    break
+                continue
+            misses = 0
+            terms = set(tokenize(sentence))
+            if not any(len(terms & old) >= 0.8 * min(len(terms), len(old)) for old in seen):
+                items.append((sentence, page, passage))
+                seen.append(terms)
+    return sorted(items, key=lambda item: item[1])  # stable: the list's own order within a page
 
 
 def _key_sections(ev: Evidence, draft: Draft, meta: ReportMeta) -> None:

@@ -17,7 +17,7 @@ import numpy as np
 from assistant import polarity
 from assistant.aggregate import grades_named
 from assistant.composers.strengths import evaluative_sentences
-from assistant.composers.summary import AREA_SECTIONS
+from assistant.composers.summary import AREA_SECTIONS, improvement_list
 from assistant.draft import Draft
 from assistant.evidence import Evidence, when
 from assistant.lexical import tokenize
@@ -26,6 +26,8 @@ from assistant.types import Answer, Passage, ReportMeta
 
 MAX_REPORTS = 50
 PER_REPORT = 3  # sentences a report brings, so one long report does not make every theme (2 for large sets)
+# Each section's first sentences carry its judgement; reading only those keeps 50 reports fast.
+SENTENCES_PER_SECTION = 12
 SIMILAR = 0.55  # cosine at which two findings are the same theme (MiniLM, unit vectors)
 MAX_THEMES = 8
 # Words every theme shares: they would name all of them.
@@ -33,17 +35,24 @@ GENERIC = set(tokenize("children young people child social workers work workers 
                        "council leaders managers practice plans plan care ensure improve quality too paragraph "
                        "paragraphs upon especially including particular many some most cases consistently always"))
 WORD = re.compile(r"[a-z][a-z'-]+")
+SCHOOLS = re.compile(r"\bschools?\b", re.I)
+SPAN = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|\u2013|to)\s*((?:19|20)\d\d)\b")
 
 
 def report_set(ev: Evidence) -> tuple[list[ReportMeta], str]:
     """The reports the question describes, and how they were chosen (said in the answer)."""
     grades = grades_named(ev.question)
     keys = [k for k in ev.intent.judgement_keys if k != "overall_effectiveness"]
-    pool = [m for m in ev.scoped_reports() if m.judgements and m.report_type != "focused-visit"]
+    schools = SCHOOLS.search(ev.question)
+    pool = [m for m in ev.scoped_reports() if m.judgements and m.report_type != "focused-visit"
+            and (m.report_type == "school") == bool(schools)]
+    if span := SPAN.search(ev.question):  # "2014-2016": inspection years, both ends in
+        lo, hi = sorted((int(span.group(1)), int(span.group(2))))
+        pool = [m for m in pool if m.year and lo <= m.year <= hi]
     if grades:
         def graded(meta: ReportMeta) -> bool:
-            key = next((k for k in keys if k in meta.judgements), "overall_effectiveness")
-            return key in meta.judgements and meta.judgements[key].grade in grades
+            key = next((k for k in [*keys, "overall_effectiveness", "send_outcome"] if k in meta.judgements), "")
+            return bool(key) and meta.judgements[key].grade in grades
 
         pool = [m for m in pool if graded(m)]
     how = "graded reports" + (f" judged {' or '.join(grades)}" if grades else "")
@@ -59,11 +68,11 @@ def report_set(ev: Evidence) -> tuple[list[ReportMeta], str]:
 def findings(ev: Evidence, meta: ReportMeta, sign: int, keys: list[str], per_report: int) -> list[tuple[str, int, Passage | None]]:
     """A report's strongest findings of one side on the asked area (or overall)."""
     side = polarity.WEAKNESS if sign < 0 else polarity.STRENGTH
-    found = [f for f in evaluative_sentences(ev, meta, keys) if polarity.classify(f[1]) == side]
+    found = [f for f in evaluative_sentences(ev, meta, keys, side, SENTENCES_PER_SECTION) if polarity.classify(f[1]) == side]
     found.sort(key=lambda f: f[0] * sign, reverse=True)
     out = [(s, page, passage) for _, s, page, passage in found[:per_report]]
     if sign < 0 and not keys:
-        out += [(text, page, None) for text, page in ev.library.improvement_items(meta.report_id)[:per_report]]
+        out += improvement_list(ev, meta)[:per_report]
     return out
 
 
