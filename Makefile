@@ -8,7 +8,7 @@ INDEX  ?= index
 WHEELS := $(wildcard /opt/wheels)
 PIP    := $(BIN)/pip install --disable-pip-version-check $(if $(WHEELS),--find-links $(WHEELS))
 
-.PHONY: install run ingest serve test test-server eval eval-quick bench bench-scale
+.PHONY: install run ingest serve lint test test-fast test-server eval eval-quick bench bench-scale
 
 install: $(VENV)/.installed
 
@@ -25,7 +25,16 @@ ingest: install
 run: ingest
 	$(BIN)/inspection-assistant serve --index $(INDEX)
 
-test: install
+# ruff and mypy, clean on the library (assistant/, ingest/) and the chat.
+lint: install
+	$(BIN)/ruff check assistant ingest app.py
+	$(BIN)/mypy assistant ingest
+
+# The unit tier: no model, no corpus, well under a minute.
+test-fast: install
+	$(BIN)/pytest -q -m "unit and not corpus"
+
+test: install lint
 	$(BIN)/pytest -q --ignore=tests/test_server.py  # test-server runs it
 	$(MAKE) test-server
 	$(BIN)/inspection-assistant eval --quick --corpus $(CORPUS) --index build/quick-index

@@ -5,8 +5,8 @@ python app.py [--index DIR] [--host H] [--port P] [--auth user:password]
 
 from __future__ import annotations
 
-import argparse
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -14,10 +14,13 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
+import click
 import gradio as gr
 
 from assistant import Assistant, Filters
 from assistant import judgements_view as jv
+from assistant.cli import chroma_option, index_option, open_index, preset_option
+from assistant.cli import main as cli
 from assistant.phrases import EMPTY_INDEX
 from assistant.present import (
     answer_markdown,
@@ -26,8 +29,8 @@ from assistant.present import (
     source_target,
     sources_html,
 )
-from assistant.types import REPORT_TYPE_LABELS
 from assistant.uploads import MAX_UPLOAD_MB
+from ingest.core.types import REPORT_TYPE_LABELS
 
 CORPUS_HINT = Path(__file__).resolve().parent.parent / "shared" / "corpus"
 EXAMPLES = [
@@ -347,19 +350,24 @@ def launch(assistant: Assistant, host="127.0.0.1", port=7860, auth=None, block=T
     return demo
 
 
-def serve(index_dir="index", chroma_url=None, host="127.0.0.1", port=7860, auth=None) -> None:
-    launch(Assistant.open(index_dir, chroma_url=chroma_url), host, port, auth)
+@click.command("serve")
+@index_option
+@chroma_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=7860, show_default=True)
+@click.option("--auth", default=None, help="user:password for basic auth when sharing.")
+@preset_option
+def serve_command(index_dir, chroma_url, host, port, auth, preset) -> None:
+    """Open the chat in the browser (Gradio)."""
+    if auth is not None and ":" not in auth:
+        raise click.BadParameter("give it as user:password", param_hint="--auth")
+    launch(open_index(index_dir, chroma_url, preset=preset), host=host, port=port, auth=auth)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--index", default="index")
-    parser.add_argument("--chroma-url", default=os.environ.get("CHROMA_URL"))
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=7860)
-    parser.add_argument("--auth", default=None, help="user:password")
-    args = parser.parse_args()
-    serve(args.index, args.chroma_url, args.host, args.port, args.auth)
+    """`python app.py [--index index] [--host ...] [--port ...] [--auth user:password]`: the
+    same entry as `inspection-assistant serve`, options and errors alike."""
+    cli(["serve", *sys.argv[1:]])
 
 
 if __name__ == "__main__":

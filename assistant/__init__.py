@@ -1,7 +1,7 @@
 """Inspection Report Assistant: cited answers across public inspection reports."""
 
 from assistant.api import Assistant
-from assistant.settings import Settings
-from assistant.types import Answer, Citation, Filters, Judgement, Passage, Recommendation, Report, ReportMeta
+from ingest.core.settings import Settings
+from ingest.core.types import Answer, Citation, Claim, Filters, Judgement, Passage, Recommendation, Report, ReportMeta, Table
 
-__all__ = ["Assistant", "Answer", "Citation", "Filters", "Judgement", "Passage", "Recommendation", "Report", "ReportMeta", "Settings"]
+__all__ = ["Assistant", "Answer", "Citation", "Claim", "Filters", "Judgement", "Passage", "Recommendation", "Report", "ReportMeta", "Settings", "Table"]

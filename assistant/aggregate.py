@@ -21,7 +21,7 @@ from assistant.lexical import tokenize
 from assistant.query import Intent
 from assistant.quotes import area_name, best_sentences, grade_quote
 from assistant.retrieve import RANGE_BETWEEN, RANGE_SINCE, coverage, term_weights, wanted_detail
-from assistant.types import REPORT_TYPE_LABELS, Answer, Passage, ReportMeta
+from ingest.core.types import REPORT_TYPE_LABELS, Answer, Passage, ReportMeta
 
 GRADE_TERMS = [  # longest first: "requires improvement to be good" is not "good"
     ("requires improvement", r"requires? improvement(?: to be good)?"),
@@ -146,7 +146,7 @@ def _judgement_keys(intent: Intent, grades: list[str]) -> list[str]:
 
 
 def answer(ev: Evidence) -> Answer | None:
-    question, intent, scope = ev.question, ev.intent, ev.scope
+    question, intent = ev.question, ev.intent
     request = parse(question, intent)
     if request is None:
         return None
@@ -191,8 +191,7 @@ def _years_phrase(question: str, intent: Intent) -> str:
         years.add(date.today().year - 1)
     if THIS_YEAR.search(question):
         years.add(date.today().year)
-    years = sorted(years)
-    return f" inspected in {', '.join(map(str, years))}" if years else ""
+    return f" inspected in {', '.join(map(str, sorted(years)))}" if years else ""
 
 
 # -- rows cited to the page that states the grade ----------------------------------------------------

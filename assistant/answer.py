@@ -18,7 +18,7 @@ from assistant.query import proper_names
 from assistant.quotes import ABOUT_THE_INSPECTION, area_name, best_sentences, grade_quote
 from assistant.retrieve import term_weights, wanted_detail
 from assistant.shapes import Shape, names_topic
-from assistant.types import REPORT_TYPE_LABELS, Answer, Filters, Passage, ReportMeta
+from ingest.core.types import REPORT_TYPE_LABELS, Answer, Filters, Passage, ReportMeta
 
 
 def compose(ev: Evidence) -> Answer:

@@ -9,14 +9,15 @@ from datetime import date
 from pathlib import Path
 
 from assistant.aggregate import grades_named
-from assistant.catalog import Catalog, ChunkRow
 from assistant.evidence import Evidence
 from assistant.lexical import LexicalIndex
 from assistant.query import Intent, QueryParser, expand, inherit
 from assistant.retrieve import report_years, resolve_scope, rrf, sentence_support, term_weights, wanted_detail
-from assistant.settings import Settings
 from assistant.shapes import ACROSS_REPORTS, classify
-from assistant.types import Answer, Filters, Passage, Recommendation, ReportMeta
+from ingest.catalog import Catalog, ChunkRow
+from ingest.core.errors import IndexNotFound
+from ingest.core.settings import Settings
+from ingest.core.types import Answer, Filters, Passage, Recommendation, ReportMeta
 from ingest.normalize import for_match
 
 for _var, _value in (("HF_HUB_OFFLINE", "1"), ("HF_HUB_DISABLE_TELEMETRY", "1"),
@@ -54,9 +55,14 @@ class Assistant:
         self._embedded: dict[str, object] = {}  # sentence -> vector, for composers that group findings
 
     @classmethod
-    def open(cls, index_dir: str | Path = "index", chroma_url: str | None = None, settings: Settings | None = None) -> "Assistant":
-        """Open (or create) an index directory. `chroma_url` puts the vectors on a Chroma server."""
-        settings = settings or Settings.from_env(index_dir=Path(index_dir))
+    def open(cls, index_dir: str | Path = "index", chroma_url: str | None = None, settings: Settings | None = None,
+             create: bool = True) -> Assistant:
+        """Open (or, with `create`, create) an index directory. `chroma_url` puts the vectors on a
+        Chroma server. `settings` is copied, never changed: one Settings may open several indexes.
+        Readers pass create=False: a mistyped path raises IndexNotFound instead of a new empty index."""
+        if not create and not (Path(index_dir) / "catalog.sqlite3").is_file():
+            raise IndexNotFound(index_dir)
+        settings = (settings or Settings.from_env()).model_copy(deep=True)
         settings.index_dir = Path(index_dir)
         if chroma_url:
             settings.store.chroma_url = chroma_url
@@ -331,14 +337,16 @@ class Assistant:
             if len(self._embedded) > EMBED_CACHE:
                 self._embedded.clear()
             vectors = self.embedder.encode_documents(missing, batch_size=self.settings.embed.batch_size)
-            self._embedded.update(zip(missing, np.asarray(vectors, dtype=np.float32)))
-        return np.stack([self._embedded[t] for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
+            self._embedded.update(zip(missing, np.asarray(vectors, dtype=np.float32), strict=True))
+        return np.stack([np.asarray(self._embedded[t]) for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
 
 
 def _spread_pages(order: list[str], chunks: dict[str, ChunkRow]) -> list[str]:
     """Best first, but a chunk whose first page an earlier chunk already showed waits until
     every other page has had its turn: the top of the list covers more of the evidence."""
-    seen, first, later = set(), [], []
+    seen: set[tuple[str, int]] = set()
+    first: list[str] = []
+    later: list[str] = []
     for cid in order:
         key = (chunks[cid].report_id, chunks[cid].page_start)
         (later if key in seen else first).append(cid)

@@ -9,7 +9,7 @@ from dataclasses import asdict
 
 import click
 
-from assistant.types import Answer, Filters, Passage
+from ingest.core.types import Answer, Filters, Passage
 
 index_option = click.option(
     "--index", "index_dir", default="index", show_default=True, envvar="INSPECTION_ASSISTANT_INDEX",
@@ -18,10 +18,49 @@ index_option = click.option(
 chroma_option = click.option("--chroma-url", envvar="CHROMA_URL", default=None, help="Use a Chroma server, e.g. http://127.0.0.1:8000.")
 
 
-def _open(index_dir: str, chroma_url: str | None):
-    from assistant import Assistant
+preset_option = click.option("--preset", default=None, envvar="INSPECTION_ASSISTANT_PRESET",
+                             help="Named settings preset (assistant/configs/*.json), e.g. fast.")
 
-    return Assistant.open(index_dir, chroma_url=chroma_url)
+
+def open_index(index_dir: str, chroma_url: str | None, create: bool = False, preset: str | None = None):
+    """Readers open an existing index only: a mistyped path is an error, not a new empty index."""
+    from assistant import Assistant
+    from ingest.core.settings import Settings
+
+    settings = Settings.preset(preset) if preset else None
+    return Assistant.open(index_dir, chroma_url=chroma_url, settings=settings, create=create)
+
+
+PLUGINS = "inspection_assistant.commands"  # entry-point group: commands other layers add (serve, eval)
+
+
+def _plugins() -> dict:
+    from importlib.metadata import entry_points
+
+    return {ep.name: ep for ep in entry_points(group=PLUGINS)}
+
+
+class _Commands(click.Group):
+    """Commands defined here plus those registered under PLUGINS (the chat's `serve` in app.py,
+    `eval` in eval/run.py: layers above this one). Every user error (ingest.core.errors) is one
+    line on stderr and a non-zero exit, no traceback."""
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *_plugins()})
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is None and (plugin := _plugins().get(name)) is not None:
+            command = plugin.load()
+        return command
+
+    def invoke(self, ctx):
+        from ingest.core.errors import AssistantError
+
+        try:
+            return super().invoke(ctx)
+        except AssistantError as exc:
+            raise click.ClickException(str(exc)) from None
 
 
 def filter_options(func):
@@ -36,11 +75,30 @@ def filter_options(func):
 
 
 def _filters(authority, report_type, year_from, year_to, files) -> Filters | None:
+    from ingest.core.errors import BadFilter
+    from ingest.core.types import REPORT_TYPE_LABELS
+
+    if unknown := [t for t in report_type if t not in REPORT_TYPE_LABELS]:
+        raise BadFilter(f"unknown report type {unknown[0]!r}; use one of: {', '.join(REPORT_TYPE_LABELS)}")
+    if year_from and year_to and year_from > year_to:
+        raise BadFilter(f"--year-from {year_from} is after --year-to {year_to}")
     filters = Filters(list(authority) or None, list(report_type) or None, year_from, year_to, list(files) or None)
     return None if filters.is_empty() else filters
 
 
-@click.group()
+def _known_councils(assistant, filters: Filters | None) -> None:
+    """A council filter that names no indexed council would silently answer nothing."""
+    from ingest.core.errors import BadFilter
+
+    if filters is None or not filters.authority:
+        return
+    known = {m.authority.lower() for m in assistant.reports()}
+    wanted = [filters.authority] if isinstance(filters.authority, str) else filters.authority
+    if missing := [a for a in wanted if a.lower() not in known]:
+        raise BadFilter(f"no indexed report of {missing[0]!r}; `inspection-assistant reports` lists the councils")
+
+
+@click.group(cls=_Commands)
 def main() -> None:
     """Ask questions across inspection reports; every answer cites a verified quote."""
 
@@ -52,9 +110,10 @@ def main() -> None:
 @click.option("--root", type=click.Path(exists=True, file_okay=False), help="Make file paths relative to this folder.")
 @click.option("--prune", is_flag=True, help="Forget reports whose files are gone.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file failed.")
-def ingest(paths, index_dir, chroma_url, root, prune, strict) -> None:
+@preset_option
+def ingest(paths, index_dir, chroma_url, root, prune, strict, preset) -> None:
     """Index PDFs (files or folders, recursive)."""
-    summary = _open(index_dir, chroma_url).ingest(list(paths), root=root, prune=prune, progress=True)
+    summary = open_index(index_dir, chroma_url, create=True, preset=preset).ingest(list(paths), root=root, prune=prune, progress=True)
     click.echo(summary.format())
     if strict and summary.failed:
         sys.exit(1)
@@ -66,10 +125,16 @@ def ingest(paths, index_dir, chroma_url, root, prune, strict) -> None:
 @chroma_option
 @click.option("--k", default=5, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
+@preset_option
 @filter_options
-def search(question, index_dir, chroma_url, k, as_json, **filters) -> None:
+def search(question, index_dir, chroma_url, k, as_json, preset, **filters) -> None:
     """Show the passages that best match QUESTION."""
-    passages = _open(index_dir, chroma_url).search(question, k=k, filters=_filters(**filters))
+    if k < 1:
+        raise click.BadParameter("must be at least 1", param_hint="--k")
+    chosen = _filters(**filters)
+    assistant = open_index(index_dir, chroma_url, preset=preset)
+    _known_councils(assistant, chosen)
+    passages = assistant.search(question, k=k, filters=chosen)
     if as_json:
         click.echo(json.dumps([passage_json(p) for p in passages], indent=2))
         return
@@ -85,10 +150,14 @@ def search(question, index_dir, chroma_url, k, as_json, **filters) -> None:
 @chroma_option
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--csv", "as_csv", is_flag=True, help="Print only the answer's table (comparisons, coverage, themes, grades) as CSV.")
+@preset_option
 @filter_options
-def ask(question, index_dir, chroma_url, as_json, as_csv, **filters) -> None:
+def ask(question, index_dir, chroma_url, as_json, as_csv, preset, **filters) -> None:
     """Answer QUESTION with verified citations."""
-    answer = _open(index_dir, chroma_url).ask(question, filters=_filters(**filters))
+    chosen = _filters(**filters)
+    assistant = open_index(index_dir, chroma_url, preset=preset)
+    _known_councils(assistant, chosen)
+    answer = assistant.ask(question, filters=chosen)
     if as_json:
         click.echo(json.dumps(answer_json(answer), indent=2))
         return
@@ -123,7 +192,7 @@ def ask(question, index_dir, chroma_url, as_json, as_csv, **filters) -> None:
 @click.option("--csv", "as_csv", is_flag=True)
 def reports(index_dir, chroma_url, authority, report_type, year, judgement, grade, as_csv) -> None:
     """List indexed reports with their judgements."""
-    rows = _open(index_dir, chroma_url).reports(authority, report_type, year, judgement, grade)
+    rows = open_index(index_dir, chroma_url).reports(authority, report_type, year, judgement, grade)  # an empty list is an answer
     keys = ["file", "authority", "report_type", "inspection_start", "inspection_end", "published", "lead_inspector", "judgements"]
     table = []
     for meta in rows:
@@ -138,37 +207,6 @@ def reports(index_dir, chroma_url, authority, report_type, year, judgement, grad
     for row in table:
         click.echo(f"{row['file']:<60} {row['authority']:<28} {row['report_type']:<17} {row['published']:<10} {row['judgements']}")
     click.echo(f"{len(table)} reports")
-
-
-@main.command("eval", context_settings={"ignore_unknown_options": True})
-@index_option
-@click.option("--quick", is_flag=True, help="The CI gate: a fixed subset of reports and their questions.")
-@click.option("--corpus", default="../shared/corpus", show_default=True, type=click.Path(file_okay=False))
-@click.option("--out", "out_dir", default="eval/out", show_default=True)
-@click.option("--systems", default=None, help="Comma-separated systems (default: ours and every baseline).")
-@click.option("--gate/--no-gate", default=None, help="Fail on quality below the thresholds (default: on with --quick).")
-def eval_command(index_dir, quick, corpus, out_dir, systems, gate) -> None:
-    """Ingest the corpus (incrementally), run the evaluation set against ours and the baselines."""
-    from eval.run import main as run_main
-
-    argv = ["--index", index_dir, "--corpus", corpus, "--out", out_dir, "--ingest"]
-    argv += ["--quick"] if quick else []
-    argv += ["--systems", systems] if systems else []
-    argv += ["--gate"] if (gate if gate is not None else quick) else []
-    sys.exit(run_main(argv))
-
-
-@main.command()
-@index_option
-@chroma_option
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=7860, show_default=True)
-@click.option("--auth", default=None, help="user:password for basic auth when sharing.")
-def serve(index_dir, chroma_url, host, port, auth) -> None:
-    """Open the chat in the browser (Gradio)."""
-    import app
-
-    app.serve(index_dir=index_dir, chroma_url=chroma_url, host=host, port=port, auth=auth)
 
 
 def _plain_table(columns: list[str], rows: list[list[str]], width: int = 60) -> str:

@@ -10,12 +10,12 @@ and the surviving markers are numbered 1, 2, 3... in reading order.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from assistant import phrases
-from assistant.types import Answer, Citation, Claim, Passage, ReportMeta, Table
 from assistant.verify import PageText, verify_citations
+from ingest.core.types import Answer, Citation, Claim, Passage, ReportMeta, Table
 from ingest.normalize import collapse
 
 _TOKEN = re.compile("\u27e6(\\d+)\u27e7")  # ⟦id⟧: a citation's place before it has a number
@@ -69,7 +69,7 @@ class Draft:
     def table(self, columns: list[str], title: str = "") -> None:
         self._table = (columns, title)
 
-    def row(self, cells: list[str], requires: list[str] = ()) -> None:
+    def row(self, cells: list[str], requires: Sequence[str] = ()) -> None:
         """A table row; it is dropped when a quote in `requires` (tokens) fails verification."""
         self._rows.append((cells, [int(t) for r in requires for t in _TOKEN.findall(r)]))
 
@@ -102,7 +102,8 @@ class Draft:
                 citations.append(Citation(source.file, source.page, source.quote, source.passage, numbers[token]))
             return f"[{numbers[token]}]"
 
-        claims, parts = [], []
+        claims: list[Claim] = []
+        parts: list[str | Callable[[list[Claim], int], str]] = []
         for block in blocks:
             if callable(block.text):
                 parts.append(block.text)
@@ -114,7 +115,7 @@ class Draft:
                 block.claim.citations = [citations[numbers[t] - 1] for t in dict.fromkeys(block.tokens)]
                 claims.append(block.claim)
         dropped = sum(b.kind == "claim" for b in self._blocks) - len(claims)
-        parts = [p(claims, dropped) if callable(p) else p for p in parts]
+        lines = [p(claims, dropped) if callable(p) else p for p in parts]
         if not claims and abstain_if_empty:
             return abstain(self.question, passages, phrases.ABSTAIN)
         table = None
@@ -124,7 +125,7 @@ class Draft:
             table = Table(self._table[0], rows, self._table[1]) if rows else None
         lead = [c.passage for c in citations if c.passage is not None]
         ranked = _dedupe(lead if only_cited else lead + list(passages))
-        text = self.sep.join(p for p in parts if p.strip())
+        text = self.sep.join(line for line in lines if line.strip())
         text = "\n".join(collapse(line) for line in text.split("\n")) if self.sep == "\n" else collapse(text)
         return Answer(text=text, citations=citations, abstained=False, passages=ranked, kind=self.kind,
                       question=self.question, claims=claims, table=table)

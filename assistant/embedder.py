@@ -18,8 +18,8 @@ file lock, so concurrent processes neither corrupt nor duplicate the export.
 from __future__ import annotations
 
 import contextlib
-import functools
 import fcntl
+import functools
 import hashlib
 import json
 import logging
@@ -135,7 +135,7 @@ class Embedder:
             return np.zeros((0, self.dim), np.float32)
         with self._lock:
             if self.backend == "st":
-                out = self._st.encode(texts, batch_size=batch_size, convert_to_numpy=True,
+                out = self._load_st().encode(texts, batch_size=batch_size, convert_to_numpy=True,
                                       normalize_embeddings=True, show_progress_bar=False)
                 return np.ascontiguousarray(out, dtype=np.float32)
             encs = self._tok.encode_batch(texts)
@@ -335,30 +335,3 @@ def get_embedder(backend: str = "auto") -> Embedder:
             if emb is None:
                 emb = _instances[backend] = Embedder(backend)
     return emb
-
-
-def llama_index_embedding(embedder: Embedder | None = None):
-    """A llama-index BaseEmbedding backed by `embedder` (default: get_embedder())."""
-    from llama_index.core.base.embeddings.base import BaseEmbedding
-    from pydantic import PrivateAttr
-
-    class _PackagedMiniLM(BaseEmbedding):
-        _emb: Embedder = PrivateAttr()
-
-        def __init__(self, emb: Embedder, **kw):
-            super().__init__(model_name=MODEL_NAME, **kw)
-            self._emb = emb
-
-        def _get_query_embedding(self, query: str) -> list[float]:
-            return self._emb.encode_queries([query])[0].tolist()
-
-        async def _aget_query_embedding(self, query: str) -> list[float]:
-            return self._get_query_embedding(query)
-
-        def _get_text_embedding(self, text: str) -> list[float]:
-            return self._emb.encode_documents([text])[0].tolist()
-
-        def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-            return self._emb.encode_documents(texts).tolist()
-
-    return _PackagedMiniLM(embedder or get_embedder())

@@ -5,15 +5,16 @@ be written, swapped and tested on its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
 from assistant.query import Intent
 from assistant.retrieve import Scope
-from assistant.settings import AnswerSettings
 from assistant.shapes import Shape
-from assistant.types import Answer, Filters, Passage, ReportMeta
+from ingest.core.settings import AnswerSettings
+from ingest.core.types import Answer, Filters, Passage, ReportMeta
 
 
 class Library(Protocol):
@@ -67,10 +68,8 @@ class Evidence:
         return sorted((reports[i] for i in ids if i in reports), key=when)
 
 
-class Composer(Protocol):
-    """Turns evidence into an answer; None lets the next composer (in the end, findings) try."""
-
-    def __call__(self, evidence: Evidence) -> Answer | None: ...
+# Turns evidence into an answer; None lets the next composer (in the end, findings) try.
+Composer = Callable[[Evidence], "Answer | None"]
 
 
 def when(meta: ReportMeta) -> date:

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from assistant.types import REPORT_TYPE_LABELS, ReportMeta
+from ingest.core.types import REPORT_TYPE_LABELS, ReportMeta
 
 # Judgement keys in the order a reader expects them (the headline first).
 KEY_ORDER = [
@@ -84,11 +84,12 @@ class Point:
 def timeline(reports: list[ReportMeta], scale: str) -> dict[str, list[Point]]:
     """Per judgement key, its grades over time on one scale, oldest first."""
     out: dict[str, list[Point]] = {}
-    for m in sorted((m for m in reports if report_date(m)), key=report_date):
+    dated = [(day, m) for m in reports if (day := report_date(m))]
+    for day, m in sorted(dated, key=lambda pair: pair[0]):
         for key, j in m.judgements.items():
             level = SCALES[scale].get(j.grade)
             if level is not None:
-                out.setdefault(key, []).append(Point(key, report_date(m), j.grade, level, m.file, j.page, j.label))
+                out.setdefault(key, []).append(Point(key, day, j.grade, level, m.file, j.page, j.label))
     return {k: out[k] for k in grade_keys(reports) if k in out}
 
 
@@ -172,7 +173,7 @@ def distribution_svg(reports: list[ReportMeta], key: str = "overall_effectivenes
         parts.append(f'<line x1="{LEFT}" x2="{W - RIGHT}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="#eee"/>'
                      f'<text x="{LEFT - 8}" y="{yy + 4:.1f}" text-anchor="end" font-size="11">{tick}</text>')
     for i, (year, counter) in enumerate(counts.items()):
-        x0, base = LEFT + i * band + band * 0.15, H - BOTTOM
+        x0, base = LEFT + i * band + band * 0.15, float(H - BOTTOM)
         for grade in order:
             n = counter.get(grade, 0)
             if not n:

@@ -119,7 +119,7 @@ def _join_lines(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, 
             line[:] = [min(line[0], box[0]), min(line[1], box[1]), max(line[2], box[2]), max(line[3], box[3])]
         else:
             lines.append(list(box))
-    return [tuple(line) for line in lines]
+    return [(line[0], line[1], line[2], line[3]) for line in lines]
 
 
 def render_page(path: str | Path, page: int, highlight: str | None = None, scale: float = 1.5) -> Image.Image:

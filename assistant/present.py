@@ -10,7 +10,7 @@ import html
 
 from assistant import phrases
 from assistant.pages import find_quote
-from assistant.types import REPORT_TYPE_LABELS, Answer, Citation, Passage, ReportMeta, Table
+from ingest.core.types import REPORT_TYPE_LABELS, Answer, Citation, Passage, ReportMeta, Table
 
 # Characters of passage shown either side of the cited sentence in a source card.
 CONTEXT_CHARS = 320

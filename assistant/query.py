@@ -154,9 +154,9 @@ class QueryParser:
         for key, pattern in JUDGEMENT_PATTERNS:
             if re.search(rf"\b({pattern})", lowered):
                 intent.judgement_keys.append(key)
-        if "care_leavers" in intent.judgement_keys and "in_care" in intent.judgement_keys:
-            if not re.search(r"children in care|looked[- ]after", lowered):
-                intent.judgement_keys.remove("in_care")
+        if ("care_leavers" in intent.judgement_keys and "in_care" in intent.judgement_keys
+                and not re.search(r"children in care|looked[- ]after", lowered)):
+            intent.judgement_keys.remove("in_care")
         intent.asks_grade = bool(GRADE_QUESTION.search(question))
         intent.comparison = bool(COMPARISON.search(question)) or len(intent.years) >= 2
         intent.latest = bool(LATEST.search(question))

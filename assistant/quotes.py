@@ -4,12 +4,13 @@ sentences. Every composer picks its quotes here; `Draft.finish` then verifies th
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.evidence import Library
 from assistant.retrieve import sentence_support
-from assistant.types import Judgement, Passage, ReportMeta
 from ingest.chunk import PAGE_JOIN
+from ingest.core.types import Judgement, Passage, ReportMeta
 from ingest.normalize import collapse, for_match
 from ingest.sentences import sentence_spans
 
@@ -83,7 +84,7 @@ def grade_quote(library: Library, meta: ReportMeta, key: str, judgement: Judgeme
         if not area:
             continue
         for match in re.finditer(rf"({area})[^.]{{0,80}}?\b{GRADE_WORDS}\b", text, re.I):
-            if same_grade(match.group(match.lastindex), judgement.grade):
+            if match.lastindex and same_grade(match.group(match.lastindex), judgement.grade):
                 return match.group(0), page
     return "", 0
 
@@ -125,7 +126,8 @@ def sentences_of(passage: Passage):
             yield collapse(segment[a:b]), passage.page_start + offset
 
 
-def best_sentences(passages: list[Passage], weights: dict[str, float], limit: int, wants: list[re.Pattern] = ()) -> list[Candidate]:
+def best_sentences(passages: list[Passage], weights: dict[str, float], limit: int,
+                   wants: Sequence[re.Pattern] = ()) -> list[Candidate]:
     cands = []
     for rank, passage in enumerate(passages):
         for quote, page in sentences_of(passage):

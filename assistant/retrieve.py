@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.lexical import tokenize
 from assistant.query import Intent
-from assistant.types import Filters, ReportMeta
+from ingest.core.types import Filters, ReportMeta
 
 RANGE_SINCE = re.compile(r"\b(since|after|from)\s+(19|20)\d\d\b(?!\s*(to|and|-))", re.I)
 RANGE_BETWEEN = re.compile(r"\b(between|from)\s+((19|20)\d\d)\s*(and|to|-)\s*((19|20)\d\d)\b", re.I)
@@ -172,6 +173,6 @@ def wanted_detail(question: str) -> list[re.Pattern]:
     return [shows for asks, shows in _DETAIL.values() if asks.search(question)]
 
 
-def sentence_support(sentence: str, weights: dict[str, float], wants: list[re.Pattern]) -> float:
+def sentence_support(sentence: str, weights: dict[str, float], wants: Sequence[re.Pattern]) -> float:
     """How well one sentence answers: term coverage, raised when it holds the detail asked for."""
     return coverage(weights, set(tokenize(sentence))) * 1.3 ** sum(bool(w.search(sentence)) for w in wants)

@@ -7,14 +7,14 @@ whose composer finds nothing to say, gets the finding answer: the reports' best 
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 
 from assistant.lexical import tokenize
 from assistant.query import Intent
 from assistant.retrieve import MONTH_WORDS, SCOPE_WORDS
 
 
-class Shape(str, Enum):
+class Shape(StrEnum):
     FINDING = "finding"  # what did the reports find about X (the fallback)
     SUMMARY = "summary"  # summarise / tell me about a report
     GRADES = "grades"  # every graded area of a report

@@ -20,8 +20,9 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
-from assistant.catalog import Catalog
-from assistant.settings import StoreSettings
+from ingest.catalog import Catalog
+from ingest.core.errors import StoreUnavailable
+from ingest.core.settings import StoreSettings
 
 EMBEDDED_COLLECTION = "chunks"
 BATCH = 2000  # under Chroma's max batch (5461 in 1.5.9)
@@ -35,12 +36,16 @@ def make_client(index_dir: Path, settings: StoreSettings):
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_url:
         url = urlparse(settings.chroma_url)
-        return chromadb.HttpClient(
-            host=url.hostname or "127.0.0.1",
-            port=url.port or 8000,
-            ssl=url.scheme == "https",
-            settings=chroma_settings,
-        )
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or 8000,
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as exc:  # chromadb raises ValueError or httpx errors for a server that is down
+            raise StoreUnavailable(f"cannot reach the Chroma server at {settings.chroma_url} "
+                                   f"({type(exc).__name__}); start it with `chroma run` or drop --chroma-url") from exc
     return chromadb.PersistentClient(path=str(Path(index_dir) / "chroma"), settings=chroma_settings)
 
 
@@ -58,13 +63,13 @@ def collection_name(index_dir: Path, settings: StoreSettings) -> str:
     has_chunks = bool(catalog.query("SELECT 1 FROM chunks LIMIT 1"))
     if not settings.chroma_url:
         if known and has_chunks:
-            raise RuntimeError(f"{index_dir}: its vectors are on a Chroma server (collection {known[0][0]}); "
+            raise StoreUnavailable(f"{index_dir}: its vectors are on a Chroma server (collection {known[0][0]}); "
                                "pass its URL (--chroma-url or CHROMA_URL)")
         return EMBEDDED_COLLECTION
     if known:
         return known[0][0]
     if has_chunks:
-        raise RuntimeError(f"{index_dir}: its vectors are embedded in {Path(index_dir) / 'chroma'}; to use a "
+        raise StoreUnavailable(f"{index_dir}: its vectors are embedded in {Path(index_dir) / 'chroma'}; to use a "
                            "Chroma server, ingest into a new index dir (or set store.collection to a filled one)")
     # INSERT OR IGNORE inside one write transaction: two processes opening a new index at
     # once agree on the first id written.
@@ -106,7 +111,7 @@ class VectorStore:
 
         nodes = [
             TextNode(id_=cid, text=text, metadata=meta, embedding=[float(x) for x in vec])
-            for cid, vec, text, meta in zip(ids, embeddings, texts, metadatas)
+            for cid, vec, text, meta in zip(ids, embeddings, texts, metadatas, strict=True)
         ]
         for i in range(0, len(nodes), BATCH):
             self.store.add(nodes[i : i + BATCH])
@@ -150,7 +155,7 @@ class VectorStore:
             query_embeddings=[[float(x) for x in vector]], n_results=max(1, k), where=where, include=["distances"]
         )
         # Cosine space: distance = 1 - cosine similarity.
-        return [(cid, 1.0 - dist) for cid, dist in zip(result["ids"][0], result["distances"][0])]
+        return [(cid, 1.0 - dist) for cid, dist in zip(result["ids"][0], result["distances"][0], strict=True)]
 
     def _rank_within(self, vector, k: int, chunk_ids: list[str]) -> list[tuple[str, float]]:
         ids, vectors = [], []

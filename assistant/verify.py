@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from assistant.types import Citation
+from ingest.core.types import Citation
 from ingest.normalize import for_match
 
 PageText = Callable[[str, int], "str | None"]  # (file, page) -> cleaned page text
@@ -18,7 +18,8 @@ def quote_on_page(quote: str, page_text: str | None) -> bool:
 
 def verify_citations(citations: list[Citation], page_text: PageText) -> tuple[list[Citation], list[Citation]]:
     """(verified, rejected): a rejected citation must not be shown."""
-    kept, dropped = [], []
+    kept: list[Citation] = []
+    dropped: list[Citation] = []
     for citation in citations:
         ok = quote_on_page(citation.quote, page_text(citation.file, citation.page))
         (kept if ok else dropped).append(citation)

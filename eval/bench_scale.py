@@ -37,8 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.catalog import Catalog, ChunkRow, meta_from_json
-from assistant.settings import StoreSettings
+from ingest.catalog import Catalog, ChunkRow, meta_from_json
+from ingest.core.settings import StoreSettings
 from assistant.vectors import VectorStore
 from eval.bench_ingest import dir_size
 from eval.check_set import load_set

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from assistant.types import Answer, Passage
+from ingest.core.types import Answer, Passage
 from ingest.normalize import for_match
 
 Verifier = Callable[[str, int, str], bool]  # (file, page, quote) -> quote is on that page

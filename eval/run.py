@@ -21,9 +21,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import click
+
 if __package__ in (None, ""):  # run as a script: make the repo root importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from assistant.cli import index_option  # noqa: E402
 from eval.metrics import (  # noqa: E402
     DEFAULT_METRICS,
     REGISTRY,
@@ -364,6 +367,22 @@ def main(argv: list[str] | None = None) -> int:
     for f in failures:
         print("GATE FAIL:", f)
     return 1 if failures else 0
+
+
+@click.command("eval", context_settings={"ignore_unknown_options": True})
+@index_option
+@click.option("--quick", is_flag=True, help="The CI gate: a fixed subset of reports and their questions.")
+@click.option("--corpus", default="../shared/corpus", show_default=True, type=click.Path(file_okay=False))
+@click.option("--out", "out_dir", default="eval/out", show_default=True)
+@click.option("--systems", default=None, help="Comma-separated systems (default: ours and every baseline).")
+@click.option("--gate/--no-gate", default=None, help="Fail on quality below the thresholds (default: on with --quick).")
+def eval_command(index_dir, quick, corpus, out_dir, systems, gate) -> None:
+    """Ingest the corpus (incrementally), run the evaluation set against ours and the baselines."""
+    argv = ["--index", index_dir, "--corpus", corpus, "--out", out_dir, "--ingest"]
+    argv += ["--quick"] if quick else []
+    argv += ["--systems", systems] if systems else []
+    argv += ["--gate"] if (gate if gate is not None else quick) else []
+    sys.exit(main(argv))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Metrics for the answer shapes of eval/data/shapes (summary, grades, comparison,
 coverage, themes, strengths), registered with eval.metrics.register (kind "answer").
 
-They read the structured answer contract (assistant.types.Answer.claims / .table), never
+They read the structured answer contract (ingest.core.types.Answer.claims / .table), never
 its prose, except coverage_count which checks the number the text states. Every metric
 returns None when it does not apply (another item type, no gold for it) and never raises.
 

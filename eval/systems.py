@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from assistant.types import Filters, Passage, ReportMeta
+from ingest.core.types import Filters, Passage, ReportMeta
 from eval.metrics import Result, field_of
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

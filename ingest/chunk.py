@@ -131,7 +131,7 @@ def _blocks(text: str, page_starts: list[int]) -> list[_Block]:
         )
         if numbered:
             paragraph = int(numbered.group(1))
-        if starts_new:
+        if starts_new or open_block is None:
             # An unnumbered block inside a numbered paragraph is that paragraph continuing.
             open_block = _Block(start, start + len(line), section, paragraph)
             blocks.append(open_block)

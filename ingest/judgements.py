@@ -20,9 +20,9 @@ page text (``ingest.read``) and record the 1-based page on which each grade is s
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
-from assistant.types import Judgement
+from ingest.core.types import Judgement
 
 GRADES = ("outstanding", "good", "requires improvement", "adequate", "inadequate")
 
@@ -33,10 +33,6 @@ SEND_OUTCOMES = {
     "inconsistent experiences and outcomes": r"lead\s+to\s+inconsistent\s+experiences\s+and\s+outcomes",
     "widespread and/or systemic failings": r"widespread\s+and/or\s+systemic\s+failings",
 }
-
-# The judgement that heads each report type (what "the grade" of a report means).
-HEADLINE_KEY = {"area-send": "send_outcome", "lscb": "lscb"}
-DEFAULT_HEADLINE_KEY = "overall_effectiveness"
 
 _GRADE = (
     r"(?P<grade>requires?\s+improvement(?:\s+to\s+be\s+good)?|outstanding|good|inadequate|adequate)"
@@ -112,8 +108,8 @@ def table_grades(texts: Sequence[str], labels, first_page: int = 1) -> dict[str,
         rx = _label_re(label)
         for i, text in enumerate(texts):
             m = rx.search(text)
-            if m:
-                out[key] = Judgement(normalize_grade(m.group("grade")), first_page + i, _clean_label(m.group(0)))
+            if m and (grade := normalize_grade(m.group("grade"))):
+                out[key] = Judgement(grade, first_page + i, _clean_label(m.group(0)))
                 break
     return out
 
@@ -122,8 +118,8 @@ def _first(texts: Sequence[str], patterns, first_page: int = 1) -> Judgement | N
     for i, text in enumerate(texts):
         for rx in patterns:
             m = rx.search(text)
-            if m:
-                return Judgement(normalize_grade(m.group("grade")), first_page + i, _clean_label(m.group(0)))
+            if m and (grade := normalize_grade(m.group("grade"))):
+                return Judgement(grade, first_page + i, _clean_label(m.group(0)))
     return None
 
 
@@ -167,7 +163,3 @@ def extract_judgements(texts: Sequence[str], report_type: str) -> dict[str, Judg
         return {}
     return {}
 
-
-def headline(judgements: dict[str, Judgement], report_type: str) -> Judgement | None:
-    """The report's headline judgement (overall effectiveness, LSCB grade or SEND outcome)."""
-    return judgements.get(HEADLINE_KEY.get(report_type, DEFAULT_HEADLINE_KEY))

@@ -12,16 +12,16 @@ import fcntl
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.catalog import Catalog, ChunkRow
-from assistant.settings import Settings
-from assistant.types import REPORT_TYPE_LABELS, ReportMeta
+from ingest.catalog import Catalog, ChunkRow
 from ingest.chunk import Chunk, chunk_report
+from ingest.core.settings import Settings
+from ingest.core.types import REPORT_TYPE_LABELS, ReportMeta
 from ingest.read import ReadError, read_pdf
 from ingest.structure import extract_recommendations, extract_report_meta
 from ingest.wordpieces import count_wordpieces
@@ -234,9 +234,9 @@ def run_ingest(
             summary.results.append(_store(parsed, catalog, vectors, embed_documents))
             bar(parsed.file)
         # A file that duplicated another file of this same run becomes its alias once that one is stored.
-        for rel, sha, path in later_aliases:
+        for rel, sha, alias_path in later_aliases:
             if owner := catalog.report_by_sha(sha):
-                _make_alias(catalog, vectors, rel, owner[0], path)
+                _make_alias(catalog, vectors, rel, owner[0], alias_path)
         if prune:
             summary.results += _prune(catalog, vectors)
     summary.seconds = time.perf_counter() - started
@@ -249,6 +249,7 @@ def _store(parsed: Parsed, catalog: Catalog, vectors, embed_documents) -> FileRe
         kept = " (the previously indexed version is kept)" if previous else ""
         return FileResult(parsed.file, "failed", parsed.error + kept)
     meta = parsed.meta
+    assert meta is not None  # a parse without an error always carries its report's metadata
     meta.file = parsed.file
     rows = [
         ChunkRow(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 _ABBREVIATIONS = {"e.g", "i.e", "etc", "dr", "mr", "mrs", "ms", "no", "st", "vs", "cf", "para", "paras", "approx", "incl"}
@@ -32,7 +33,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         cuts.append(match.start())
     cuts = sorted(set(cuts)) + [len(text)]
     spans = []
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in itertools.pairwise(cuts):
         segment = text[start:end]
         stripped = segment.strip()
         if not stripped or stripped == "\u2022":

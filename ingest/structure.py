@@ -8,11 +8,11 @@ name (``<authority>_<yyyy-mm-dd>_<type>.pdf``) is used only when the text says n
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from pathlib import PurePosixPath
-from typing import Sequence
 
-from assistant.types import ReportMeta
+from ingest.core.types import ReportMeta
 from ingest.judgements import extract_judgements
 
 REPORT_TYPES = ("ilacs", "sif", "sif-reinspection", "focused-visit", "jtai", "area-send", "lac", "lscb", "school", "other")
@@ -50,7 +50,7 @@ AUTHORITY_ALIASES = {
 }
 
 _MONTHS = {m: i + 1 for i, m in enumerate(
-    "january february march april may june july august september october november december".split())}
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"])}
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 _RANGE_RE = re.compile(
@@ -71,11 +71,6 @@ _LA_BY_KEY.update({_norm(a): c for a, c in AUTHORITY_ALIASES.items()})
 _LA_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _LA_BY_KEY), key=len, reverse=True)) + r")\b")
 
 
-def canonical_authority(name: str) -> str | None:
-    """'Telford & Wrekin' / 'London Corporation' -> canonical name, or None."""
-    return find_authority(name)
-
-
 def find_authority(text: str) -> str | None:
     """The earliest local-authority name in a piece of text (longest at that position)."""
     m = _LA_RE.search(_norm(text))
@@ -89,7 +84,8 @@ def _month(name: str) -> int:
 
 def _mkdate(d: str, m: str, y: str) -> date | None:
     try:
-        return date(int(y), _month(m), int(re.match(r"\d+", d).group()))
+        digits = re.match(r"\d+", d)
+        return date(int(y), _month(m), int(digits.group())) if digits else None
     except (ValueError, StopIteration, AttributeError):
         return None
 
@@ -235,14 +231,13 @@ def _lead_inspector(texts: Sequence[str], report_type: str) -> str:
         rf"(?i)(?:inspectors\s+(?:for\s+this\s+visit\s+)?were|carried\s+out\s+by\s+(?:Her|His)\s+Majesty.s\s+Inspectors)\s+{_NAME}",
     ]
     for p in patterns:
-        m = re.search(p, full)
-        if m:
-            return _clean_name(m.group(1))
+        if found := re.search(p, full):
+            return _clean_name(found.group(1))
     return ""
 
 
 def _inspectorates(texts: Sequence[str], report_type: str) -> list[str]:
-    full = "\n".join(texts[:3] + texts[-3:])
+    full = "\n".join([*texts[:3], *texts[-3:]])
     found = ["Ofsted"]
     if re.search(r"Care\s+Quality\s+Commission|\bCQC\b", full):
         found.append("CQC")
@@ -328,7 +323,9 @@ def extract_recommendations(pages) -> list[tuple[str, int]]:
     lines = [(i + 1, ln.strip()) for i, t in enumerate(texts) for ln in t.split("\n") if ln.strip()]
     width = max((len(ln) for _, ln in lines), default=80)
     items: list[dict] = []
-    in_block, cur, block_kinds = False, None, []
+    in_block = False
+    block_kinds: list[str] = []  # number | bullet | para, in the order the block's items came
+    cur: dict | None = None
     for page, line in lines:
         if _REC_HEADING.match(line) and not re.search(r"\s\d{1,3}$", line):  # not a contents line
             in_block, cur, block_kinds = True, None, []

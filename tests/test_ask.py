@@ -6,7 +6,7 @@ import pytest
 
 from assistant import Filters
 from assistant.phrases import ABSTAIN
-from assistant.types import Citation
+from ingest.core.types import Citation
 from assistant.verify import quote_on_page, verify_citations
 from ingest.normalize import for_match
 

@@ -134,3 +134,33 @@ def test_ask_json_citations_are_on_their_pages(small_index):
         assert page is not None, citation
         assert for_match(citation["quote"]) in for_match(page), citation
     assert any(c["file"].startswith("ofsted-") and "haringey" in c["file"] for c in answer["citations"])
+
+
+@pytest.mark.parametrize("args, says", [
+    (["ask", "What did Ofsted find?", "--index", "{missing}"], "no index at {missing}: create one with"),
+    (["search", "oversight", "--index", "{missing}"], "no index at {missing}"),
+    (["reports", "--index", "{missing}"], "no index at {missing}"),
+    (["serve", "--index", "{missing}"], "no index at {missing}"),
+    (["ask", "oversight", "--index", "{index}", "--type", "bogus"], "unknown report type 'bogus'; use one of: ilacs"),
+    (["ask", "oversight", "--index", "{index}", "--year-from", "2020", "--year-to", "2014"], "is after --year-to"),
+    (["ask", "oversight", "--index", "{index}", "--authority", "Narnia"], "no indexed report of 'Narnia'"),
+    (["ask", "oversight", "--index", "{index}", "--preset", "turbo"], "unknown preset 'turbo'; known presets: default, fast"),
+    (["ask", "oversight", "--index", "{index}", "--chroma-url", "http://127.0.0.1:9"], "cannot reach the Chroma server"),
+    (["search", "oversight", "--index", "{index}", "--k", "0"], "must be at least 1"),
+    (["ingest", "{missing}/no.pdf", "--index", "{index}"], "does not exist"),
+])
+def test_user_errors_are_one_line_and_exit_non_zero(args, says, small_index, tmp_path, monkeypatch):
+    """A user error never shows a traceback, never creates an index, and names what to do."""
+    from assistant.cli import main
+
+    monkeypatch.delenv("CHROMA_URL", raising=False) if "--chroma-url" in args else None
+    missing = tmp_path / "typo" / "index"
+    fill = {"missing": str(missing), "index": str(small_index.index_dir)}
+    result = CliRunner().invoke(main, [a.format(**fill) for a in args])
+    message = result.output.strip()
+    assert result.exit_code != 0 and isinstance(result.exception, SystemExit), message
+    errors = [line for line in message.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and says.format(**fill) in errors[0], message
+    rest = [line for line in message.splitlines() if line.strip() and line not in errors]
+    assert all(line.startswith(("Usage:", "Try ")) for line in rest), message  # click's own usage hint only
+    assert not missing.exists()  # a reader never creates an index

@@ -91,7 +91,7 @@ def kill_after_first_commit(folder: Path, index_dir: Path, total: int, timeout: 
 def chroma_ids(index_dir: Path) -> set[str]:
     """Chroma ids of an index, read by a separate process."""
     code = (
-        "import json, sys; from pathlib import Path; from assistant.settings import StoreSettings; "
+        "import json, sys; from pathlib import Path; from ingest.core.settings import StoreSettings; "
         "from assistant.vectors import VectorStore; "
         "print(json.dumps(sorted(VectorStore(Path(sys.argv[1]), StoreSettings()).ids())))"
     )
@@ -112,7 +112,7 @@ def state(assistant) -> tuple[list[tuple], list[str]]:
 @pytest.mark.corpus
 def test_sigkill_mid_ingest_then_resume_equals_clean_ingest(corpus, tmp_path):
     from assistant import Assistant
-    from assistant.catalog import Catalog
+    from ingest.catalog import Catalog
 
     attempts = [LETTERS[:4], LETTERS]  # more files give a wider window to kill in
     for attempt, names in enumerate(attempts):

@@ -2,7 +2,11 @@
 its page disappears with its sentence, its heading goes if nothing is left under it, table
 rows resting on it go, and the markers that remain are numbered 1, 2, 3 in reading order."""
 
+import pytest
+
 from assistant.draft import Draft
+
+pytestmark = pytest.mark.unit  # no model, no corpus: `make test-fast`
 
 PAGES = {("a.pdf", 1): "Plans are reviewed regularly. Managers check every plan.",
          ("a.pdf", 2): "Supervision is regular and reflective."}

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.embedder import _SELFTEST_SENTENCES, MIN_COSINE, Embedder, get_embedder, llama_index_embedding, model_dir, selftest_texts
+from assistant.embedder import _SELFTEST_SENTENCES, MIN_COSINE, Embedder, get_embedder, model_dir, selftest_texts
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -95,11 +95,3 @@ def test_auto_matches_fp32_on_real_chunks(auto, st):
     assert len(texts) >= 10
     cos = (auto.encode_documents(texts) * st.encode_documents(texts)).sum(1)
     assert cos.min() >= MIN_COSINE, (auto.backend, cos.min())
-
-
-def test_llama_index_adapter(auto):
-    emb = llama_index_embedding(auto)
-    q = emb.get_query_embedding("leadership and management")
-    docs = emb.get_text_embedding_batch(["leadership and management", "attendance"])
-    assert len(q) == auto.dim and len(docs) == 2
-    assert float(np.dot(q, docs[0])) > 0.999

@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.types import Answer, Citation, Passage, ReportMeta
 from eval import metrics as M
 from eval.metrics import DEFAULT_METRICS, REGISTRY, Result, aggregate, get_metric, page_verifier, score_item
 from eval.report import format_table, write_report
 from eval.run import QUICK_FILES, gate, quick_items, run_eval
+from ingest.core.types import Answer, Citation, Passage, ReportMeta
+
+pytestmark = pytest.mark.unit  # no model, no corpus: `make test-fast`
 
 CORPUS = Path(os.environ.get("INSPECTION_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus"))
 A, B, C = "ofsted-ilacs/a_2023_ilacs.pdf", "ofsted-ilacs/b_2020_ilacs.pdf", "ofsted-ilacs/c_2019_ilacs.pdf"

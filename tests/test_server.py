@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.core.errors import StoreUnavailable
 from ingest.normalize import for_match
 
 pytestmark = pytest.mark.corpus
@@ -37,7 +38,7 @@ def folder_of(corpus: Path, tmp_path: Path, name: str, *files: str) -> Path:
 
 
 def server_collections(url: str) -> set[str]:
-    from assistant.settings import StoreSettings
+    from ingest.core.settings import StoreSettings
     from assistant.vectors import make_client
 
     return {c.name for c in make_client(Path("."), StoreSettings(chroma_url=url)).list_collections()}
@@ -78,7 +79,7 @@ def test_server_index_answers_with_citations_and_keeps_no_vectors_locally(corpus
     ).stdout
     hits = json.loads(out)
     assert hits and hits[0]["file"] == Path(CROYDON_FV).name
-    code = ("import json, sys; from pathlib import Path; from assistant.settings import StoreSettings; "
+    code = ("import json, sys; from pathlib import Path; from ingest.core.settings import StoreSettings; "
             "from assistant.vectors import VectorStore; v = VectorStore(Path(sys.argv[1]), StoreSettings()); "
             "print(json.dumps([v.name, v.count()]))")
     child = subprocess.run([sys.executable, "-c", code, str(index_dir)], cwd=REPO, capture_output=True, text=True,
@@ -113,7 +114,7 @@ def test_two_indexes_on_one_server_keep_their_own_vectors(corpus, chroma_url, tm
 
 
 def test_an_explicit_collection_name_is_used_as_given(chroma_url, tmp_path):
-    from assistant.settings import StoreSettings
+    from ingest.core.settings import StoreSettings
     from assistant.vectors import VectorStore
 
     name = f"explicit-{tmp_path.name[-20:].replace('_', '-')}x"
@@ -127,7 +128,7 @@ def test_an_explicit_collection_name_is_used_as_given(chroma_url, tmp_path):
 def test_an_index_opened_in_the_other_mode_is_refused(corpus, chroma_url, tmp_path):
     """Its vectors would look missing while the catalog says every file is indexed."""
     from assistant import Assistant
-    from assistant.settings import Settings, StoreSettings
+    from ingest.core.settings import Settings, StoreSettings
     from assistant.vectors import VectorStore
 
     folder = folder_of(corpus, tmp_path, "in", DONCASTER_FV)
@@ -136,8 +137,8 @@ def test_an_index_opened_in_the_other_mode_is_refused(corpus, chroma_url, tmp_pa
     assert embedded.ingest(folder, progress=False).count("new") == 1
     assert Assistant.open(server_dir, chroma_url=chroma_url).ingest(folder, progress=False).count("new") == 1
 
-    with pytest.raises(RuntimeError, match="embedded in"):
+    with pytest.raises(StoreUnavailable, match="embedded in"):
         VectorStore(embedded_dir, StoreSettings(chroma_url=chroma_url))
-    with pytest.raises(RuntimeError, match="on a Chroma server"):
+    with pytest.raises(StoreUnavailable, match="on a Chroma server"):
         VectorStore(server_dir, StoreSettings(chroma_url=None))
     assert VectorStore(embedded_dir, StoreSettings(chroma_url=None)).count() == embedded.stats()["chunks"]

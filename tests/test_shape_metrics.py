@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.types import Answer, Citation, Claim, Passage, ReportMeta, Table
+import pytest
+
 from eval.metrics import Result, get_metric
 from eval.shape_metrics import (  # importing registers the shape metrics
     first_number,
@@ -10,6 +11,9 @@ from eval.shape_metrics import (  # importing registers the shape metrics
     page_mentions,
     polarity_accuracy,
 )
+from ingest.core.types import Answer, Citation, Claim, Passage, ReportMeta, Table
+
+pytestmark = pytest.mark.unit  # no model, no corpus: `make test-fast`
 
 F = "ofsted-ilacs/haringey_2023-04-11_ilacs.pdf"
 G = "ofsted-ilacs/haringey_2018-12-14_ilacs.pdf"

@@ -16,7 +16,7 @@ from assistant.draft import Draft
 from assistant.evidence import Evidence
 from assistant.quotes import area_name, cap, grade_quote
 from assistant.shapes import names_other_topic
-from assistant.types import Answer, ReportMeta
+from ingest.core.types import Answer, ReportMeta
 
 MAX_REPORTS = 4
 
@@ -43,8 +43,10 @@ def reports_to_compare(ev: Evidence) -> list[ReportMeta]:
 
 
 def change(grades: list[str]) -> str:
-    ranks = [RANK.get(g) for g in grades if g]
-    if len(ranks) < 2 or None in ranks:
+    if not all(g in RANK for g in grades if g):
+        return ""  # a grade outside the scale (none should be) is not compared
+    ranks = [RANK[g] for g in grades if g]
+    if len(ranks) < 2:
         return ""
     if ranks[-1] > ranks[0]:
         return "improved"

@@ -12,7 +12,7 @@ from assistant.composers.pick import others_note, pick_report
 from assistant.draft import Draft
 from assistant.evidence import Evidence
 from assistant.quotes import AREA_NAMES, area_name, cap, grade_quote
-from assistant.types import Answer, ReportMeta
+from ingest.core.types import Answer, ReportMeta
 
 
 def graded_areas(meta: ReportMeta) -> list[str]:

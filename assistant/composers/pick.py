@@ -11,7 +11,7 @@ import re
 
 from assistant.evidence import Evidence, when
 from assistant.retrieve import report_months, report_years
-from assistant.types import ReportMeta
+from ingest.core.types import ReportMeta
 
 SEND = re.compile(r"\b(send|special educational needs|disabilit\w*|ehc\w*)\b", re.I)
 VISITS = {"focused-visit"}

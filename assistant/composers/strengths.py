@@ -18,7 +18,7 @@ from assistant.draft import Draft
 from assistant.evidence import Evidence
 from assistant.quotes import AREA_WORDS, finding_sentence, sentences_of
 from assistant.shapes import STRENGTH_TERMS, names_other_topic
-from assistant.types import Answer, Passage, ReportMeta
+from ingest.core.types import Answer, Passage, ReportMeta
 
 # Sections that describe the inspection or the area, not practice.
 BOILERPLATE = re.compile(
@@ -60,7 +60,8 @@ def spread(found: list[tuple[float, str, int, Passage]], sign: int, limit: int) 
     """The strongest sentences of one side, one per section before any section gets a second."""
     side = [f for f in found if polarity.classify(f[1]) == (polarity.WEAKNESS if sign < 0 else polarity.STRENGTH)]
     side.sort(key=lambda f: f[0] * sign, reverse=True)
-    chosen, used = [], set()
+    chosen: list[tuple[float, str, int, Passage]] = []
+    used: set[str] = set()
     for rnd in range(3):
         for f in side:
             if len(chosen) == limit:
@@ -90,8 +91,8 @@ def strengths_answer(ev: Evidence) -> Answer | None:
         items = [] if keys else improvement_list(ev, meta)
         if items:
             draft.heading("What needs to improve (the report's own list):")
-            for text, page, passage in items:
-                mark = draft.cite(meta.file, page, text, passage or ev.library.page_passage(meta, page, text))
+            for text, page, item_passage in items:
+                mark = draft.cite(meta.file, page, text, item_passage or ev.library.page_passage(meta, page, text))
                 draft.claim(f"- {text} {mark}", "improve", meta, group="What needs to improve")
     if ev.polarity >= 0:
         draft.heading("Strengths (most positive findings):")

@@ -15,9 +15,9 @@ from assistant.composers.pick import others_note, pick_report
 from assistant.draft import Draft
 from assistant.evidence import Evidence
 from assistant.lexical import tokenize
-from assistant.shapes import SUMMARY_TERMS, names_other_topic
 from assistant.quotes import TITLE_BLOCK, area_name, cap, finding_sentence, quotable, sentences_of
-from assistant.types import Answer, Passage, ReportMeta
+from assistant.shapes import SUMMARY_TERMS, names_other_topic
+from ingest.core.types import Answer, Passage, ReportMeta
 
 # Section names that carry a judged area (ILACS and SIF wording).
 AREA_SECTIONS = {

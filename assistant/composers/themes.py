@@ -22,13 +22,11 @@ from assistant.draft import Draft
 from assistant.evidence import Evidence, when
 from assistant.lexical import tokenize
 from assistant.quotes import area_name
-from assistant.types import Answer, Passage, ReportMeta
+from ingest.core.types import Answer, Passage, ReportMeta
 
-MAX_REPORTS = 50
 PER_REPORT = 3  # sentences a report brings, so one long report does not make every theme (2 for large sets)
 # Each section's first sentences carry its judgement; reading only those keeps 50 reports fast.
 SENTENCES_PER_SECTION = 12
-SIMILAR = 0.55  # cosine at which two findings are the same theme (MiniLM, unit vectors)
 MAX_THEMES = 8
 # Words every theme shares: they would name all of them.
 GENERIC = set(tokenize("children young people child social workers work workers services service local authority "
@@ -59,9 +57,10 @@ def report_set(ev: Evidence) -> tuple[list[ReportMeta], str]:
     if keys and grades:
         how += f" for {area_name(keys[0])} (overall where that area is not graded)"
     pool.sort(key=when)
-    if len(pool) > MAX_REPORTS:
-        how += f", the latest {MAX_REPORTS} of {len(pool)}"
-        pool = pool[-MAX_REPORTS:]
+    most = ev.settings.themes_max_reports
+    if len(pool) > most:
+        how += f", the latest {most} of {len(pool)}"
+        pool = pool[-most:]
     return pool, how
 
 
@@ -70,20 +69,20 @@ def findings(ev: Evidence, meta: ReportMeta, sign: int, keys: list[str], per_rep
     side = polarity.WEAKNESS if sign < 0 else polarity.STRENGTH
     found = [f for f in evaluative_sentences(ev, meta, keys, side, SENTENCES_PER_SECTION) if polarity.classify(f[1]) == side]
     found.sort(key=lambda f: f[0] * sign, reverse=True)
-    out = [(s, page, passage) for _, s, page, passage in found[:per_report]]
+    out: list[tuple[str, int, Passage | None]] = [(s, page, passage) for _, s, page, passage in found[:per_report]]
     if sign < 0 and not keys:
         out += improvement_list(ev, meta)[:per_report]
     return out
 
 
-def group(vectors: np.ndarray) -> list[list[int]]:
+def group(vectors: np.ndarray, similar: float) -> list[list[int]]:
     """Findings grouped by average-linkage clustering on cosine distance: a theme is a set of
     findings close to each other on average, not a chain of neighbours drifting apart."""
     if len(vectors) == 1:
         return [[0]]
     from scipy.cluster.hierarchy import fcluster, linkage
 
-    labels = fcluster(linkage(vectors, method="average", metric="cosine"), t=1 - SIMILAR, criterion="distance")
+    labels = fcluster(linkage(vectors, method="average", metric="cosine"), t=1 - similar, criterion="distance")
     members: dict[int, list[int]] = {}
     for i, theme in enumerate(labels):
         members.setdefault(int(theme), []).append(i)
@@ -115,13 +114,13 @@ def themes_answer(ev: Evidence) -> Answer | None:
         return draft.finish([], abstain_if_empty=False)
     sign = 1 if ev.polarity > 0 else -1
     keys = [k for k in ev.intent.judgement_keys if k in AREA_SECTIONS and k != "overall_effectiveness"]
-    per_report = PER_REPORT if len(reports) <= MAX_REPORTS // 2 else PER_REPORT - 1
+    per_report = PER_REPORT if len(reports) <= 25 else PER_REPORT - 1
     items = [(meta, text, page, passage) for meta in reports
              for text, page, passage in findings(ev, meta, sign, keys, per_report)]
     if not items:
         return None
     vectors = np.asarray(ev.library.embed([text for _, text, _, _ in items]), dtype=np.float32)
-    groups = group(vectors)
+    groups = group(vectors, ev.settings.themes_similarity)
     ranked = sorted(groups, key=lambda g: (-len({items[i][0].report_id for i in g}), g[0]))
     side = "weaknesses" if sign < 0 else "strengths"
     area = f" in {area_name(keys[0])}" if keys else ""

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from assistant.types import Judgement, ReportMeta
+from ingest.core.types import Judgement, ReportMeta
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -257,7 +257,7 @@ class Catalog:
             for i in range(0, len(ids), 500):
                 part = ids[i : i + 500]
                 rows += self.query(sql + f" WHERE chunk_id IN ({','.join('?' * len(part))})", part)
-        return [ChunkRow(*r[:7], json.loads(r[7]), r[8], r[9]) for r in rows]
+        return [ChunkRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), r[8], r[9]) for r in rows]
 
     def page_text(self, report_id: str, page: int) -> str | None:
         rows = self.query("SELECT text FROM pages WHERE report_id=? AND page=?", (report_id, page))

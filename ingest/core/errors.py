@@ -1,0 +1,27 @@
+"""User errors: what went wrong and what to do, in one line. The CLI prints them without a
+traceback and exits non-zero; the chat shows them; anything else is a bug and keeps its traceback."""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    """Base of every error a user can cause and fix."""
+
+
+class IndexNotFound(AssistantError):
+    """A reader was pointed at a folder that holds no index."""
+
+    def __init__(self, path):
+        super().__init__(f"no index at {path}: create one with `inspection-assistant ingest PDF_FOLDER --index {path}`")
+
+
+class BadFilter(AssistantError):
+    """A filter value that matches nothing the index could hold (a report type, a council)."""
+
+
+class StoreUnavailable(AssistantError):
+    """The Chroma server cannot be reached, or the index was built for the other store mode."""
+
+
+class UnknownPreset(AssistantError, ValueError):
+    """A settings preset that does not exist."""

@@ -1,0 +1,105 @@
+"""One typed settings tree. Every knob of the pipeline that a user may turn lives here.
+
+Overrides, last wins: the defaults below, a named preset (`Settings.preset("fast")`, from
+assistant/configs/<name>.json), the environment (`INSPECTION_ASSISTANT_<GROUP>__<FIELD>`,
+e.g. INSPECTION_ASSISTANT_RETRIEVAL__RERANK=false; CHROMA_URL for the store), then explicit
+arguments and CLI flags. Settings are never changed in place: `Assistant.open` works on a copy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ingest.core.errors import UnknownPreset
+
+ENV_PREFIX = "INSPECTION_ASSISTANT_"
+PRESETS = Path(__file__).with_name("configs")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class EmbedSettings(_Strict):
+    backend: str = Field("auto", description="auto | onnx | torch: how all-MiniLM-L6-v2 runs (assistant.embedder).")
+    batch_size: int = Field(32, ge=1, description="Texts embedded per batch.")
+
+
+class ChunkSettings(_Strict):
+    window_wordpieces: int = Field(
+        256, ge=32, description="The embedder sees at most this many word pieces (with [CLS]/[SEP]); the context "
+        "line and the chunk text must fit together or the chunk's tail is never embedded.")
+    target_wordpieces: int = Field(220, ge=16, description="Chunks grow to this size before a paragraph boundary closes them.")
+    min_wordpieces: int = Field(40, ge=1, description="Smaller chunks are merged into a neighbour.")
+
+
+class IngestSettings(_Strict):
+    max_file_mb: int = Field(200, ge=1, description="Larger files are refused with a reason.")
+    max_pages: int = Field(3000, ge=1, description="Files with more pages are refused with a reason.")
+    parse_workers: int = Field(1, ge=1, description="Parsing runs beside embedding; 2 cores leave room for one.")
+
+
+class StoreSettings(_Strict):
+    # CHROMA_URL is the default here, not in from_env, so any StoreSettings() (a helper
+    # process, a benchmark) finds the same store.
+    chroma_url: str | None = Field(
+        default_factory=lambda: os.environ.get("CHROMA_URL") or None,
+        description="A Chroma server (http://host:port); None keeps the vectors embedded under the index dir.")
+    collection: str | None = Field(
+        None, description='None: "chunks" embedded; on a server, a collection of this index\'s own (assistant.vectors).')
+
+
+class RetrievalSettings(_Strict):
+    dense_candidates: int = Field(60, ge=1, description="Chunks the vector search returns before fusion.")
+    lexical_candidates: int = Field(60, ge=1, description="Chunks BM25 returns before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    rerank: bool = Field(True, description="Re-score the top candidates by their best-matching sentence.")
+    rerank_candidates: int = Field(40, ge=1, description="How many fused candidates the second stage re-scores.")
+    rerank_coverage: float = Field(1.0, description="Weight of the IDF-weighted share of question terms in the best sentence.")
+    rerank_dense: float = Field(1.0, description="Weight of the question-chunk cosine in the second stage.")
+    aware: bool = Field(True, description="Restrict retrieval to the reports a question names.")
+
+
+class AnswerSettings(_Strict):
+    max_sentences: int = Field(3, ge=1, description="Sentences in a finding answer.")
+    min_support: float = Field(0.35, description="Below this reranked score the best evidence is too weak to answer from.")
+    themes_similarity: float = Field(
+        0.55, gt=0, lt=1, description="Cosine at which two findings are one theme (average linkage, MiniLM).")
+    themes_max_reports: int = Field(50, ge=2, description="Reports a themes answer reads (the latest of its set).")
+
+
+class Settings(_Strict):
+    index_dir: Path = Field(Path("index"), description="The index directory: catalog, BM25, embedded vectors.")
+    embed: EmbedSettings = Field(default_factory=EmbedSettings, description="The embedder.")
+    chunk: ChunkSettings = Field(default_factory=ChunkSettings, description="How reports are cut into chunks.")
+    ingest: IngestSettings = Field(default_factory=IngestSettings, description="Limits per file.")
+    store: StoreSettings = Field(default_factory=StoreSettings, description="Where the vectors live.")
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid retrieval.")
+    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Composing answers.")
+
+    @classmethod
+    def preset(cls, name: str, **overrides: Any) -> Settings:
+        """A named preset (assistant/configs/<name>.json), then the environment, then `overrides`."""
+        path = PRESETS / f"{name}.json"
+        if not path.is_file():
+            known = ", ".join(sorted(p.stem for p in PRESETS.glob("*.json")))
+            raise UnknownPreset(f"unknown preset {name!r}; known presets: {known}")
+        return cls.from_env(json.loads(path.read_text(encoding="utf-8")), **overrides)
+
+    @classmethod
+    def from_env(cls, base: dict | None = None, **overrides: Any) -> Settings:
+        """Defaults (or `base`), then INSPECTION_ASSISTANT_<GROUP>__<FIELD> variables, then `overrides`."""
+        data: dict[str, Any] = json.loads(json.dumps(base or {}))
+        if backend := os.environ.get("INSPECTION_ASSISTANT_EMBED_BACKEND"):  # the name used before groups
+            data.setdefault("embed", {})["backend"] = backend
+        for name, value in os.environ.items():
+            if name.startswith(ENV_PREFIX) and "__" in name:
+                group, _, field = name[len(ENV_PREFIX):].lower().partition("__")
+                data.setdefault(group, {})[field] = value
+        data.update(overrides)
+        return cls.model_validate(data)

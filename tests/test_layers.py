@@ -1,0 +1,70 @@
+"""Imports run one way: the shared core (ingest/core) <- ingest <- assistant <- eval, app.py.
+
+Every import is read from the source (function-level ones included), so a cycle cannot hide
+inside a function. No exceptions are listed.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit  # no model, no corpus: `make test-fast`
+
+REPO = Path(__file__).resolve().parents[1]
+PROJECT = ("ingest", "assistant", "eval", "app", "scripts")
+
+# Which of the project's layers each layer may import.
+ALLOWED = {
+    "ingest.core": {"ingest.core"},
+    "ingest": {"ingest.core", "ingest"},
+    "assistant": {"ingest.core", "ingest", "assistant"},
+    "eval": {"ingest.core", "ingest", "assistant", "eval", "app", "scripts"},
+    "app": {"ingest.core", "ingest", "assistant"},
+}
+
+
+def layer(module: str) -> str | None:
+    if module == "ingest.core" or module.startswith("ingest.core."):
+        return "ingest.core"
+    top = module.split(".")[0]
+    return top if top in PROJECT else None
+
+
+def imports(path: Path) -> list[tuple[int, str]]:
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            # "from ingest import core" imports ingest.core: name the submodule when it is one.
+            out += [(node.lineno, f"{node.module}.{alias.name}"
+                     if (REPO / node.module.replace(".", "/") / alias.name).exists() else node.module)
+                    for alias in node.names]
+    return out
+
+
+def sources() -> list[tuple[str, Path]]:
+    out = [("app", REPO / "app.py")]
+    for package in ("ingest", "assistant", "eval"):
+        out += [(".".join(p.relative_to(REPO).with_suffix("").parts), p) for p in (REPO / package).rglob("*.py")]
+    return out
+
+
+def test_imports_run_one_way():
+    wrong = []
+    for module, path in sources():
+        own = layer(module)
+        for line, imported in imports(path):
+            theirs = layer(imported)
+            if theirs is not None and theirs not in ALLOWED[own]:
+                wrong.append(f"{path.relative_to(REPO)}:{line} ({own}) imports {imported} ({theirs})")
+    assert wrong == []
+
+
+def test_the_check_sees_a_wrong_import_inside_a_function(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("def f():\n    from assistant.api import Assistant\n    return Assistant\n")
+    assert (2, "assistant.api") in imports(bad) and layer("assistant.api") not in ALLOWED["ingest"]

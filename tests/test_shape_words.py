@@ -1,0 +1,39 @@
+"""Reading a question's shape and a sentence's side: pure functions, no model, no corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import polarity
+from assistant.shapes import Shape, classify
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize("question, shape", [
+    ("Summarise the latest inspection of Birmingham children's services.", Shape.SUMMARY),
+    ("Tell me about SEND services in Surrey.", Shape.SUMMARY),
+    ("What grades did Haringey get in 2023?", Shape.GRADES),
+    ("Which areas were rated inadequate in Birmingham's 2014 inspection?", Shape.GRADES),
+    ("Compare Rotherham's 2014 and 2018 inspections.", Shape.COMPARISON),
+    ("Which reports mention children placed in unregistered children's homes?", Shape.COVERAGE),
+    ("What were the main weaknesses in Haringey's children's services in 2014?", Shape.STRENGTHS),
+    ("What are common weaknesses in services for care leavers across councils rated inadequate?", Shape.THEMES),
+    ("What do inspectors say about management oversight of child protection work in Croydon?", Shape.FINDING),
+    ("What is the name of the team acting as Bradford's front door to children's social care in 2014?", Shape.FINDING),
+])
+def test_question_shapes(question, shape):
+    named = sum(name in question for name in ("Birmingham", "Surrey", "Haringey", "Rotherham", "Croydon", "Bradford"))
+    assert classify(question, named, "inadequate" in question)[0] is shape
+
+
+@pytest.mark.parametrize("sentence, label", [
+    ("They demonstrate a good understanding of service strengths and weaknesses.", polarity.NEUTRAL),
+    ("Management oversight of practice is not robust, leading to drift and delay for some children.", polarity.WEAKNESS),
+    ("Services for children who need help and protection in Haringey are strong.", polarity.STRENGTH),
+    ("Although leaders have made progress, the quality of plans is too variable.", polarity.WEAKNESS),
+    ("Return home interviews are not consistently offered.", polarity.WEAKNESS),
+    ("Social workers know their children well and visit them regularly.", polarity.STRENGTH),
+])
+def test_polarity_reads_evaluative_wording(sentence, label):
+    assert polarity.classify(sentence) == label
