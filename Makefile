@@ -8,7 +8,7 @@ INDEX  ?= index
 WHEELS := $(wildcard /opt/wheels)
 PIP    := $(BIN)/pip install --disable-pip-version-check $(if $(WHEELS),--find-links $(WHEELS))
 
-.PHONY: install run ingest serve lint test test-fast test-server eval eval-quick bench bench-scale
+.PHONY: install run ingest serve lint test test-fast test-server test-wheel eval eval-quick bench bench-scale
 
 install: $(VENV)/.installed
 
@@ -37,7 +37,12 @@ test-fast: install
 test: install lint
 	$(BIN)/pytest -q --ignore=tests/test_server.py  # test-server runs it
 	$(MAKE) test-server
+	$(MAKE) test-wheel
 	$(BIN)/inspection-assistant eval --quick --corpus $(CORPUS) --index build/quick-index
+
+# The built wheel, installed alone into a fresh venv outside this checkout, passes the quick gate.
+test-wheel: install
+	INSPECTION_ASSISTANT_WHEEL_TEST=1 $(BIN)/pytest -q tests/test_wheel.py
 
 # Server mode: the ingest, ask, server and concurrency tests again, with every index's
 # vectors on a real `chroma run` (free local port, temporary data, stopped however they end).

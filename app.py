@@ -30,7 +30,7 @@ from assistant.present import (
     sources_html,
 )
 from assistant.uploads import MAX_UPLOAD_MB
-from ingest.core.types import REPORT_TYPE_LABELS
+from ingest.core.vocabulary import REPORT_TYPE_LABELS
 
 CORPUS_HINT = Path(__file__).resolve().parent.parent / "shared" / "corpus"
 EXAMPLES = [

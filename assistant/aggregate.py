@@ -18,26 +18,11 @@ from datetime import date
 from assistant.draft import Draft
 from assistant.evidence import Evidence, when
 from assistant.lexical import tokenize
-from assistant.query import Intent
+from assistant.query import Intent, grades_named, without_grades
 from assistant.quotes import area_name, best_sentences, grade_quote
 from assistant.retrieve import RANGE_BETWEEN, RANGE_SINCE, coverage, term_weights, wanted_detail
-from ingest.core.types import REPORT_TYPE_LABELS, Answer, Passage, ReportMeta
-
-GRADE_TERMS = [  # longest first: "requires improvement to be good" is not "good"
-    ("requires improvement", r"requires? improvement(?: to be good)?"),
-    ("widespread and/or systemic failings", r"widespread(?: and/or| or| and)? systemic failings|widespread|systemic failings?"),
-    ("inconsistent experiences and outcomes", r"inconsistent (?:experiences|outcomes)|inconsistent"),
-    ("positive experiences and outcomes", r"positive (?:experiences|outcomes)"),
-    ("inadequate", r"\binadequate\b"),
-    ("outstanding", r"\boutstanding\b"),
-    ("good", r"\bgood\b"),
-    ("adequate", r"\badequate\b"),
-]
-SEND_GRADES = {"widespread and/or systemic failings", "inconsistent experiences and outcomes",
-               "positive experiences and outcomes"}
-RANK = {"outstanding": 4, "good": 3, "requires improvement": 2, "adequate": 2, "inadequate": 1,
-        "positive experiences and outcomes": 3, "inconsistent experiences and outcomes": 2,
-        "widespread and/or systemic failings": 1}
+from ingest.core.types import Answer, Passage, ReportMeta
+from ingest.core.vocabulary import RANK, REPORT_TYPE_LABELS, SEND_GRADES
 
 MANY = r"(councils?|authorities|local authorities|las|areas|local areas|partnerships|inspections|reports)"
 QUALIFIERS = r"(?:(?:local|area|send|english|london|other|the|all|ilacs|sif|children's|of)\s+){0,3}"
@@ -88,28 +73,12 @@ class Request:
     direction: int = 0  # +1 improved, -1 declined (transitions)
 
 
-def grades_named(question: str) -> list[str]:
-    """Canonical grades in the order the question names them."""
-    found, text = [], question
-    for grade, pattern in GRADE_TERMS:
-        for m in re.finditer(pattern, text, re.I):
-            found.append((m.start(), grade))
-            text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end():]
-    return [g for _, g in sorted(found)]
-
-
-def _without_grades(question: str) -> str:
-    for _, pattern in GRADE_TERMS:
-        question = re.sub(pattern, " ", question, flags=re.I)
-    return question
-
-
 def parse(question: str, intent: Intent) -> Request | None:
     """The aggregate question this is, or None for a question about particular reports' findings."""
     grades = grades_named(question)
     keys = _judgement_keys(intent, grades)
     across = bool(ACROSS.search(question)) and not intent.authorities
-    rest = _without_grades(question)
+    rest = without_grades(question)
     if intent.authorities and len(intent.authorities) == 1:
         if RECOMMENDATIONS.search(question) and not _topic(question, intent):
             return Request("recommendations_of")

@@ -1,6 +1,6 @@
 """Extractive, offline answers: the report's own sentences, each cited to its page.
 
-`compose` routes a question by its shape (assistant/shapes.py) to that shape's composer
+`compose` routes a question by its shape (`Intent.shape`, assistant/query.py) to that shape's composer
 (assistant/composers/), then falls back, in order, to questions across reports
 (assistant/aggregate.py), judgement answers from the extracted grades (cited to the page
 stating them), comparisons (one line per report) and findings (the best-matching sentences
@@ -12,20 +12,20 @@ from __future__ import annotations
 from assistant import aggregate, phrases
 from assistant.composers import COMPOSERS
 from assistant.draft import Draft, abstain
-from assistant.evidence import Evidence, when
+from assistant.evidence import Composer, Evidence, when
 from assistant.lexical import tokenize
-from assistant.query import proper_names
-from assistant.quotes import ABOUT_THE_INSPECTION, area_name, best_sentences, grade_quote
+from assistant.query import Shape, names_topic, proper_names
+from assistant.quotes import area_name, best_sentences, grade_quote
 from assistant.retrieve import term_weights, wanted_detail
-from assistant.shapes import Shape, names_topic
-from ingest.core.types import REPORT_TYPE_LABELS, Answer, Filters, Passage, ReportMeta
+from ingest.core.types import Answer, Filters, Passage, ReportMeta
+from ingest.core.vocabulary import ABOUT_THE_INSPECTION, REPORT_TYPE_LABELS
 
 
-def compose(ev: Evidence) -> Answer:
+def compose(ev: Evidence, composers: dict[Shape, Composer] = COMPOSERS) -> Answer:
     question, intent, scope, passages = ev.question, ev.intent, ev.scope, ev.passages
     if scope.problem:
         return abstain(question, passages, phrases.NOT_INDEXED.format(reason=scope.problem))
-    if ev.shape is Shape.COVERAGE and (answer := COMPOSERS[Shape.COVERAGE](ev)) is not None:
+    if ev.shape is Shape.COVERAGE and (answer := composers[Shape.COVERAGE](ev)) is not None:
         return answer  # exhaustive: it says itself when nothing mentions the phrase
     if intent.out_of_scope and (not intent.authorities or intent.asks_grade):
         return abstain(question, passages, phrases.OUT_OF_SCOPE.format(what=intent.out_of_scope))
@@ -33,7 +33,7 @@ def compose(ev: Evidence) -> Answer:
         return abstain(question, passages, phrases.NOT_MENTIONED.format(name=unknown))
     if not passages:
         return abstain(question, passages, phrases.ABSTAIN)
-    if ev.shape in COMPOSERS and ev.shape is not Shape.COVERAGE and (answer := COMPOSERS[ev.shape](ev)) is not None:
+    if ev.shape in composers and ev.shape is not Shape.COVERAGE and (answer := composers[ev.shape](ev)) is not None:
         return answer
     if (across := aggregate.answer(ev)) is not None:
         return across

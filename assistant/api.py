@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from assistant.aggregate import grades_named
-from assistant.evidence import Evidence
+from assistant.composers import COMPOSERS
+from assistant.evidence import Composer, Evidence
 from assistant.lexical import LexicalIndex
-from assistant.query import Intent, QueryParser, expand, inherit
-from assistant.retrieve import report_years, resolve_scope, rrf, sentence_support, term_weights, wanted_detail
-from assistant.shapes import ACROSS_REPORTS, classify
+from assistant.query import ACROSS_REPORTS, Intent, QueryParser, Shape, inherit
+from assistant.retrieve import report_years
+from assistant.stages import Query, RetrievalPipeline, default_pipeline
 from ingest.catalog import Catalog, ChunkRow
 from ingest.core.errors import IndexNotFound
 from ingest.core.settings import Settings
@@ -43,7 +43,10 @@ class _Snapshot:
 
 
 class Assistant:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, pipeline: RetrievalPipeline | None = None,
+                 composers: dict[Shape, Composer] | None = None):
+        """`pipeline` and `composers` swap retrieval stages and answer composers (the defaults:
+        `assistant.stages.default_pipeline`, `assistant.composers.COMPOSERS`)."""
         self.settings = settings
         self.index_dir = Path(settings.index_dir)
         self.index_dir.mkdir(parents=True, exist_ok=True)
@@ -53,6 +56,9 @@ class Assistant:
         self._snapshot: _Snapshot | None = None
         self._lock = threading.RLock()
         self._embedded: dict[str, object] = {}  # sentence -> vector, for composers that group findings
+        self.pipeline = pipeline or default_pipeline(
+            settings.retrieval, lambda q: self.embedder.encode_queries([q])[0], lambda: self.vectors, self.lexical)
+        self.composers = dict(COMPOSERS if composers is None else composers)
 
     @classmethod
     def open(cls, index_dir: str | Path = "index", chroma_url: str | None = None, settings: Settings | None = None,
@@ -209,68 +215,25 @@ class Assistant:
         rerank = cfg.rerank if rerank is None else rerank
         snap = self.snapshot()
         intent = self._intent(question, history, snap)
-        scope = resolve_scope(question, intent if aware else Intent(), list(snap.reports.values()), filters)
+        scope = self.pipeline.scope(question, intent if aware else Intent(), list(snap.reports.values()), filters)
         if not snap.chunks or (scope.report_ids is not None and not scope.report_ids):
             return [], intent, scope
-        allowed_reports = set(scope.report_ids) if scope.report_ids is not None else None
-        allowed_chunks = None
-        if allowed_reports is not None:
-            allowed_chunks = {c.chunk_id for rid in allowed_reports for c in snap.by_report.get(rid, [])}
-        rankings, dense_scores = [], {}
-        if mode in ("hybrid", "dense"):
-            vector = self.embedder.encode_queries([question])[0]
-            if allowed_chunks is not None and len(allowed_chunks) * self.vectors.exact_scope_ratio <= len(snap.chunks):
-                hits = self.vectors.query(vector, cfg.dense_candidates, chunk_ids=sorted(allowed_chunks))
-            else:
-                hits = self.vectors.query(vector, cfg.dense_candidates,
-                                          sorted(allowed_reports) if allowed_reports is not None else None)
-            hits = [(cid, s) for cid, s in hits if cid in snap.chunks]  # committed chunks only
-            dense_scores = dict(hits)
-            rankings.append([cid for cid, _ in hits])
-        if mode in ("hybrid", "lexical"):
-            query = expand(question) if aware else question
-            hits = self.lexical.search(query, cfg.lexical_candidates, allowed_chunks)
-            rankings.append([cid for cid, _ in hits if cid in snap.chunks])
-        fused = rrf(rankings, cfg.rrf_k)
-        order = sorted(fused, key=lambda cid: -fused[cid])
-        scores = {cid: fused[cid] for cid in order}
-        if rerank and mode == "hybrid":
-            scores = self._second_stage(question, intent, order[: cfg.rerank_candidates], fused, dense_scores, snap)
-            order = sorted(scores, key=lambda cid: -scores[cid])
-        order = _spread_pages(order, snap.chunks)
-        if intent.comparison and scope.report_ids and len(scope.report_ids) > 1:
-            order = _alternate_reports(order, snap.chunks)
+        query = Query(question, intent, scope, snap.chunks, aware=aware)
+        if scope.report_ids is not None:
+            query.allowed_reports = set(scope.report_ids)
+            query.allowed_chunks = {c.chunk_id for rid in query.allowed_reports for c in snap.by_report.get(rid, [])}
+        order, scores = self.pipeline.rank(query, mode, rerank)
         passages = [self._passage(snap, cid, scores[cid]) for cid in order[:k]]
         return passages, intent, scope
 
-    def _second_stage(self, question, intent, candidates, fused, dense_scores, snap) -> dict[str, float]:
-        """Re-score candidates by their best-matching sentence, not their average word.
-
-        A chunk that states the finding in one sentence beats one that mentions its words
-        scattered across a paragraph; the cosine of question and chunk keeps the meaning.
-        """
-        from ingest.sentences import split_sentences
-
-        cfg = self.settings.retrieval
-        weights = term_weights(question, self.lexical.idf, intent)
-        wants = wanted_detail(question)
-        top_fused = max(fused.values()) if fused else 1.0
-        out = {}
-        for cid in candidates:
-            chunk = snap.chunks[cid]
-            best = max((sentence_support(s, weights, wants) for s in split_sentences(chunk.text)), default=0.0)
-            out[cid] = (fused[cid] / top_fused + cfg.rerank_coverage * best
-                        + cfg.rerank_dense * dense_scores.get(cid, 0.0))
-        return out
-
     def _intent(self, question: str, history, snap: _Snapshot) -> Intent:
         intent = snap.parser.parse(question)
-        if classify(question, len(intent.authorities), False)[0] in ACROSS_REPORTS:
+        if intent.shape in ACROSS_REPORTS:
             return intent  # "which reports mention X" asks across reports, whatever the last turn was about
         for previous in reversed(_previous_questions(history)):
             before = snap.parser.parse(previous)
             if before.names_report:
-                return inherit(intent, before)
+                return inherit(question, intent, before)
         return intent
 
     def _passage(self, snap: _Snapshot, cid: str, score: float) -> Passage:
@@ -288,8 +251,7 @@ class Assistant:
         from assistant.answer import compose
 
         passages, intent, scope = self._retrieve(question, 10, filters, history=history)
-        shape, polarity = classify(question, len(intent.authorities), bool(grades_named(question)))
-        return compose(Evidence(question, intent, scope, passages, shape, polarity, self, self.settings.answer))
+        return compose(Evidence(question, intent, scope, passages, self, self.settings.answer), self.composers)
 
     # -- the read side composers see (assistant.evidence.Library) -------------------------------
     def all_reports(self) -> dict[str, ReportMeta]:
@@ -339,32 +301,6 @@ class Assistant:
             vectors = self.embedder.encode_documents(missing, batch_size=self.settings.embed.batch_size)
             self._embedded.update(zip(missing, np.asarray(vectors, dtype=np.float32), strict=True))
         return np.stack([np.asarray(self._embedded[t]) for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
-
-
-def _spread_pages(order: list[str], chunks: dict[str, ChunkRow]) -> list[str]:
-    """Best first, but a chunk whose first page an earlier chunk already showed waits until
-    every other page has had its turn: the top of the list covers more of the evidence."""
-    seen: set[tuple[str, int]] = set()
-    first: list[str] = []
-    later: list[str] = []
-    for cid in order:
-        key = (chunks[cid].report_id, chunks[cid].page_start)
-        (later if key in seen else first).append(cid)
-        seen.add(key)
-    return first + later
-
-
-def _alternate_reports(order: list[str], chunks: dict[str, ChunkRow]) -> list[str]:
-    """For a comparison, take each report's best chunk in turn, so every side is near the top."""
-    queues: dict[str, list[str]] = {}
-    for cid in order:
-        queues.setdefault(chunks[cid].report_id, []).append(cid)
-    out: list[str] = []
-    while any(queues.values()):
-        for queue in queues.values():
-            if queue:
-                out.append(queue.pop(0))
-    return out
 
 
 def _previous_questions(history) -> list[str]:

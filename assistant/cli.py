@@ -76,7 +76,7 @@ def filter_options(func):
 
 def _filters(authority, report_type, year_from, year_to, files) -> Filters | None:
     from ingest.core.errors import BadFilter
-    from ingest.core.types import REPORT_TYPE_LABELS
+    from ingest.core.vocabulary import REPORT_TYPE_LABELS
 
     if unknown := [t for t in report_type if t not in REPORT_TYPE_LABELS]:
         raise BadFilter(f"unknown report type {unknown[0]!r}; use one of: {', '.join(REPORT_TYPE_LABELS)}")

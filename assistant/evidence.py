@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from assistant.query import Intent
+from assistant.query import Intent, Shape
 from assistant.retrieve import Scope
-from assistant.shapes import Shape
 from ingest.core.settings import AnswerSettings
 from ingest.core.types import Answer, Filters, Passage, ReportMeta
 
@@ -56,10 +55,16 @@ class Evidence:
     intent: Intent
     scope: Scope
     passages: list[Passage]  # retrieved for the question, best first
-    shape: Shape
-    polarity: int  # -1 asks for weaknesses, +1 for strengths, 0 both or not asked
     library: Library
     settings: AnswerSettings
+
+    @property
+    def shape(self) -> Shape:
+        return self.intent.shape
+
+    @property
+    def polarity(self) -> int:
+        return self.intent.polarity
 
     def scoped_reports(self) -> list[ReportMeta]:
         """The reports the question is about (all when it names none), oldest first."""

@@ -11,7 +11,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from ingest.core.types import REPORT_TYPE_LABELS, ReportMeta
+from ingest.core.types import ReportMeta
+from ingest.core.vocabulary import REPORT_TYPE_LABELS
 
 # Judgement keys in the order a reader expects them (the headline first).
 KEY_ORDER = [

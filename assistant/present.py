@@ -10,7 +10,8 @@ import html
 
 from assistant import phrases
 from assistant.pages import find_quote
-from ingest.core.types import REPORT_TYPE_LABELS, Answer, Citation, Passage, ReportMeta, Table
+from ingest.core.types import Answer, Citation, Passage, ReportMeta, Table
+from ingest.core.vocabulary import REPORT_TYPE_LABELS
 
 # Characters of passage shown either side of the cited sentence in a source card.
 CONTEXT_CHARS = 320

@@ -11,33 +11,10 @@ from assistant.evidence import Library
 from assistant.retrieve import sentence_support
 from ingest.chunk import PAGE_JOIN
 from ingest.core.types import Judgement, Passage, ReportMeta
+from ingest.core.vocabulary import AREA_NAMES, AREA_WORDS, GRADE_WORDS, SEND_OUTCOME
 from ingest.normalize import collapse, for_match
 from ingest.sentences import sentence_spans
 
-GRADE_WORDS = r"(requires improvement to be good|requires improvement|inadequate|outstanding|good|adequate)"
-AREA_WORDS = {
-    "overall_effectiveness": r"overall (effectiveness|judgement)",
-    "impact_of_leaders": r"impact of leaders|leadership, management and governance",
-    "help_and_protection": r"(need|needs) help and\s*protection",
-    "in_care": r"children (in care|looked after)",
-    "care_leavers": r"care leavers",
-    "adoption": r"adoption performance|adoption",
-    "lscb": r"local safeguarding children board|lscb",
-}
-AREA_NAMES = {
-    "overall_effectiveness": "overall effectiveness",
-    "impact_of_leaders": "the impact of leaders",
-    "help_and_protection": "help and protection",
-    "in_care": "children in care",
-    "care_leavers": "care leavers",
-    "adoption": "adoption performance",
-    "lscb": "the LSCB",
-    "send_outcome": "the area SEND outcome",
-}
-SEND_OUTCOME = re.compile(
-    r"[^.]*(typically lead to positive|inconsistent experiences and outcomes|widespread and/or systemic failings)[^.]*\.",
-    re.I,
-)
 MIN_SENTENCE_WORDS = 6
 # Longer 'sentences' are run-together headings, tables or title pages, not quotable findings.
 MAX_SENTENCE_WORDS = 70
@@ -101,10 +78,6 @@ NOT_A_SENTENCE = re.compile(
     r"it assesses council children's services|the office for standards in education)", re.I)
 # Title blocks and grade tables: facts a question may ask for ("who led it?"), never a finding.
 TITLE_BLOCK = re.compile(r"\b(inspection dates?|lead inspector|judgement grade|this letter summarises|www\.)", re.I)
-
-
-# Sections about the inspection itself (who, when, how), not about the council's work.
-ABOUT_THE_INSPECTION = re.compile(r"information about|inspection team|what the inspection judgements mean|^contents", re.I)
 
 
 def quotable(quote: str) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.lexical import tokenize
-from assistant.query import Intent
+from assistant.query import MONTH_WORDS, SCOPE_WORDS, Intent
 from ingest.core.types import Filters, ReportMeta
 
 RANGE_SINCE = re.compile(r"\b(since|after|from)\s+(19|20)\d\d\b(?!\s*(to|and|-))", re.I)
@@ -124,19 +124,6 @@ def rrf(rankings: list[list[str]], k: int = 60) -> dict[str, float]:
         for rank, cid in enumerate(ranking):
             scores[cid] = scores.get(cid, 0.0) + 1.0 / (k + rank + 1)
     return scores
-
-
-# Words that name the report rather than the finding: once retrieval is scoped to the report,
-# they match its boilerplate (title, dates, footnotes) instead of the answer.
-SCOPE_WORDS = set(tokenize(
-    "ofsted inspection inspections inspected report reports reported council councils authority local "
-    "according say said find found findings visit re-inspection reinspection sif ilacs area send cqc "
-    "children's services latest recent last previous"
-))
-MONTH_WORDS = set(tokenize(
-    "january february march april may june july august september october november december summer "
-    "autumn spring winter"
-))
 
 
 def term_weights(question: str, idf, intent: Intent | None = None) -> dict[str, float]:

@@ -37,11 +37,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.catalog import Catalog, ChunkRow, meta_from_json
-from ingest.core.settings import StoreSettings
 from assistant.vectors import VectorStore
 from eval.bench_ingest import dir_size
 from eval.check_set import load_set
+from ingest.catalog import Catalog, ChunkRow, meta_from_json
+from ingest.core.settings import StoreSettings
 from ingest.pipeline import _sweep_orphans
 
 REPO = Path(__file__).resolve().parents[1]

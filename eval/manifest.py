@@ -10,7 +10,8 @@ import csv
 import re
 from pathlib import Path
 
-from ingest.judgements import SEND_OUTCOMES, normalize_grade
+from ingest.core.vocabulary import SEND_OUTCOMES
+from ingest.judgements import normalize_grade
 
 # Values the upstream tables use for "no grade here", not grades.
 NOT_A_GRADE = {"", "data_unreadable", "inspection_pre_dates_judgement", "not_reported_post_reform"}

@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from ingest.core.types import Filters, Passage, ReportMeta
 from eval.metrics import Result, field_of
+from ingest.core.types import Filters, Passage, ReportMeta
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")

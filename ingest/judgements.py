@@ -23,16 +23,10 @@ import re
 from collections.abc import Sequence
 
 from ingest.core.types import Judgement
+from ingest.core.vocabulary import SEND_OUTCOMES
 
 GRADES = ("outstanding", "good", "requires improvement", "adequate", "inadequate")
 
-# Area SEND inspections have three outcomes rather than grades. Canonical strings,
-# best to worst, and the wording that identifies each in the report.
-SEND_OUTCOMES = {
-    "positive experiences and outcomes": r"lead\s+to\s+positive\s+experiences\s+and\s+outcomes",
-    "inconsistent experiences and outcomes": r"lead\s+to\s+inconsistent\s+experiences\s+and\s+outcomes",
-    "widespread and/or systemic failings": r"widespread\s+and/or\s+systemic\s+failings",
-}
 
 _GRADE = (
     r"(?P<grade>requires?\s+improvement(?:\s+to\s+be\s+good)?|outstanding|good|inadequate|adequate)"

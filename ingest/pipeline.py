@@ -21,7 +21,8 @@ from pathlib import Path
 from ingest.catalog import Catalog, ChunkRow
 from ingest.chunk import Chunk, chunk_report
 from ingest.core.settings import Settings
-from ingest.core.types import REPORT_TYPE_LABELS, ReportMeta
+from ingest.core.types import ReportMeta
+from ingest.core.vocabulary import REPORT_TYPE_LABELS
 from ingest.read import ReadError, read_pdf
 from ingest.structure import extract_recommendations, extract_report_meta
 from ingest.wordpieces import count_wordpieces

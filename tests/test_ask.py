@@ -6,8 +6,8 @@ import pytest
 
 from assistant import Filters
 from assistant.phrases import ABSTAIN
-from ingest.core.types import Citation
 from assistant.verify import quote_on_page, verify_citations
+from ingest.core.types import Citation
 from ingest.normalize import for_match
 
 pytestmark = pytest.mark.corpus

@@ -17,7 +17,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import make_pdf
 
 AUTHORITY = "Wexbridge"

@@ -19,7 +19,8 @@ from datetime import date, datetime
 import pytest
 
 from eval.manifest import NOT_A_GRADE, headline_grades, read_manifest, report_type
-from ingest.judgements import SEND_OUTCOMES, extract_judgements, normalize_grade
+from ingest.core.vocabulary import SEND_OUTCOMES
+from ingest.judgements import extract_judgements, normalize_grade
 from ingest.structure import (
     detect_report_type,
     extract_recommendations,

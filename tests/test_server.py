@@ -38,8 +38,8 @@ def folder_of(corpus: Path, tmp_path: Path, name: str, *files: str) -> Path:
 
 
 def server_collections(url: str) -> set[str]:
-    from ingest.core.settings import StoreSettings
     from assistant.vectors import make_client
+    from ingest.core.settings import StoreSettings
 
     return {c.name for c in make_client(Path("."), StoreSettings(chroma_url=url)).list_collections()}
 
@@ -114,8 +114,8 @@ def test_two_indexes_on_one_server_keep_their_own_vectors(corpus, chroma_url, tm
 
 
 def test_an_explicit_collection_name_is_used_as_given(chroma_url, tmp_path):
-    from ingest.core.settings import StoreSettings
     from assistant.vectors import VectorStore
+    from ingest.core.settings import StoreSettings
 
     name = f"explicit-{tmp_path.name[-20:].replace('_', '-')}x"
     store = VectorStore(tmp_path / "index", StoreSettings(chroma_url=chroma_url, collection=name))
@@ -128,8 +128,8 @@ def test_an_explicit_collection_name_is_used_as_given(chroma_url, tmp_path):
 def test_an_index_opened_in_the_other_mode_is_refused(corpus, chroma_url, tmp_path):
     """Its vectors would look missing while the catalog says every file is indexed."""
     from assistant import Assistant
-    from ingest.core.settings import Settings, StoreSettings
     from assistant.vectors import VectorStore
+    from ingest.core.settings import Settings, StoreSettings
 
     folder = folder_of(corpus, tmp_path, "in", DONCASTER_FV)
     embedded_dir, server_dir = tmp_path / "embedded", tmp_path / "server"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import polarity
-from assistant.shapes import Shape, classify
+from assistant.query import Shape, classify
 
 pytestmark = pytest.mark.unit
 

@@ -12,7 +12,7 @@ from assistant.composers.strengths import strengths_answer
 from assistant.composers.summary import summary_answer
 from assistant.composers.themes import themes_answer
 from assistant.evidence import Composer
-from assistant.shapes import Shape
+from assistant.query import Shape
 
 COMPOSERS: dict[Shape, Composer] = {
     Shape.COVERAGE: coverage_answer,

@@ -8,15 +8,15 @@ the grades (improved, declined, same), never from the wording.
 
 from __future__ import annotations
 
-from assistant.aggregate import RANK
 from assistant.composers.grades import graded_areas
 from assistant.composers.pick import VISITS, council_reports, pick_report
 from assistant.composers.summary import area_openings
 from assistant.draft import Draft
 from assistant.evidence import Evidence
+from assistant.query import names_other_topic
 from assistant.quotes import area_name, cap, grade_quote
-from assistant.shapes import names_other_topic
 from ingest.core.types import Answer, ReportMeta
+from ingest.core.vocabulary import RANK
 
 MAX_REPORTS = 4
 

@@ -14,7 +14,8 @@ from datetime import date
 from assistant.draft import Draft
 from assistant.evidence import Evidence, when
 from assistant.lexical import tokenize
-from ingest.core.types import REPORT_TYPE_LABELS, Answer, ReportMeta
+from ingest.core.types import Answer, ReportMeta
+from ingest.core.vocabulary import REPORT_TYPE_LABELS
 from ingest.normalize import collapse, for_match
 from ingest.sentences import sentence_spans
 

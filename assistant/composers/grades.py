@@ -11,8 +11,9 @@ from assistant.aggregate import grades_named
 from assistant.composers.pick import others_note, pick_report
 from assistant.draft import Draft
 from assistant.evidence import Evidence
-from assistant.quotes import AREA_NAMES, area_name, cap, grade_quote
+from assistant.quotes import area_name, cap, grade_quote
 from ingest.core.types import Answer, ReportMeta
+from ingest.core.vocabulary import AREA_NAMES
 
 
 def graded_areas(meta: ReportMeta) -> list[str]:

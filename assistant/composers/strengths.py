@@ -13,18 +13,14 @@ import re
 
 from assistant import polarity
 from assistant.composers.pick import others_note, pick_report
-from assistant.composers.summary import AREA_SECTIONS, improvement_list
+from assistant.composers.summary import improvement_list
 from assistant.draft import Draft
 from assistant.evidence import Evidence
-from assistant.quotes import AREA_WORDS, finding_sentence, sentences_of
-from assistant.shapes import STRENGTH_TERMS, names_other_topic
+from assistant.query import STRENGTH_TERMS, names_other_topic
+from assistant.quotes import finding_sentence, sentences_of
 from ingest.core.types import Answer, Passage, ReportMeta
+from ingest.core.vocabulary import AREA_SECTIONS, AREA_WORDS, BOILERPLATE
 
-# Sections that describe the inspection or the area, not practice.
-BOILERPLATE = re.compile(
-    r"information about|inspection team|contents|what the inspection judgements mean|local area partnership details|"
-    r"other ofsted inspections|other information|in this area$|piccadilly|yours sincerely|the inspection team|"
-    r"what needs to improve|areas for (?:improvement|priority)|priority and immediate action|recommendations", re.I)
 PER_SIDE = 6
 
 

@@ -15,29 +15,12 @@ from assistant.composers.pick import others_note, pick_report
 from assistant.draft import Draft
 from assistant.evidence import Evidence
 from assistant.lexical import tokenize
+from assistant.query import SUMMARY_TERMS, names_other_topic
 from assistant.quotes import TITLE_BLOCK, area_name, cap, finding_sentence, quotable, sentences_of
-from assistant.shapes import SUMMARY_TERMS, names_other_topic
 from ingest.core.types import Answer, Passage, ReportMeta
+from ingest.core.vocabulary import AREA_SECTIONS, IMPROVE_SECTIONS, KEY_SECTIONS
 
-# Section names that carry a judged area (ILACS and SIF wording).
-AREA_SECTIONS = {
-    "overall_effectiveness": re.compile(r"^overall effectiveness|overall judgement", re.I),
-    "help_and_protection": re.compile(r"help and protection", re.I),
-    "in_care": re.compile(r"children in care|children looked after|achieving permanence", re.I),
-    "care_leavers": re.compile(r"care leavers|leaving care", re.I),
-    "impact_of_leaders": re.compile(r"impact of leaders|leadership, management", re.I),
-    "lscb": re.compile(r"effectiveness of the local safeguarding|the lscb", re.I),
-}
-# Key sections of reports without judged areas, in the order a reader wants them.
-KEY_SECTIONS = re.compile(
-    r"^(headline findings|main findings|summary|what is it like to be a child|what is the (local )?area partnership doing "
-    r"that is effective|what does the (local )?area partnership need to do better|what is it like to attend|"
-    r"what does the school do well|the local authority has the following strengths|key strengths)", re.I)
 SENTENCES_PER_KEY_SECTION = 2
-# Where a report lists what must improve, and how its items read: imperatives ("Ensure that...").
-IMPROVE_SECTIONS = re.compile(
-    r"areas? for (priority action|improvement)|what needs to improve|priority and immediate action|recommendations|"
-    r"what does the (local authority|school|area partnership) need to (do|improve)|need to do better", re.I)
 IMPERATIVE = re.compile(
     r"^(?:[\u2022\-]\s*|\d{1,3}\.\s+)?(ensure|improve|increase|develop|secure|strengthen|establish|review|reduce|"
     r"provide|make|take|enable|carry out|coordinate|co-ordinate|accelerate|consolidate|continue|embed|implement|"

@@ -17,12 +17,13 @@ import numpy as np
 from assistant import polarity
 from assistant.aggregate import grades_named
 from assistant.composers.strengths import evaluative_sentences
-from assistant.composers.summary import AREA_SECTIONS, improvement_list
+from assistant.composers.summary import improvement_list
 from assistant.draft import Draft
 from assistant.evidence import Evidence, when
 from assistant.lexical import tokenize
 from assistant.quotes import area_name
 from ingest.core.types import Answer, Passage, ReportMeta
+from ingest.core.vocabulary import AREA_SECTIONS
 
 PER_REPORT = 3  # sentences a report brings, so one long report does not make every theme (2 for large sets)
 # Each section's first sentences carry its judgement; reading only those keeps 50 reports fast.

@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from ingest.core.vocabulary import REPORT_TYPE_LABELS
+
 
 @dataclass(frozen=True)
 class Judgement:
@@ -57,18 +59,6 @@ class ReportMeta:
 
 Report = ReportMeta
 
-REPORT_TYPE_LABELS = {
-    "ilacs": "ILACS inspection",
-    "sif": "SIF inspection",
-    "sif-reinspection": "SIF re-inspection",
-    "focused-visit": "focused visit",
-    "jtai": "joint targeted area inspection",
-    "area-send": "area SEND inspection",
-    "lac": "looked-after children inspection",
-    "lscb": "LSCB review",
-    "school": "school inspection",
-    "other": "report",
-}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,204 @@
+"""Retrieval as small stages behind protocols, composed by `RetrievalPipeline`:
+
+    scope -> candidate generators (dense, lexical) -> fusion -> second stage -> orderings
+
+`Assistant(settings, pipeline=...)` takes a pipeline built from other stages (a different
+reranker, another candidate generator), as PaperQA2 injects its stages; `default_pipeline`
+builds ours from the settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from assistant.lexical import LexicalIndex
+from assistant.query import Intent, expand
+from assistant.retrieve import Scope, resolve_scope, rrf, sentence_support, term_weights, wanted_detail
+from ingest.catalog import ChunkRow
+from ingest.core.settings import RetrievalSettings
+from ingest.core.types import Filters, ReportMeta
+from ingest.sentences import split_sentences
+
+
+@dataclass
+class Query:
+    """What every stage sees: the question, what it names, and the committed chunks in scope."""
+
+    question: str
+    intent: Intent
+    scope: Scope
+    chunks: dict[str, ChunkRow]  # every committed chunk (one catalog generation)
+    allowed_chunks: set[str] | None = None  # None: the whole index
+    allowed_reports: set[str] | None = None
+    aware: bool = True  # report-aware: widen the lexical query with the reports' own words
+
+
+@dataclass
+class Candidates:
+    ranking: list[str]  # chunk ids, best first
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+class ScopeStage(Protocol):
+    def __call__(self, question: str, intent: Intent, reports: list[ReportMeta], filters: Filters | None) -> Scope: ...
+
+
+class CandidateGenerator(Protocol):
+    name: str  # "dense" | "lexical": what `search(mode=...)` selects
+
+    def __call__(self, query: Query) -> Candidates: ...
+
+
+class Fusion(Protocol):
+    def __call__(self, rankings: list[list[str]]) -> dict[str, float]: ...
+
+
+class SecondStage(Protocol):
+    def __call__(self, query: Query, order: list[str], fused: dict[str, float],
+                 dense: dict[str, float]) -> dict[str, float]: ...
+
+
+class Ordering(Protocol):
+    def __call__(self, query: Query, order: list[str]) -> list[str]: ...
+
+
+class VectorSearch(Protocol):
+    """The vector store as dense retrieval uses it (assistant.vectors.VectorStore)."""
+
+    exact_scope_ratio: float
+
+    def query(self, vector, k: int, report_ids: list[str] | None = None,
+              chunk_ids: list[str] | None = None) -> list[tuple[str, float]]: ...
+
+
+class DenseCandidates:
+    """Cosine neighbours of the question from the vector store; a small scope is ranked from its
+    chunks' vectors fetched by id, which costs what the scope costs, not what the store does."""
+
+    name = "dense"
+
+    def __init__(self, encode: Callable[[str], np.ndarray], vectors: Callable[[], VectorSearch], k: int):
+        self.encode, self.vectors, self.k = encode, vectors, k
+
+    def __call__(self, query: Query) -> Candidates:
+        store = self.vectors()
+        vector = self.encode(query.question)
+        allowed = query.allowed_chunks
+        if allowed is not None and len(allowed) * store.exact_scope_ratio <= len(query.chunks):
+            hits = store.query(vector, self.k, chunk_ids=sorted(allowed))
+        else:
+            reports = sorted(query.allowed_reports) if query.allowed_reports is not None else None
+            hits = store.query(vector, self.k, reports)
+        hits = [(cid, s) for cid, s in hits if cid in query.chunks]  # committed chunks only
+        return Candidates([cid for cid, _ in hits], dict(hits))
+
+
+class LexicalCandidates:
+    name = "lexical"
+
+    def __init__(self, lexical: LexicalIndex, k: int):
+        self.lexical, self.k = lexical, k
+
+    def __call__(self, query: Query) -> Candidates:
+        text = expand(query.question) if query.aware else query.question
+        hits = self.lexical.search(text, self.k, query.allowed_chunks)
+        return Candidates([cid for cid, _ in hits if cid in query.chunks], dict(hits))
+
+
+class ReciprocalRankFusion:
+    def __init__(self, k: int = 60):
+        self.k = k
+
+    def __call__(self, rankings: list[list[str]]) -> dict[str, float]:
+        return rrf(rankings, self.k)
+
+
+class BestSentenceRerank:
+    """Re-score the top candidates by their best-matching sentence, not their average word.
+
+    A chunk that states the finding in one sentence beats one that mentions its words
+    scattered across a paragraph; the cosine of question and chunk keeps the meaning.
+    """
+
+    def __init__(self, idf: Callable[[str], float], candidates: int, coverage: float, dense: float):
+        self.idf, self.candidates, self.coverage, self.dense = idf, candidates, coverage, dense
+
+    def __call__(self, query: Query, order: list[str], fused: dict[str, float], dense: dict[str, float]) -> dict[str, float]:
+        weights = term_weights(query.question, self.idf, query.intent)
+        wants = wanted_detail(query.question)
+        top_fused = max(fused.values()) if fused else 1.0
+        out = {}
+        for cid in order[: self.candidates]:
+            best = max((sentence_support(s, weights, wants) for s in split_sentences(query.chunks[cid].text)), default=0.0)
+            out[cid] = fused[cid] / top_fused + self.coverage * best + self.dense * dense.get(cid, 0.0)
+        return out
+
+
+class PageSpread:
+    """Best first, but a chunk whose first page an earlier chunk already showed waits until
+    every other page has had its turn: the top of the list covers more of the evidence."""
+
+    def __call__(self, query: Query, order: list[str]) -> list[str]:
+        seen: set[tuple[str, int]] = set()
+        first: list[str] = []
+        later: list[str] = []
+        for cid in order:
+            key = (query.chunks[cid].report_id, query.chunks[cid].page_start)
+            (later if key in seen else first).append(cid)
+            seen.add(key)
+        return first + later
+
+
+class ReportAlternation:
+    """For a comparison across reports, take each report's best chunk in turn, so every side is near the top."""
+
+    def __call__(self, query: Query, order: list[str]) -> list[str]:
+        if not (query.intent.comparison and query.scope.report_ids and len(query.scope.report_ids) > 1):
+            return order
+        queues: dict[str, list[str]] = {}
+        for cid in order:
+            queues.setdefault(query.chunks[cid].report_id, []).append(cid)
+        out: list[str] = []
+        while any(queues.values()):
+            for queue in queues.values():
+                if queue:
+                    out.append(queue.pop(0))
+        return out
+
+
+@dataclass
+class RetrievalPipeline:
+    scope: ScopeStage
+    generators: Sequence[CandidateGenerator]
+    fusion: Fusion
+    second_stage: SecondStage | None
+    orderings: Sequence[Ordering]
+
+    def rank(self, query: Query, mode: str = "hybrid", rerank: bool = True) -> tuple[list[str], dict[str, float]]:
+        """Chunk ids best first and their scores. mode: hybrid | dense | lexical."""
+        found = {g.name: g(query) for g in self.generators if mode == "hybrid" or g.name == mode}
+        fused = self.fusion([c.ranking for c in found.values()])
+        order = sorted(fused, key=lambda cid: -fused[cid])
+        scores = {cid: fused[cid] for cid in order}
+        if rerank and mode == "hybrid" and self.second_stage is not None:
+            dense = found["dense"].scores if "dense" in found else {}
+            scores = self.second_stage(query, order, fused, dense)
+            order = sorted(scores, key=lambda cid: -scores[cid])
+        for ordering in self.orderings:
+            order = ordering(query, order)
+        return order, scores
+
+
+def default_pipeline(cfg: RetrievalSettings, encode: Callable[[str], np.ndarray], vectors: Callable[[], VectorSearch],
+                     lexical: LexicalIndex) -> RetrievalPipeline:
+    return RetrievalPipeline(
+        scope=resolve_scope,
+        generators=[DenseCandidates(encode, vectors, cfg.dense_candidates), LexicalCandidates(lexical, cfg.lexical_candidates)],
+        fusion=ReciprocalRankFusion(cfg.rrf_k),
+        second_stage=BestSentenceRerank(lexical.idf, cfg.rerank_candidates, cfg.rerank_coverage, cfg.rerank_dense),
+        orderings=[PageSpread(), ReportAlternation()],
+    )

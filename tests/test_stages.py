@@ -1,0 +1,43 @@
+"""Retrieval stages and answer composers are swapped through the Assistant constructor."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import Assistant
+from assistant.query import Shape
+from assistant.retrieve import resolve_scope
+from assistant.stages import LexicalCandidates, PageSpread, ReciprocalRankFusion, RetrievalPipeline, default_pipeline
+
+pytestmark = pytest.mark.corpus
+
+QUESTION = "What did Ofsted find about management oversight in Rotherham in 2014?"
+
+
+def test_an_injected_pipeline_is_the_one_that_ranks(small_index):
+    lexical_only = RetrievalPipeline(scope=resolve_scope, generators=[LexicalCandidates(small_index.lexical, 60)],
+                                     fusion=ReciprocalRankFusion(60), second_stage=None, orderings=[PageSpread()])
+    swapped = Assistant(small_index.settings, pipeline=lexical_only)
+    got = [p.chunk_id for p in swapped.search(QUESTION, k=8)]
+    assert got == [p.chunk_id for p in small_index.search(QUESTION, k=8, mode="lexical", rerank=False)]
+    assert got != [p.chunk_id for p in small_index.search(QUESTION, k=8)]  # the default pipeline differs
+
+
+def test_the_default_pipeline_is_what_search_uses(small_index):
+    rebuilt = default_pipeline(small_index.settings.retrieval, lambda q: small_index.embedder.encode_queries([q])[0],
+                               lambda: small_index.vectors, small_index.lexical)
+    again = Assistant(small_index.settings, pipeline=rebuilt)
+    assert [p.chunk_id for p in again.search(QUESTION, k=8)] == [p.chunk_id for p in small_index.search(QUESTION, k=8)]
+
+
+def test_an_injected_composer_answers_its_shape(small_index):
+    seen = []
+
+    def refuse(evidence):
+        seen.append(evidence.shape)
+        return None  # declining lets the finding answer respond
+
+    swapped = Assistant(small_index.settings, composers={Shape.SUMMARY: refuse})
+    answer = swapped.ask("Summarise Haringey's 2023 inspection.")
+    assert seen == [Shape.SUMMARY] and answer.kind in ("finding", "abstain")
+    assert small_index.ask("Summarise Haringey's 2023 inspection.").kind == "summary"
