@@ -367,6 +367,7 @@ def serve_command(index_dir, chroma_url, host, port, auth, preset) -> None:
 def main() -> None:
     """`python app.py [--index index] [--host ...] [--port ...] [--auth user:password]`: the
     same entry as `inspection-assistant serve`, options and errors alike."""
+    cli.add_command(serve_command)  # also when this checkout is not installed (no entry points)
     cli(["serve", *sys.argv[1:]])
 
 

@@ -21,11 +21,13 @@ from ingest.core.types import Answer, Filters, Passage, ReportMeta
 from ingest.core.vocabulary import ABOUT_THE_INSPECTION, REPORT_TYPE_LABELS
 
 
-def compose(ev: Evidence, composers: dict[Shape, Composer] = COMPOSERS) -> Answer:
+def compose(ev: Evidence, composers: dict[Shape, Composer] | None = None) -> Answer:
+    composers = COMPOSERS if composers is None else composers
     question, intent, scope, passages = ev.question, ev.intent, ev.scope, ev.passages
     if scope.problem:
         return abstain(question, passages, phrases.NOT_INDEXED.format(reason=scope.problem))
-    if ev.shape is Shape.COVERAGE and (answer := composers[Shape.COVERAGE](ev)) is not None:
+    coverage = composers.get(Shape.COVERAGE)
+    if ev.shape is Shape.COVERAGE and coverage and (answer := coverage(ev)) is not None:
         return answer  # exhaustive: it says itself when nothing mentions the phrase
     if intent.out_of_scope and (not intent.authorities or intent.asks_grade):
         return abstain(question, passages, phrases.OUT_OF_SCOPE.format(what=intent.out_of_scope))
@@ -33,7 +35,8 @@ def compose(ev: Evidence, composers: dict[Shape, Composer] = COMPOSERS) -> Answe
         return abstain(question, passages, phrases.NOT_MENTIONED.format(name=unknown))
     if not passages:
         return abstain(question, passages, phrases.ABSTAIN)
-    if ev.shape in composers and ev.shape is not Shape.COVERAGE and (answer := composers[ev.shape](ev)) is not None:
+    composer = composers.get(ev.shape)
+    if composer and ev.shape is not Shape.COVERAGE and (answer := composer(ev)) is not None:
         return answer
     if (across := aggregate.answer(ev)) is not None:
         return across
@@ -154,7 +157,7 @@ def _latest_first(ev: Evidence, weights: dict[str, float]) -> Answer:
     own = [p for p in ev.library.search(ev.question, k=5, filters=Filters(file=latest.file)) if _about_the_work(p)]
     draft = Draft(ev.question, "finding", ev.library.page_text, sep=" ")
     draft.heading(phrases.LATEST_INTRO.format(report=latest.label))
-    for cand in best_sentences(own, weights, limit=ev.settings.max_sentences, wants=wants):
+    for cand in [c for c in best_sentences(own, weights, limit=ev.settings.max_sentences, wants=wants) if c.score > 0]:
         draft.claim(f"{cand.quote} {draft.cite(cand.passage.file, cand.page, cand.quote, cand.passage)}",
                     report=latest, group=latest.label)
     by_report: dict[str, list[Passage]] = {}

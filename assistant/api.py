@@ -58,7 +58,7 @@ class Assistant:
         self._embedded: dict[str, object] = {}  # sentence -> vector, for composers that group findings
         self.pipeline = pipeline or default_pipeline(
             settings.retrieval, lambda q: self.embedder.encode_queries([q])[0], lambda: self.vectors, self.lexical)
-        self.composers = dict(COMPOSERS if composers is None else composers)
+        self.composers = {**COMPOSERS, **(composers or {})}  # a shape not given keeps its default
 
     @classmethod
     def open(cls, index_dir: str | Path = "index", chroma_url: str | None = None, settings: Settings | None = None,
@@ -294,10 +294,10 @@ class Assistant:
         """Unit-length document embeddings, one row per text (kept: themes re-read the same findings)."""
         import numpy as np
 
+        if len(self._embedded) > EMBED_CACHE:
+            self._embedded.clear()
         missing = [t for t in dict.fromkeys(texts) if t not in self._embedded]
         if missing:
-            if len(self._embedded) > EMBED_CACHE:
-                self._embedded.clear()
             vectors = self.embedder.encode_documents(missing, batch_size=self.settings.embed.batch_size)
             self._embedded.update(zip(missing, np.asarray(vectors, dtype=np.float32), strict=True))
         return np.stack([np.asarray(self._embedded[t]) for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)

@@ -19,7 +19,7 @@ chroma_option = click.option("--chroma-url", envvar="CHROMA_URL", default=None, 
 
 
 preset_option = click.option("--preset", default=None, envvar="INSPECTION_ASSISTANT_PRESET",
-                             help="Named settings preset (assistant/configs/*.json), e.g. fast.")
+                             help="Named settings preset (ingest/core/configs/*.json), e.g. fast.")
 
 
 def open_index(index_dir: str, chroma_url: str | None, create: bool = False, preset: str | None = None):

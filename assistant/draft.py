@@ -73,10 +73,6 @@ class Draft:
         """A table row; it is dropped when a quote in `requires` (tokens) fails verification."""
         self._rows.append((cells, [int(t) for r in requires for t in _TOKEN.findall(r)]))
 
-    @property
-    def has_claims(self) -> bool:
-        return any(b.kind == "claim" for b in self._blocks)
-
     # -- finishing --------------------------------------------------------------------------
     def finish(self, passages: list[Passage], abstain_if_empty: bool = True, only_cited: bool = False) -> Answer:
         """Verify every quote once, drop what rests on a failed one, number the rest.
@@ -120,8 +116,7 @@ class Draft:
             return abstain(self.question, passages, phrases.ABSTAIN)
         table = None
         if self._table is not None:
-            rows = [[collapse(_TOKEN.sub(number, cell)) for cell in cells]
-                    for cells, needs in self._rows if set(needs) <= good]
+            rows = [[_cell(cell, good, number) for cell in cells] for cells, needs in self._rows if set(needs) <= good]
             table = Table(self._table[0], rows, self._table[1]) if rows else None
         lead = [c.passage for c in citations if c.passage is not None]
         ranked = _dedupe(lead if only_cited else lead + list(passages))
@@ -129,6 +124,13 @@ class Draft:
         text = "\n".join(collapse(line) for line in text.split("\n")) if self.sep == "\n" else collapse(text)
         return Answer(text=text, citations=citations, abstained=False, passages=ranked, kind=self.kind,
                       question=self.question, claims=claims, table=table)
+
+
+def _cell(cell: str, good: set[int], number: Callable[[re.Match], str]) -> str:
+    """A cell resting on a quote that failed verification says "-", not its unsupported value."""
+    if any(int(t) not in good for t in _TOKEN.findall(cell)):
+        return "-"
+    return collapse(_TOKEN.sub(number, cell))
 
 
 def _drop_empty_headings(blocks: list[_Block]) -> list[_Block]:

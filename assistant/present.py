@@ -49,7 +49,7 @@ TABLE_REPLACES_LIST = {"coverage", "grades"}
 def table_markdown(table: Table) -> list[str]:
     """A Markdown table; cells escaped, since their text comes from the PDFs."""
     def cell(text: str) -> str:
-        return html.escape(str(text)).replace("|", "\\|").replace("\n", " ")
+        return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
 
     lines = [f"**{cell(table.title)}**", ""] if table.title else []
     lines.append("| " + " | ".join(cell(c) for c in table.columns) + " |")

@@ -261,7 +261,7 @@ SUMMARY = re.compile(
     r"\b(summari[sz]e|summary|summaries|overview|tell me about|key (?:findings|messages|points)|main findings)\b|"
     # "What did Bradford's 2014 inspection find?" (ends there: "... find about X?" is a finding question)
     r"\bwhat did\b.{0,60}?\b(inspection|report|visit|re-?inspection)s?\b.{0,40}?\b(find|say|conclude)\s*\??\s*$|"
-    r"\bwhat did (?:ofsted|inspectors|the inspectors) (?:find|say|conclude) (?:about|in|at|of) [A-Z][\w' -]*\??\s*$", re.I)
+    r"\bwhat did (?:ofsted|inspectors|the inspectors) (?:find|say|conclude) (?:about|in|at|of) (?-i:[A-Z])[\w' -]*\??\s*$", re.I)
 GRADES = re.compile(
     r"\b(what|which|all|every|each|full|list)\b[^?]{0,40}\b(grades|ratings|judgements|judgments|areas?)\b|"
     r"\bgrade (?:table|breakdown)|\bbreakdown of\b[^?]{0,30}\b(grades|judgements)", re.I)
@@ -280,8 +280,8 @@ COMPARE = re.compile(r"\b(compare[sd]?|comparison|comparing|versus|vs\.?|side by
 IN_COMMON = re.compile(r"\b(in common|recur\w*|common|shared|themes?)\b", re.I)
 # "Which reports mention X", "How many councils' reports discuss X", "Do Haringey's reports mention X".
 COVERAGE = re.compile(
-    r"\b(which|what|how many|list(?: all)?|do|does|did|any)\b[^?]{0,80}?\b(reports?|councils?|authorities|"
-    r"inspections?|areas|partnerships|letters|visits)\b[^?]{0,20}?\b(mention\w*|refers? to|referred to|"
+    r"\b(which|what|how many|list(?: all)?|do|does|did|any)\b[^?]{0,80}?\b(reports|councils?|authorities|"
+    r"inspections|areas|partnerships|letters|visits|any report|any inspection)\b[^?]{0,20}?\b(mention\w*|refers? to|referred to|"
     r"discuss\w*|talks? about|cites?|use the (?:phrase|term|words?))\b", re.I)
 THEMES = re.compile(
     r"\b(common|commonly|recurring|recurrent|typical|typically|themes?|patterns?|frequent\w*|often|usually|"

@@ -11,7 +11,7 @@ from assistant.evidence import Library
 from assistant.retrieve import sentence_support
 from ingest.chunk import PAGE_JOIN
 from ingest.core.types import Judgement, Passage, ReportMeta
-from ingest.core.vocabulary import AREA_NAMES, AREA_WORDS, GRADE_WORDS, SEND_OUTCOME
+from ingest.core.vocabulary import AREA_NAMES, AREA_WORDS, GRADE_WORDS, SEND_OUTCOME, SEND_OUTCOMES
 from ingest.normalize import collapse, for_match
 from ingest.sentences import sentence_spans
 
@@ -43,9 +43,11 @@ def grade_quote(library: Library, meta: ReportMeta, key: str, judgement: Judgeme
     pages += [p for p in range(1, min(meta.pages, 4) + 1) if p not in pages]
     for page in pages:
         text = for_match(library.page_text(meta.file, page) or "")
-        if key == "send_outcome":
-            if match := SEND_OUTCOME.search(text):
-                return match.group(0).strip(), page
+        if key == "send_outcome":  # the sentence that states this outcome, not another one on the page
+            outcome = re.compile(SEND_OUTCOMES.get(judgement.grade, r"$^"), re.I)
+            for match in SEND_OUTCOME.finditer(text):
+                if outcome.search(match.group(0)):
+                    return match.group(0).strip(), page
             continue
         if judgement.label:
             label = for_match(judgement.label)

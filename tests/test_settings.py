@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from ingest.core.errors import UnknownPreset
+from ingest.core.errors import BadSetting, UnknownPreset
 from ingest.core.settings import Settings
 
 pytestmark = pytest.mark.unit  # no model, no corpus: `make test-fast`
@@ -37,7 +37,7 @@ def test_unknown_and_invalid_fields_are_refused(monkeypatch):
     with pytest.raises(ValidationError):
         Settings().answer.max_sentences = 0
     monkeypatch.setenv("INSPECTION_ASSISTANT_RETRIEVAL__DENSE_CANDIDATES", "many")
-    with pytest.raises(ValidationError):
+    with pytest.raises(BadSetting, match="setting retrieval.dense_candidates: .* \\(got 'many'\\)"):
         Settings.from_env()
 
 

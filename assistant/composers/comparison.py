@@ -68,6 +68,8 @@ def comparison_answer(ev: Evidence) -> Answer | None:
         keys += [k for k in graded_areas(meta) if k not in keys]
     asked = [k for k in ev.intent.judgement_keys if k in keys]
     keys = asked or keys
+    if not keys:
+        return None  # focused visits have no grades to set side by side: each report's findings answer
     draft.table(["Area", *[m.label for m in reports], "Change"], title="Comparison: " + " / ".join(m.label for m in reports))
     openings = {m.report_id: area_openings(ev, m) for m in reports}
     moves = []

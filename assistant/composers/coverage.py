@@ -29,7 +29,7 @@ TRAILING = re.compile(
     r"(\s+(in|across|among|from|during|of)\s+(their|its|the|any|all|these|those)?\s*(reports?|inspections?|councils?|"
     r"authorities|letters|visits)\b.*|\s+(in|since|from|before|after|during|between)\s+(19|20)\d\d\b.*|"
     r"\s+at all|\s+anywhere)$", re.I)
-LEADING = re.compile(r"^(the (?:phrase|term|words?)|anything about|any|the|a|an)\s+", re.I)
+LEADING = re.compile(r"^(the (?:phrase|term|words?)|anything about|about|on|any|the|a|an)\s+", re.I)
 LITERAL_MAX_TERMS = 3
 INFLECTIONS = r"(?:s|es|rs?|ers?|ed|d|ing)?"
 MAX_QUOTE_WORDS = 60

@@ -7,10 +7,10 @@ each row shows only if the sentence stating it is found and verified on its page
 
 from __future__ import annotations
 
-from assistant.aggregate import grades_named
 from assistant.composers.pick import others_note, pick_report
 from assistant.draft import Draft
 from assistant.evidence import Evidence
+from assistant.query import grades_named
 from assistant.quotes import area_name, cap, grade_quote
 from ingest.core.types import Answer, ReportMeta
 from ingest.core.vocabulary import AREA_NAMES

@@ -36,10 +36,12 @@ def evaluative_sentences(ev: Evidence, meta: ReportMeta, keys: list[str], side: 
     read: dict[str, int] = {}
     for passage in ev.library.report_passages(meta.report_id):
         section = passage.section or ""
-        if BOILERPLATE.search(section) or (per_section and read.get(section, 0) >= per_section):
+        if BOILERPLATE.search(section):
             continue
         in_area = not sections or any(p.search(section) for p in sections)
         for sentence, page in sentences_of(passage):
+            if per_section and read.get(section, 0) >= per_section:
+                break
             read[section] = read.get(section, 0) + 1
             if sentence in seen or (side and not polarity.could_be(sentence, side)) or not finding_sentence(sentence):
                 continue
@@ -58,7 +60,7 @@ def spread(found: list[tuple[float, str, int, Passage]], sign: int, limit: int) 
     side.sort(key=lambda f: f[0] * sign, reverse=True)
     chosen: list[tuple[float, str, int, Passage]] = []
     used: set[str] = set()
-    for rnd in range(3):
+    for rnd in range(2):  # one per section first, then the rest by strength
         for f in side:
             if len(chosen) == limit:
                 break

@@ -25,7 +25,7 @@ IMPERATIVE = re.compile(
     r"^(?:[\u2022\-]\s*|\d{1,3}\.\s+)?(ensure|improve|increase|develop|secure|strengthen|establish|review|reduce|"
     r"provide|make|take|enable|carry out|coordinate|co-ordinate|accelerate|consolidate|continue|embed|implement|"
     r"monitor|promote|raise|undertake|address|agree|clarify|complete|identify|publish|use|evaluate|prioritise|"
-    r"put|tackle|extend|further|build|sustain|respond|work|set|challenge|commission|analyse|strengthen|"
+    r"put|tackle|extend|further|build|sustain|respond|work|set|challenge|commission|analyse|"
     r"the (?:quality|timeliness|effectiveness|consistency|identification|response|use|impact|provision|"
     r"understanding|oversight|sufficiency|stability|recording|application|availability|management)\b)\b", re.I)
 # After this many finding sentences in a row, an improvement list has ended.
@@ -77,8 +77,9 @@ def _after_heading(rest: str) -> str:
 
 
 def summary_answer(ev: Evidence) -> Answer | None:
-    if names_other_topic(ev.question, ev.intent, SUMMARY_TERMS):
-        return None  # "Tell me about corporate parenting in X": what the report says about that
+    areas = [k for k in ev.intent.judgement_keys if k not in ("overall_effectiveness", "send_outcome")]
+    if areas or names_other_topic(ev.question, ev.intent, SUMMARY_TERMS):
+        return None  # "Tell me about corporate parenting (or care leavers) in X": what the report says about that
     meta = pick_report(ev)
     if meta is None:
         return None

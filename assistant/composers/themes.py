@@ -15,12 +15,12 @@ from collections import Counter
 import numpy as np
 
 from assistant import polarity
-from assistant.aggregate import grades_named
 from assistant.composers.strengths import evaluative_sentences
 from assistant.composers.summary import improvement_list
 from assistant.draft import Draft
 from assistant.evidence import Evidence, when
 from assistant.lexical import tokenize
+from assistant.query import grades_named
 from assistant.quotes import area_name
 from ingest.core.types import Answer, Passage, ReportMeta
 from ingest.core.vocabulary import AREA_SECTIONS
@@ -150,6 +150,7 @@ def themes_answer(ev: Evidence) -> Answer | None:
     answer = draft.finish(ev.passages)
     if answer.table is not None:  # counts as shown: a quote that failed verification is not counted
         shown = Counter(c.group for c in answer.claims)
+        answer.table.rows = [row for row in answer.table.rows if shown.get(row[0])]
         for row in answer.table.rows:
-            row[1] = str(shown.get(row[0], 0))
+            row[1] = str(shown[row[0]])
     return answer

@@ -23,5 +23,9 @@ class StoreUnavailable(AssistantError):
     """The Chroma server cannot be reached, or the index was built for the other store mode."""
 
 
+class BadSetting(AssistantError, ValueError):
+    """A setting with a value it cannot take (from the environment, a preset or a caller)."""
+
+
 class UnknownPreset(AssistantError, ValueError):
     """A settings preset that does not exist."""

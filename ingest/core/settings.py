@@ -1,7 +1,7 @@
 """One typed settings tree. Every knob of the pipeline that a user may turn lives here.
 
 Overrides, last wins: the defaults below, a named preset (`Settings.preset("fast")`, from
-assistant/configs/<name>.json), the environment (`INSPECTION_ASSISTANT_<GROUP>__<FIELD>`,
+ingest/core/configs/<name>.json), the environment (`INSPECTION_ASSISTANT_<GROUP>__<FIELD>`,
 e.g. INSPECTION_ASSISTANT_RETRIEVAL__RERANK=false; CHROMA_URL for the store), then explicit
 arguments and CLI flags. Settings are never changed in place: `Assistant.open` works on a copy.
 """
@@ -13,9 +13,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ingest.core.errors import UnknownPreset
+from ingest.core.errors import BadSetting, UnknownPreset
 
 ENV_PREFIX = "INSPECTION_ASSISTANT_"
 PRESETS = Path(__file__).with_name("configs")
@@ -84,7 +84,7 @@ class Settings(_Strict):
 
     @classmethod
     def preset(cls, name: str, **overrides: Any) -> Settings:
-        """A named preset (assistant/configs/<name>.json), then the environment, then `overrides`."""
+        """A named preset (ingest/core/configs/<name>.json), then the environment, then `overrides`."""
         path = PRESETS / f"{name}.json"
         if not path.is_file():
             known = ", ".join(sorted(p.stem for p in PRESETS.glob("*.json")))
@@ -102,4 +102,9 @@ class Settings(_Strict):
                 group, _, field = name[len(ENV_PREFIX):].lower().partition("__")
                 data.setdefault(group, {})[field] = value
         data.update(overrides)
-        return cls.model_validate(data)
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:  # a mistyped environment variable or preset: say which, in one line
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise BadSetting(f"setting {where}: {first['msg']} (got {first.get('input')!r})") from None
