@@ -18,8 +18,8 @@ from datetime import date
 from assistant.draft import Draft
 from assistant.evidence import Evidence, when
 from assistant.lexical import tokenize
-from assistant.query import Intent, grades_named, without_grades
-from assistant.quotes import area_name, best_sentences, grade_quote
+from assistant.query import HOW_MANY, Intent, grades_named, without_grades
+from assistant.quotes import area_name, best_sentences, cite_grade
 from assistant.retrieve import RANGE_BETWEEN, RANGE_SINCE, coverage, term_weights, wanted_detail
 from ingest.core.types import Answer, Passage, ReportMeta
 from ingest.core.vocabulary import RANK, REPORT_TYPE_LABELS, SEND_GRADES
@@ -27,7 +27,6 @@ from ingest.core.vocabulary import RANK, REPORT_TYPE_LABELS, SEND_GRADES
 MANY = r"(councils?|authorities|local authorities|las|areas|local areas|partnerships|inspections|reports)"
 QUALIFIERS = r"(?:(?:local|area|send|english|london|other|the|all|ilacs|sif|children's|of)\s+){0,3}"
 ACROSS = re.compile(rf"\b(which|what|list(?: all)?|name(?: the)?|how many)\s+{QUALIFIERS}{MANY}\b", re.I)
-HOW_MANY = re.compile(r"\bhow many\b", re.I)
 JUDGED = re.compile(r"\b(judged|rated|graded|grades?|gradings?|ratings?|judgements?|outcomes?|found|received|got|given)\b", re.I)
 UP = re.compile(r"\b(improv\w*|rose|risen|climb\w*|went up|moved up|better|upgraded)\b", re.I)
 DOWN = re.compile(r"\b(declin\w*|fell|fallen|dropp\w*|slipp\w*|deteriorat\w*|worse\w*|downgraded)\b", re.I)
@@ -166,8 +165,8 @@ def _years_phrase(question: str, intent: Intent) -> str:
 # -- rows cited to the page that states the grade ----------------------------------------------------
 def _cite_grade(ev: Evidence, draft: Draft, meta: ReportMeta, key: str) -> str | None:
     """A citation token for the sentence stating this grade, None if there is none to quote."""
-    quote, page = grade_quote(ev.library, meta, key, meta.judgements[key])
-    return _cite(ev, draft, meta, page, quote) if quote else None
+    cited = cite_grade(ev.library, draft, meta, key)
+    return cited[0] if cited else None
 
 
 def _cite(ev: Evidence, draft: Draft, meta: ReportMeta, page: int, quote: str) -> str:

@@ -15,7 +15,7 @@ from assistant.draft import Draft, abstain
 from assistant.evidence import Composer, Evidence, when
 from assistant.lexical import tokenize
 from assistant.query import Shape, names_topic, proper_names
-from assistant.quotes import area_name, best_sentences, grade_quote
+from assistant.quotes import area_name, best_sentences, cite_grade
 from assistant.retrieve import term_weights, wanted_detail
 from ingest.core.types import Answer, Filters, Passage, ReportMeta
 from ingest.core.vocabulary import ABOUT_THE_INSPECTION, REPORT_TYPE_LABELS
@@ -86,10 +86,9 @@ def _judgement_answer(ev: Evidence, reports: list[ReportMeta]) -> Answer | None:
             judgement = meta.judgements.get(key)
             if judgement is None:
                 continue
-            quote, page = grade_quote(ev.library, meta, key, judgement)
-            if not quote:
+            if (cited := cite_grade(ev.library, draft, meta, key)) is None:
                 continue
-            mark = draft.cite(meta.file, page, quote, ev.library.page_passage(meta, page, quote))
+            mark = cited[0]
             when_ = meta.inspection_end or meta.published
             draft.claim(phrases.JUDGEMENT_LINE.format(
                 authority=meta.authority, report_type=REPORT_TYPE_LABELS.get(meta.report_type, "report"),

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.draft import Draft
 from assistant.evidence import Library
 from assistant.retrieve import sentence_support
 from ingest.chunk import PAGE_JOIN
@@ -66,6 +67,15 @@ def grade_quote(library: Library, meta: ReportMeta, key: str, judgement: Judgeme
             if match.lastindex and same_grade(match.group(match.lastindex), judgement.grade):
                 return match.group(0), page
     return "", 0
+
+
+def cite_grade(library: Library, draft: Draft, meta: ReportMeta, key: str) -> tuple[str, int] | None:
+    """(citation token, page) of the sentence stating the report's grade for `key`, or None when
+    no sentence on its pages states it: every composer that shows a grade cites it this way."""
+    quote, page = grade_quote(library, meta, key, meta.judgements[key])
+    if not quote:
+        return None
+    return draft.cite(meta.file, page, quote, library.page_passage(meta, page, quote)), page
 
 
 def same_grade(found: str, grade: str) -> bool:

@@ -14,7 +14,7 @@ from assistant.composers.summary import area_openings
 from assistant.draft import Draft
 from assistant.evidence import Evidence
 from assistant.query import names_other_topic
-from assistant.quotes import area_name, cap, grade_quote
+from assistant.quotes import area_name, cap, cite_grade
 from ingest.core.types import Answer, ReportMeta
 from ingest.core.vocabulary import RANK
 
@@ -84,9 +84,8 @@ def comparison_answer(ev: Evidence) -> Answer | None:
             cell = "-"
             if key in meta.judgements:
                 grade = meta.judgements[key].grade
-                quote, page = grade_quote(ev.library, meta, key, meta.judgements[key])
-                if quote:
-                    mark = draft.cite(meta.file, page, quote, ev.library.page_passage(meta, page, quote))
+                if (cited := cite_grade(ev.library, draft, meta, key)) is not None:
+                    mark = cited[0]
                     draft.claim(f"- {meta.label}: {grade} {mark}", "grade", meta, key, grade, meta.label)
                     cell = f"{grade} {mark}"
             cells.append(cell)

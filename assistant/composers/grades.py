@@ -11,7 +11,7 @@ from assistant.composers.pick import others_note, pick_report
 from assistant.draft import Draft
 from assistant.evidence import Evidence
 from assistant.query import grades_named
-from assistant.quotes import area_name, cap, grade_quote
+from assistant.quotes import area_name, cap, cite_grade
 from ingest.core.types import Answer, ReportMeta
 from ingest.core.vocabulary import AREA_NAMES
 
@@ -27,11 +27,10 @@ def cite_grades(ev: Evidence, draft: Draft, meta: ReportMeta, keys: list[str], g
     marks = {}
     for key in keys:
         judgement = meta.judgements[key]
-        quote, page = grade_quote(ev.library, meta, key, judgement)
-        if not quote:
+        if (cited := cite_grade(ev.library, draft, meta, key)) is None:
             continue
-        mark = draft.cite(meta.file, page, quote, ev.library.page_passage(meta, page, quote))
-        marks[key] = (mark, page)
+        marks[key] = cited
+        mark = cited[0]
         draft.claim(f"- {cap(area_name(key))}: {judgement.grade} {mark}", "grade", meta, key,
                     judgement.grade, group or meta.label)
     return marks
