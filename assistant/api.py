@@ -5,17 +5,18 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from assistant.composers import COMPOSERS
-from assistant.evidence import Composer, Evidence
+from assistant.composers.llm import LLMComposer
+from assistant.evidence import Composer, Evidence, when
 from assistant.lexical import LexicalIndex
-from assistant.query import ACROSS_REPORTS, Intent, QueryParser, Shape, inherit
+from assistant.llm import OnToken
+from assistant.query import ACROSS_REPORTS, Intent, ParserFactory, QueryParser, QuestionParser, Shape, inherit
 from assistant.retrieve import report_years
-from assistant.stages import Query, RetrievalPipeline, default_pipeline
+from assistant.stages import Mode, Query, RetrievalPipeline, default_pipeline
 from ingest.catalog import Catalog, ChunkRow
-from ingest.core.errors import IndexNotFound
+from ingest.core.errors import BadSetting, IndexNotFound
 from ingest.core.settings import Settings
 from ingest.core.types import Answer, Filters, Passage, Recommendation, ReportMeta
 from ingest.normalize import for_match
@@ -37,16 +38,22 @@ class _Snapshot:
     chunks: dict[str, ChunkRow]
     reports: dict[str, ReportMeta]
     by_file: dict[str, str]
-    parser: QueryParser
+    parser: QuestionParser
     by_report: dict[str, list[ChunkRow]]  # each report's chunks in order: a cited page's chunk without a scan
     pages: dict[str, list[str]] = field(default_factory=dict)  # report id -> page texts for matching, filled on use
 
 
 class Assistant:
     def __init__(self, settings: Settings, pipeline: RetrievalPipeline | None = None,
-                 composers: dict[Shape, Composer] | None = None):
-        """`pipeline` and `composers` swap retrieval stages and answer composers (the defaults:
-        `assistant.stages.default_pipeline`, `assistant.composers.COMPOSERS`)."""
+                 composers: dict[Shape, Composer] | None = None, parser: ParserFactory = QueryParser,
+                 llm: LLMComposer | None = None):
+        """Each stage can be swapped: `parser` builds the question parser from the indexed
+        authorities, `pipeline` holds the retrieval stages, `composers` answer each shape (the
+        defaults: `assistant.query.QueryParser`, `assistant.stages.default_pipeline`,
+        `assistant.composers.COMPOSERS`); `llm` writes answers when asked (default: an
+        `assistant.composers.llm.LLMComposer` for `settings.llm`, made on first use)."""
+        self.make_parser = parser
+        self._llm = llm
         self.settings = settings
         self.index_dir = Path(settings.index_dir)
         self.index_dir.mkdir(parents=True, exist_ok=True)
@@ -113,7 +120,7 @@ class Assistant:
         by_report: dict[str, list[ChunkRow]] = {}
         for chunk in sorted(chunks.values(), key=lambda c: c.ordinal):
             by_report.setdefault(chunk.report_id, []).append(chunk)
-        parser = QueryParser([m.authority for m in reports.values() if m.authority])
+        parser = self.make_parser([m.authority for m in reports.values() if m.authority])
         return _Snapshot(generation, chunks, reports, by_file, parser, by_report)
 
     def _rebuild_lexical(self, generation: int, chunks: dict[str, ChunkRow], reports: dict[str, ReportMeta]) -> None:
@@ -152,9 +159,6 @@ class Assistant:
 
     def reports(self, authority=None, report_type=None, year=None, judgement=None, grade=None) -> list[ReportMeta]:
         out = []
-        def when(m: ReportMeta) -> date:
-            return m.published or m.inspection_end or m.inspection_start or date.min
-
         for meta in sorted(self.snapshot().reports.values(), key=lambda m: (m.authority, when(m))):
             if authority and meta.authority.lower() != authority.lower():
                 continue
@@ -203,7 +207,7 @@ class Assistant:
         return self.catalog.stats()
 
     # -- search ----------------------------------------------------------------------------
-    def search(self, question: str, k: int = 10, filters: Filters | None = None, *, mode: str = "hybrid",
+    def search(self, question: str, k: int = 10, filters: Filters | None = None, *, mode: Mode = "hybrid",
                aware: bool | None = None, rerank: bool | None = None, history=None) -> list[Passage]:
         """Passages best first. mode: hybrid | dense | lexical; aware: restrict to named reports."""
         passages, _, _ = self._retrieve(question, k, filters, mode, aware, rerank, history)
@@ -246,12 +250,35 @@ class Assistant:
         )
 
     # -- ask ---------------------------------------------------------------------------------
-    def ask(self, question: str, history=None, filters: Filters | None = None) -> Answer:
-        """An answer whose every citation quote has been verified on its page."""
+    def ask(self, question: str, history=None, filters: Filters | None = None, *,
+            composer: str = "extractive", on_token: OnToken | None = None) -> Answer:
+        """An answer whose every citation quote has been verified on its page.
+
+        composer="llm": a language model (`settings.llm.url`) writes it from the passages the
+        extractive answer chose, every sentence checked against its cited page; `on_token`
+        sees the model's text as it streams (unchecked until the answer returns)."""
         from assistant.answer import compose
 
+        if composer not in ("extractive", "llm"):
+            raise BadSetting(f"unknown composer {composer!r}: use 'extractive' or 'llm'")
+        evidence = self.evidence(question, history, filters)
+        answer = compose(evidence, self.composers)
+        if composer == "llm":
+            answer = self.llm_composer(evidence, answer, _previous_questions(history), on_token)
+        return answer
+
+    def evidence(self, question: str, history=None, filters: Filters | None = None) -> Evidence:
+        """What the composers are given for this question: what it names, its scope, the passages."""
         passages, intent, scope = self._retrieve(question, 10, filters, history=history)
-        return compose(Evidence(question, intent, scope, passages, self, self.settings.answer), self.composers)
+        return Evidence(question, intent, scope, passages, self, self.settings.answer)
+
+    @property
+    def llm_composer(self) -> LLMComposer:
+        """The language-model composer for `settings.llm` (or the one injected)."""
+        with self._lock:
+            if self._llm is None:
+                self._llm = LLMComposer(self.settings.llm)
+            return self._llm
 
     # -- the read side composers see (assistant.evidence.Library) -------------------------------
     def all_reports(self) -> dict[str, ReportMeta]:

@@ -22,12 +22,30 @@ preset_option = click.option("--preset", default=None, envvar="INSPECTION_ASSIST
                              help="Named settings preset (ingest/core/configs/*.json), e.g. fast.")
 
 
-def open_index(index_dir: str, chroma_url: str | None, create: bool = False, preset: str | None = None):
+def llm_options(func):
+    """--llm-url / --llm-model: switch on the language-model composer (settings.llm)."""
+    for option in reversed([
+        click.option("--llm-url", default=None, help="An OpenAI-compatible endpoint that writes the answer, e.g. "
+                     "http://127.0.0.1:8080/v1 (llama.cpp) or http://localhost:11434/v1 (Ollama); every sentence "
+                     "is checked against its cited page. The API key, if any, is read from "
+                     "INSPECTION_ASSISTANT_LLM_API_KEY."),
+        click.option("--llm-model", default=None, help="The model name the endpoint expects (e.g. llama3.1)."),
+    ]):
+        func = option(func)
+    return func
+
+
+def open_index(index_dir: str, chroma_url: str | None, create: bool = False, preset: str | None = None,
+               llm_url: str | None = None, llm_model: str | None = None):
     """Readers open an existing index only: a mistyped path is an error, not a new empty index."""
     from assistant import Assistant
     from ingest.core.settings import Settings
 
-    settings = Settings.preset(preset) if preset else None
+    settings = Settings.preset(preset) if preset else Settings.from_env()
+    if llm_url:
+        settings.llm.url = llm_url
+    if llm_model:
+        settings.llm.model = llm_model
     return Assistant.open(index_dir, chroma_url=chroma_url, settings=settings, create=create)
 
 
@@ -151,13 +169,15 @@ def search(question, index_dir, chroma_url, k, as_json, preset, **filters) -> No
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--csv", "as_csv", is_flag=True, help="Print only the answer's table (comparisons, coverage, themes, grades) as CSV.")
 @preset_option
+@llm_options
 @filter_options
-def ask(question, index_dir, chroma_url, as_json, as_csv, preset, **filters) -> None:
+def ask(question, index_dir, chroma_url, as_json, as_csv, preset, llm_url, llm_model, **filters) -> None:
     """Answer QUESTION with verified citations."""
     chosen = _filters(**filters)
-    assistant = open_index(index_dir, chroma_url, preset=preset)
+    assistant = open_index(index_dir, chroma_url, preset=preset, llm_url=llm_url, llm_model=llm_model)
     _known_councils(assistant, chosen)
-    answer = assistant.ask(question, filters=chosen)
+    composer = "llm" if assistant.settings.llm.url else "extractive"
+    answer = assistant.ask(question, filters=chosen, composer=composer)
     if as_json:
         click.echo(json.dumps(answer_json(answer), indent=2))
         return
@@ -229,6 +249,8 @@ def answer_json(answer: Answer) -> dict:
         "text": answer.text,
         "abstained": answer.abstained,
         "kind": answer.kind,
+        "composer": answer.composer,
+        "unsupported": answer.unsupported,
         "citations": [
             {"marker": c.marker, "file": c.file, "page": c.page, "quote": c.quote,
              "report": c.passage.report.label if c.passage else None}

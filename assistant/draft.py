@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from assistant import phrases
-from assistant.verify import PageText, verify_citations
+from assistant.evidence import Library
+from assistant.verify import verify_citations
 from ingest.core.types import Answer, Citation, Claim, Passage, ReportMeta, Table
 from ingest.normalize import collapse
 
@@ -35,10 +36,10 @@ class Draft:
     `sep` joins the blocks: " " reads as prose, "\\n" as a list.
     """
 
-    def __init__(self, question: str, kind: str, page_text: PageText, sep: str = "\n"):
+    def __init__(self, question: str, kind: str, library: Library, sep: str = "\n"):
         self.question = question
         self.kind = kind
-        self.page_text = page_text
+        self.library = library
         self.sep = sep
         self._citations: list[Citation] = []
         self._blocks: list[_Block] = []
@@ -46,9 +47,11 @@ class Draft:
         self._rows: list[tuple[list[str], list[int]]] = []
 
     # -- building ---------------------------------------------------------------------------
-    def cite(self, file: str, page: int, quote: str, passage: Passage | None = None) -> str:
-        """A placeholder for this quote's marker, to put in a claim's text or a table cell."""
-        self._citations.append(Citation(file, page, quote, passage, 0))
+    def cite(self, report: ReportMeta, page: int, quote: str, passage: Passage | None = None) -> str:
+        """A placeholder for this quote's marker, to put in a claim's text or a table cell.
+        `passage`: the chunk the quote was read from; without it, the chunk showing it is found."""
+        passage = passage or self.library.page_passage(report, page, quote)
+        self._citations.append(Citation(report.file, page, quote, passage, 0))
         return f"\u27e6{len(self._citations) - 1}\u27e7"
 
     def note(self, text: str | Callable[[list[Claim], int], str]) -> None:
@@ -80,7 +83,7 @@ class Draft:
         With no verified claim the answer abstains, unless `abstain_if_empty` is False (a count
         of none is an answer: "0 reports were judged ..."). The answer's passages are the cited
         ones first, then `passages` (only the cited ones with `only_cited`)."""
-        kept, _ = verify_citations(self._citations, self.page_text)
+        kept, _ = verify_citations(self._citations, self.library.page_text)
         ok = {id(c) for c in kept}
         good = {i for i, c in enumerate(self._citations) if id(c) in ok}
         blocks = [b for b in self._blocks if b.kind != "claim" or (b.tokens and set(b.tokens) <= good)]

@@ -78,4 +78,5 @@ Composer = Callable[[Evidence], "Answer | None"]
 
 
 def when(meta: ReportMeta) -> date:
-    return meta.inspection_end or meta.published or meta.inspection_start or date.min
+    """Sort key, oldest first; an undated report sorts first."""
+    return meta.when or date.min

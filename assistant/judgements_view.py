@@ -50,8 +50,6 @@ def key_label(key: str) -> str:
     return KEY_LABELS.get(key, key.replace("_", " ").capitalize())
 
 
-def report_date(meta: ReportMeta) -> date | None:
-    return meta.inspection_end or meta.published or meta.inspection_start
 
 
 def grade_keys(reports: list[ReportMeta]) -> list[str]:
@@ -65,7 +63,7 @@ def table(reports: list[ReportMeta]) -> tuple[list[str], list[list]]:
     headers = ["Authority", "Type", "Date"] + [key_label(k) for k in keys] + ["File"]
     rows = []
     for m in reports:
-        when = report_date(m)
+        when = m.when
         rows.append([m.authority, REPORT_TYPE_LABELS.get(m.report_type, m.report_type), when.isoformat() if when else ""]
                     + [m.judgements[k].grade if k in m.judgements else "" for k in keys] + [m.file])
     return headers, rows
@@ -85,7 +83,7 @@ class Point:
 def timeline(reports: list[ReportMeta], scale: str) -> dict[str, list[Point]]:
     """Per judgement key, its grades over time on one scale, oldest first."""
     out: dict[str, list[Point]] = {}
-    dated = [(day, m) for m in reports if (day := report_date(m))]
+    dated = [(day, m) for m in reports if (day := m.when)]
     for day, m in sorted(dated, key=lambda pair: pair[0]):
         for key, j in m.judgements.items():
             level = SCALES[scale].get(j.grade)

@@ -11,3 +11,12 @@ JUDGEMENT_LINE = "In {authority}'s {report_type} ({when}), {area} was judged '{g
 FINDING_INTRO = "From {report}:"
 LATEST_INTRO = "From the latest report, {report}:"
 EARLIER_INTRO = "Earlier, {report}:"
+
+# The optional language-model composer (assistant/composers/llm.py).
+LLM_FALLBACK = "The language model's answer is not shown ({reason}); this answer is extractive."
+LLM_REMOVED = ("{n} sentence{s} the language model wrote {were} removed: the cited page does not support "
+               "{them}.")
+LLM_OWN_DATA = "Grades, counts and tables come from the index itself, never from the language model."
+LLM_WRITTEN = ("Written by the language model from the passages below; each sentence shown was checked against "
+               "the page it cites.")
+LLM_DRAFT = "_Written by the language model; checking every sentence against its cited page..._"

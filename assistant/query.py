@@ -9,11 +9,15 @@ that report first keeps boilerplate shared by hundreds of reports from drowning 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
 from assistant.lexical import tokenize
 from assistant.places import COMMON_WORDS, NOT_INDEXED, OUT_OF_SCOPE, canonical_key, variants
+from ingest.core.vocabulary import SEND_GRADES
 
 MONTHS = {m: i + 1 for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -56,50 +60,6 @@ COMPARISON = re.compile(
 )
 LATEST = re.compile(r"\b(latest|most recent|last|current|newest|recent)\b", re.I)
 YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
-
-
-# How users say it -> how the reports say it. Used to widen the lexical query only: the
-# embedder already knows that "children in care" are "looked after".
-SYNONYMS = {
-    "children in care": "looked after children looked after",
-    "looked after": "children in care",
-    "care leavers": "leaving care",
-    "b&b": "bed and breakfast",
-    "bed and breakfast": "b&b",
-    "cse": "child sexual exploitation",
-    "child sexual exploitation": "cse",
-    "cce": "child criminal exploitation",
-    "criminal exploitation": "cce",
-    "lado": "designated officer",
-    "designated officer": "lado",
-    "plo": "public law outline pre-proceedings",
-    "pre-proceedings": "public law outline plo",
-    "iro": "independent reviewing officer",
-    "iros": "independent reviewing officers",
-    "independent reviewing officer": "iro iros",
-    "ehc": "education, health and care",
-    "ehcp": "education, health and care plan",
-    "mash": "multi-agency safeguarding hub",
-    "front door": "mash multi-agency safeguarding hub referrals",
-    "send": "special educational needs disabilities",
-    "dcs": "director of children's services",
-    "population": "children and young people under the age of 18 live",
-    "agency staff": "agency social workers locum",
-    "agency workers": "agency social workers locum",
-    "return interviews": "return home interviews",
-    "staff turnover": "workforce stability recruitment retention",
-    "workloads": "caseloads",
-    "caseloads": "workloads",
-    "neglect": "neglected",
-    "homeless": "homelessness 16- and 17-year-olds",
-}
-_SYNONYM_PATTERNS = [(re.compile(rf"(?<![\w&-]){re.escape(k)}(?![\w&-])", re.I), v) for k, v in SYNONYMS.items()]
-
-
-def expand(question: str) -> str:
-    """The question plus the reports' own words for the terms it uses."""
-    extra = [v for pattern, v in _SYNONYM_PATTERNS if pattern.search(question)]
-    return " ".join([question, *extra])
 
 
 # Words that name the report rather than the finding: once retrieval is scoped to the report,
@@ -167,10 +127,24 @@ class Intent:
     out_of_scope: str = ""
     shape: Shape = Shape.FINDING  # the answer the question wants (classify)
     polarity: int = 0  # -1 asks for weaknesses, +1 for strengths, 0 both or not asked
+    year_range: tuple[int, int] | None = None  # "between 2015 and 2019", "since 2018" (to 9999)
+    relative_years: list[int] = field(default_factory=list)  # "last year", "this year", as calendar years
+    across: Across | None = None  # a question answered from the reports table (read_across)
 
     @property
     def names_report(self) -> bool:
         return bool(self.authorities or self.years or self.report_types)
+
+
+class QuestionParser(Protocol):
+    """The first stage: a question -> what it names and the answer it wants."""
+
+    def parse(self, question: str) -> Intent: ...
+
+
+# Builds the parser from the indexed reports' authorities (again whenever the catalog moves);
+# `Assistant(parser=...)` takes another.
+ParserFactory = Callable[[list[str]], QuestionParser]
 
 
 class QueryParser:
@@ -219,7 +193,10 @@ class QueryParser:
         intent.latest = bool(LATEST.search(question))
         if match := OUT_OF_SCOPE.search(question):
             intent.out_of_scope = match.group(0)
+        intent.year_range = year_range(question, intent.years)
+        intent.relative_years = relative_years(question)
         intent.shape, intent.polarity = classify(question, len(intent.authorities), bool(grades_named(question)))
+        intent.across = read_across(question, intent)
         return intent
 
 
@@ -250,6 +227,7 @@ def inherit(question: str, intent: Intent, previous: Intent | None) -> Intent:
         judgement_keys=intent.judgement_keys or ([] if not intent.asks_grade else previous.judgement_keys),
     )
     kept.shape, kept.polarity = classify(question, len(kept.authorities), bool(grades_named(question)))
+    kept.across = read_across(question, kept)
     return kept
 
 
@@ -369,3 +347,115 @@ def names_other_topic(question: str, intent: Intent, frame: set[str] = COMPARE_T
     named = set(tokenize(" ".join(intent.authorities))) | {str(y) for y in intent.years}
     skip = GRADE_FRAME | AREA_TERMS | frame | named
     return any(t not in skip and not t.isdigit() for t in tokenize(question))
+
+
+# -- periods ------------------------------------------------------------------------------------------
+RANGE_SINCE = re.compile(r"\b(since|after|from)\s+(19|20)\d\d\b(?!\s*(to|and|-))", re.I)
+RANGE_BETWEEN = re.compile(r"\b(between|from)\s+((19|20)\d\d)\s*(and|to|-)\s*((19|20)\d\d)\b", re.I)
+LAST_YEAR = re.compile(r"\b(last|previous) year\b", re.I)
+THIS_YEAR = re.compile(r"\bthis year\b", re.I)
+
+
+def year_range(question: str, years: list[int]) -> tuple[int, int] | None:
+    if match := RANGE_BETWEEN.search(question):
+        lo, hi = sorted((int(match.group(2)), int(match.group(5))))
+        return lo, hi
+    if years and RANGE_SINCE.search(question):
+        return min(years), 9999
+    return None
+
+
+def relative_years(question: str) -> list[int]:
+    """"last year" is the calendar year before today's, "this year" today's."""
+    today = date.today().year
+    return [y for y, pattern in ((today - 1, LAST_YEAR), (today, THIS_YEAR)) if pattern.search(question)]
+
+
+# -- questions across reports, answered from the reports table (assistant/aggregate.py) -------------
+ACROSS_NOUNS = r"(councils?|authorities|local authorities|las|areas|local areas|partnerships|inspections|reports)"
+QUALIFIERS = r"(?:(?:local|area|send|english|london|other|the|all|ilacs|sif|children's|of)\s+){0,3}"
+ACROSS = re.compile(rf"\b(which|what|list(?: all)?|name(?: the)?|how many)\s+{QUALIFIERS}{ACROSS_NOUNS}\b", re.I)
+JUDGED = re.compile(r"\b(judged|rated|graded|grades?|gradings?|ratings?|judgements?|outcomes?|found|received|got|given)\b", re.I)
+UP = re.compile(r"\b(improv\w*|rose|risen|climb\w*|went up|moved up|better|upgraded)\b", re.I)
+DOWN = re.compile(r"\b(declin\w*|fell|fallen|dropp\w*|slipp\w*|deteriorat\w*|worse\w*|downgraded)\b", re.I)
+FROM_TO = re.compile(r"\bfrom\b.*\bto\b", re.I)
+TREND = re.compile(r"\b(chang\w*|over time|since|trends?|history|trajectory|journey|over the (?:last|past)|moved|"
+                   r"improv\w*|declin\w*)\b", re.I)
+NUMBER = re.compile(r"\b(number|numbers|how many|proportion|percentage)\b", re.I)
+RECOMMENDATIONS = re.compile(
+    r"\b(areas? for (?:priority action|improvement)|what needs to improve|recommendations?|told to improve|"
+    r"asked to improve|needs? to improve|required to improve|improvement actions?|priority actions?)\b", re.I)
+# Words that only frame a recommendations question; what is left names the topic.
+FRAME_WORDS = set(tokenize(
+    "which what councils council authorities authority areas area local were was are is told asked needed need needs "
+    "required to improve improvement improving improved their its the of for in on response responses recommendation "
+    "recommendations priority action actions ofsted inspectors inspection inspections make made better how"
+))
+# Words that name a report or ask for its list, not a topic ("What were X's 2014 areas for improvement?").
+REPORT_WORDS = set(tokenize(
+    "what were was are is did does do the list all their its latest most recent last sif ilacs send jtai lscb "
+    "focused visit re-inspection reinspection inspection report children's services"
+))
+# Words that frame a question across reports ("Which councils were criticised for ..."):
+# left out of the search and the sentence scores so that boilerplate about councils does not win.
+ACROSS_WORDS = FRAME_WORDS | set(tokenize(
+    "criticised criticized criticism praised commended concerns concern problems problem issues weaknesses "
+    "strengths had have has did do does found find say said about with where list name all every"
+))
+
+
+@dataclass
+class Across:
+    """A question across reports (or through one council's history) that the reports table answers."""
+
+    kind: str  # grades | count | transition | history | recommendations_of | recommendations | findings
+    keys: list[str] = field(default_factory=list)  # judgement areas
+    grades: list[str] = field(default_factory=list)
+    direction: int = 0  # +1 improved, -1 declined (transitions)
+    topic: str = ""  # the question's words beyond its framing, as written (recommendations, findings)
+    topic_terms: list[str] = field(default_factory=list)  # the same as index terms
+
+
+def read_across(question: str, intent: Intent) -> Across | None:
+    """The question across reports this is, or None for one about particular reports' findings."""
+    grades = grades_named(question)
+    keys = _judgement_keys(intent, grades)
+    across = bool(ACROSS.search(question)) and not intent.authorities
+    rest = without_grades(question)
+    if intent.authorities and len(intent.authorities) == 1:
+        if RECOMMENDATIONS.search(question) and not _list_topic(question, intent):
+            return Across("recommendations_of")
+        graded = intent.asks_grade or bool(grades) or "overall_effectiveness" in intent.judgement_keys
+        one_year = len(intent.years) == 1 and not (RANGE_SINCE.search(question) or RANGE_BETWEEN.search(question))
+        if graded and TREND.search(rest) and not one_year and not NUMBER.search(question):
+            return Across("history", keys)
+        return None
+    if not across:
+        return None
+    if grades and (FROM_TO.search(question) or UP.search(rest) or DOWN.search(rest)) and len(grades) >= 2:
+        return Across("transition", keys, grades[:2])
+    if not grades and (intent.asks_grade or intent.judgement_keys) and (UP.search(rest) or DOWN.search(rest)):
+        return Across("transition", keys, [], 1 if UP.search(rest) else -1)
+    if grades and (intent.asks_grade or JUDGED.search(question) or set(grades) & SEND_GRADES):
+        return Across("count" if HOW_MANY.search(question) else "grades", keys, grades)
+    if RECOMMENDATIONS.search(question):
+        words = [w for w in re.findall(r"[\w'-]+", question.lower()) if not set(tokenize(w)) <= FRAME_WORDS]
+        terms = [t for t in dict.fromkeys(tokenize(question)) if t not in FRAME_WORDS]
+        return Across("recommendations", topic=" ".join(dict.fromkeys(words)), topic_terms=terms)
+    topic = " ".join(w for w in re.findall(r"[\w'&-]+", question) if not set(tokenize(w)) <= ACROSS_WORDS)
+    terms = [t for t in dict.fromkeys(tokenize(topic or question)) if t not in ACROSS_WORDS]
+    return Across("findings", topic=topic, topic_terms=terms)
+
+
+def _list_topic(question: str, intent: Intent) -> list[str]:
+    """What a question about one report's recommendations asks beyond the list itself."""
+    named = set(tokenize(" ".join(intent.authorities))) | {str(y) for y in intent.years}
+    skip = FRAME_WORDS | named | REPORT_WORDS
+    return [t for t in tokenize(question) if t not in skip]
+
+
+def _judgement_keys(intent: Intent, grades: list[str]) -> list[str]:
+    if grades and set(grades) <= SEND_GRADES:
+        return ["send_outcome"]
+    keys = [k for k in intent.judgement_keys if k != "send_outcome"]
+    return keys or ["overall_effectiveness"]

@@ -69,13 +69,13 @@ def grade_quote(library: Library, meta: ReportMeta, key: str, judgement: Judgeme
     return "", 0
 
 
-def cite_grade(library: Library, draft: Draft, meta: ReportMeta, key: str) -> tuple[str, int] | None:
+def cite_grade(draft: Draft, meta: ReportMeta, key: str) -> tuple[str, int] | None:
     """(citation token, page) of the sentence stating the report's grade for `key`, or None when
     no sentence on its pages states it: every composer that shows a grade cites it this way."""
-    quote, page = grade_quote(library, meta, key, meta.judgements[key])
+    quote, page = grade_quote(draft.library, meta, key, meta.judgements[key])
     if not quote:
         return None
-    return draft.cite(meta.file, page, quote, library.page_passage(meta, page, quote)), page
+    return draft.cite(meta, page, quote), page
 
 
 def same_grade(found: str, grade: str) -> bool:

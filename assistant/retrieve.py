@@ -10,9 +10,6 @@ from assistant.lexical import tokenize
 from assistant.query import MONTH_WORDS, SCOPE_WORDS, Intent
 from ingest.core.types import Filters, ReportMeta
 
-RANGE_SINCE = re.compile(r"\b(since|after|from)\s+(19|20)\d\d\b(?!\s*(to|and|-))", re.I)
-RANGE_BETWEEN = re.compile(r"\b(between|from)\s+((19|20)\d\d)\s*(and|to|-)\s*((19|20)\d\d)\b", re.I)
-
 
 @dataclass
 class Scope:
@@ -78,7 +75,7 @@ def resolve_scope(question: str, intent: Intent, reports: list[ReportMeta], filt
         elif intent.authorities:
             return Scope([], f"no indexed {intent.report_types[0]} report for {named[0]}")
     if intent.years:
-        in_years = _year_match(question, intent.years, candidates)
+        in_years = _year_match(intent, candidates)
         if not in_years:
             where = f" for {named[0]}" if named else ""
             return Scope([], f"no indexed report{where} from {', '.join(map(str, intent.years))}")
@@ -93,14 +90,11 @@ def resolve_scope(question: str, intent: Intent, reports: list[ReportMeta], filt
     return Scope([r.report_id for r in candidates])
 
 
-def _year_match(question: str, years: list[int], reports: list[ReportMeta]) -> list[ReportMeta]:
-    if match := RANGE_BETWEEN.search(question):
-        lo, hi = sorted((int(match.group(2)), int(match.group(5))))
+def _year_match(intent: Intent, reports: list[ReportMeta]) -> list[ReportMeta]:
+    if intent.year_range:
+        lo, hi = intent.year_range
         return [r for r in reports if any(lo <= y <= hi for y in report_years(r))]
-    if RANGE_SINCE.search(question):
-        lo = min(years)
-        return [r for r in reports if any(y >= lo for y in report_years(r))]
-    return [r for r in reports if set(years) & report_years(r)]
+    return [r for r in reports if set(intent.years) & report_years(r)]
 
 
 def _latest_per_authority(reports: list[ReportMeta], prefer_graded: bool, keys: list[str]) -> list[ReportMeta]:
@@ -110,9 +104,9 @@ def _latest_per_authority(reports: list[ReportMeta], prefer_graded: bool, keys: 
         if prefer_graded and not (set(keys) & set(meta.judgements) if keys else meta.judgements):
             continue
         key = meta.authority
-        when = meta.inspection_end or meta.published
+        when = meta.when
         current = best.get(key)
-        if current is None or (when and when > (current.inspection_end or current.published or when)):
+        if current is None or (when and when > (current.when or when)):
             best[key] = meta
     return list(best.values()) or reports
 

@@ -9,14 +9,15 @@ builds ours from the settings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 
 from assistant.lexical import LexicalIndex
-from assistant.query import Intent, expand
+from assistant.query import Intent
 from assistant.retrieve import Scope, resolve_scope, rrf, sentence_support, term_weights, wanted_detail
 from ingest.catalog import ChunkRow
 from ingest.core.settings import RetrievalSettings
@@ -45,6 +46,10 @@ class Candidates:
 
 class ScopeStage(Protocol):
     def __call__(self, question: str, intent: Intent, reports: list[ReportMeta], filters: Filters | None) -> Scope: ...
+
+
+# Which candidate generators run: all of them, or only the one of that name.
+Mode = Literal["hybrid", "dense", "lexical"]
 
 
 class CandidateGenerator(Protocol):
@@ -95,6 +100,50 @@ class DenseCandidates:
             hits = store.query(vector, self.k, reports)
         hits = [(cid, s) for cid, s in hits if cid in query.chunks]  # committed chunks only
         return Candidates([cid for cid, _ in hits], dict(hits))
+
+
+# How users say it -> how the reports say it. Used to widen the lexical query only: the
+# embedder already knows that "children in care" are "looked after".
+SYNONYMS = {
+    "children in care": "looked after children looked after",
+    "looked after": "children in care",
+    "care leavers": "leaving care",
+    "b&b": "bed and breakfast",
+    "bed and breakfast": "b&b",
+    "cse": "child sexual exploitation",
+    "child sexual exploitation": "cse",
+    "cce": "child criminal exploitation",
+    "criminal exploitation": "cce",
+    "lado": "designated officer",
+    "designated officer": "lado",
+    "plo": "public law outline pre-proceedings",
+    "pre-proceedings": "public law outline plo",
+    "iro": "independent reviewing officer",
+    "iros": "independent reviewing officers",
+    "independent reviewing officer": "iro iros",
+    "ehc": "education, health and care",
+    "ehcp": "education, health and care plan",
+    "mash": "multi-agency safeguarding hub",
+    "front door": "mash multi-agency safeguarding hub referrals",
+    "send": "special educational needs disabilities",
+    "dcs": "director of children's services",
+    "population": "children and young people under the age of 18 live",
+    "agency staff": "agency social workers locum",
+    "agency workers": "agency social workers locum",
+    "return interviews": "return home interviews",
+    "staff turnover": "workforce stability recruitment retention",
+    "workloads": "caseloads",
+    "caseloads": "workloads",
+    "neglect": "neglected",
+    "homeless": "homelessness 16- and 17-year-olds",
+}
+_SYNONYM_PATTERNS = [(re.compile(rf"(?<![\w&-]){re.escape(k)}(?![\w&-])", re.I), v) for k, v in SYNONYMS.items()]
+
+
+def expand(question: str) -> str:
+    """The question plus the reports' own words for the terms it uses."""
+    extra = [v for pattern, v in _SYNONYM_PATTERNS if pattern.search(question)]
+    return " ".join([question, *extra])
 
 
 class LexicalCandidates:
@@ -178,8 +227,9 @@ class RetrievalPipeline:
     second_stage: SecondStage | None
     orderings: Sequence[Ordering]
 
-    def rank(self, query: Query, mode: str = "hybrid", rerank: bool = True) -> tuple[list[str], dict[str, float]]:
-        """Chunk ids best first and their scores. mode: hybrid | dense | lexical."""
+    def rank(self, query: Query, mode: Mode = "hybrid", rerank: bool = True) -> tuple[list[str], dict[str, float]]:
+        """Chunk ids best first and their scores. A mode other than hybrid runs only the
+        generator of that name, without the second stage (the eval's single-retriever baselines)."""
         found = {g.name: g(query) for g in self.generators if mode == "hybrid" or g.name == mode}
         fused = self.fusion([c.ranking for c in found.values()])
         order = sorted(fused, key=lambda cid: -fused[cid])

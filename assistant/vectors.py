@@ -26,10 +26,6 @@ from ingest.core.settings import StoreSettings
 
 EMBEDDED_COLLECTION = "chunks"
 BATCH = 2000  # under Chroma's max batch (5461 in 1.5.9)
-# A scope is ranked from its chunks' vectors fetched by id when it holds at most 1/ratio of
-# the store. Measured at 1M chunks (docs/scale.md): a vector by id costs ~68 us embedded and
-# ~120 us from a server (JSON over HTTP); Chroma's metadata filter ~1 us per stored chunk.
-EXACT_SCOPE_RATIO = {"embedded": 70, "server": 120}
 
 
 def make_client(index_dir: Path, settings: StoreSettings):
@@ -92,7 +88,7 @@ class VectorStore:
             embedding_function=None,
             configuration={"hnsw": {"space": "cosine"}},
         )
-        self.exact_scope_ratio = EXACT_SCOPE_RATIO["server" if settings.chroma_url else "embedded"]
+        self.exact_scope_ratio = settings.exact_scope_server if settings.chroma_url else settings.exact_scope_embedded
         self._store = None
         self._store_lock = threading.Lock()
 

@@ -23,48 +23,12 @@ import re
 from collections.abc import Sequence
 
 from ingest.core.types import Judgement
-from ingest.core.vocabulary import SEND_OUTCOMES
-
-GRADES = ("outstanding", "good", "requires improvement", "adequate", "inadequate")
-
+from ingest.core.vocabulary import JUDGEMENT_LABELS, SEND_OUTCOMES
 
 _GRADE = (
     r"(?P<grade>requires?\s+improvement(?:\s+to\s+be\s+good)?|outstanding|good|inadequate|adequate)"
 )
 _GRADE_RE = re.compile(_GRADE, re.I)
-
-# (canonical key, label wording) per layout. A label must start a line; the grade must
-# follow it directly (optionally after a colon or a numbering like "2.1").
-_ILACS_LABELS = [
-    ("impact_of_leaders", r"The impact of leaders on social work practice with children and families"),
-    ("help_and_protection", r"The experiences and progress of children who need help and protection"),
-    ("in_care", r"The experiences and progress of children in care(?: and care leavers)?"),
-    ("care_leavers", r"The experiences and progress of (?:children )?care leavers"),
-    ("overall_effectiveness", r"Overall effectiveness"),
-]
-_SIF_LABELS = [
-    ("help_and_protection", r"Children who need help and protection"),
-    ("in_care", r"Children looked after and achieving permanence"),
-    ("adoption", r"Adoption performance"),
-    ("care_leavers", r"Experiences and progress of care leavers"),
-    ("impact_of_leaders", r"Leadership, management and governance"),
-]
-_LAC_LABELS = [
-    ("overall_effectiveness", r"Overall effectiveness"),
-    ("capacity_to_improve", r"Capacity to improve"),
-    ("outcomes", r"Outcomes for looked after children and young people"),
-    ("quality_of_provision", r"Quality of provision"),
-    ("leadership_and_management", r"Leadership and management"),
-]
-_SCHOOL_LABELS = [
-    ("overall_effectiveness", r"Overall effectiveness"),
-    ("leadership_and_management", r"Effectiveness of leadership and management"),
-    ("teaching_learning_assessment", r"Quality of teaching, learning and assessment"),
-    ("personal_development", r"Personal development, behaviour and welfare"),
-    ("outcomes", r"Outcomes for pupils"),
-    ("early_years", r"Early years provision"),
-    ("sixth_form", r"16 to 19 study programmes"),
-]
 
 _SIF_OVERALL = [
     re.compile(r"The overall judgement is(?:\s+that\s+children.s\s+services\s+(?:are|is))?\s+" + _GRADE, re.I),
@@ -121,9 +85,9 @@ def extract_judgements(texts: Sequence[str], report_type: str) -> dict[str, Judg
     """Canonical judgement key -> Judgement for one report (texts: cleaned page texts)."""
     if report_type == "ilacs":
         # The table is on page 1; later pages repeat the grades as section headings.
-        return table_grades(texts, _ILACS_LABELS)
+        return table_grades(texts, JUDGEMENT_LABELS["ilacs"])
     if report_type in ("sif", "sif-reinspection"):
-        out = table_grades(texts[:3], _SIF_LABELS)
+        out = table_grades(texts[:3], JUDGEMENT_LABELS["sif"])
         overall = _first(texts[:3], _SIF_OVERALL)
         if overall:
             out = {"overall_effectiveness": overall, **out}
@@ -141,10 +105,10 @@ def extract_judgements(texts: Sequence[str], report_type: str) -> dict[str, Judg
         # closing "Record of main findings" table; the table is unambiguous.
         for i in range(len(texts) - 1, -1, -1):
             if "Record of main findings" in texts[i]:
-                return table_grades(texts[i:], _LAC_LABELS, first_page=i + 1)
+                return table_grades(texts[i:], JUDGEMENT_LABELS["lac"], first_page=i + 1)
         return {}
     if report_type == "school":
-        return table_grades(texts[:2], _SCHOOL_LABELS)
+        return table_grades(texts[:2], JUDGEMENT_LABELS["school"])
     if report_type == "area-send":
         for i, text in enumerate(texts[:3]):
             for outcome, pattern in SEND_OUTCOMES.items():

@@ -11,8 +11,7 @@ import re
 
 import pytest
 
-from assistant.aggregate import grades_named, parse
-from assistant.query import QueryParser
+from assistant.query import QueryParser, grades_named
 from assistant.verify import quote_on_page
 from eval.manifest import headline_truth, inspection_year, read_manifest
 from tests.conftest import SMALL_SET
@@ -58,8 +57,7 @@ def assert_verified(answer, corpus_pages):
     ("How did Ofsted rate Barnet's services for care leavers?", None),
 ])
 def test_parse_recognises_aggregate_questions(question, kind):
-    intent = QueryParser(["Rotherham", "Haringey", "Barnet"]).parse(question)
-    request = parse(question, intent)
+    request = QueryParser(["Rotherham", "Haringey", "Barnet"]).parse(question).across
     assert (request.kind if request else None) == kind
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
-from assistant.query import Shape
+from assistant.query import QueryParser, Shape
 from assistant.retrieve import resolve_scope
 from assistant.stages import LexicalCandidates, PageSpread, ReciprocalRankFusion, RetrievalPipeline, default_pipeline
 
@@ -41,3 +41,31 @@ def test_an_injected_composer_answers_its_shape(small_index):
     answer = swapped.ask("Summarise Haringey's 2023 inspection.")
     assert seen == [Shape.SUMMARY] and answer.kind in ("finding", "abstain")
     assert small_index.ask("Summarise Haringey's 2023 inspection.").kind == "summary"
+
+
+def test_an_injected_question_parser_decides_the_shape(small_index):
+    class EveryQuestionIsAGradeTable:
+        """Another parser: reads the question as ours does, then always asks for the grade table."""
+
+        def __init__(self, authorities):
+            self.ours = QueryParser(authorities)
+
+        def parse(self, question):
+            intent = self.ours.parse(question)
+            intent.shape = Shape.GRADES
+            return intent
+
+    swapped = Assistant(small_index.settings, parser=EveryQuestionIsAGradeTable)
+    question = "Summarise Haringey's 2023 inspection."
+    assert swapped.ask(question).kind == "grades"
+    assert small_index.ask(question).kind == "summary"
+
+
+def test_answer_sizes_come_from_the_settings(small_index):
+    question = "What were the strengths and weaknesses in Haringey's 2023 inspection?"
+    tight = small_index.settings.model_copy(deep=True)
+    tight.answer.strengths_per_side = 1
+    roles = [c.role for c in Assistant(tight).ask(question).claims]
+    default = [c.role for c in small_index.ask(question).claims]
+    assert roles.count("strength") == 1 and roles.count("weakness") == 1
+    assert default.count("strength") > 1

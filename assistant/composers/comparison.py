@@ -18,8 +18,6 @@ from assistant.quotes import area_name, cap, cite_grade
 from ingest.core.types import Answer, ReportMeta
 from ingest.core.vocabulary import RANK
 
-MAX_REPORTS = 4
-
 
 def reports_to_compare(ev: Evidence) -> list[ReportMeta]:
     """One report per named council (its latest, or the one in the named year), or, for one
@@ -39,7 +37,7 @@ def reports_to_compare(ev: Evidence) -> list[ReportMeta]:
         if len(picked) >= 2:
             return sorted(picked, key=lambda m: full.index(m))
     graded = [m for m in full if m.judgements] or full
-    return graded[-MAX_REPORTS:]
+    return graded[-ev.settings.comparison_max_reports:]
 
 
 def change(grades: list[str]) -> str:
@@ -61,7 +59,7 @@ def comparison_answer(ev: Evidence) -> Answer | None:
     reports = reports_to_compare(ev)
     if len(reports) < 2:
         return None
-    draft = Draft(ev.question, "comparison", ev.library.page_text)
+    draft = Draft(ev.question, "comparison", ev.library)
     draft.note(f"Comparing {len(reports)} reports: " + "; ".join(f"{m.label} ({m.file})" for m in reports) + ".")
     keys = []
     for meta in reports:
@@ -84,7 +82,7 @@ def comparison_answer(ev: Evidence) -> Answer | None:
             cell = "-"
             if key in meta.judgements:
                 grade = meta.judgements[key].grade
-                if (cited := cite_grade(ev.library, draft, meta, key)) is not None:
+                if (cited := cite_grade(draft, meta, key)) is not None:
                     mark = cited[0]
                     draft.claim(f"- {meta.label}: {grade} {mark}", "grade", meta, key, grade, meta.label)
                     cell = f"{grade} {mark}"
@@ -92,7 +90,7 @@ def comparison_answer(ev: Evidence) -> Answer | None:
         for meta in reports:
             if key in openings[meta.report_id]:
                 sentence, page, passage = openings[meta.report_id][key]
-                mark = draft.cite(meta.file, page, sentence, passage)
+                mark = draft.cite(meta, page, sentence, passage)
                 draft.claim(f"  In the {meta.label} report: {sentence} {mark}", "opening", meta, key, group=meta.label)
         draft.row([cap(area_name(key)), *cells, moved])
     if moves:

@@ -30,9 +30,7 @@ TRAILING = re.compile(
     r"authorities|letters|visits)\b.*|\s+(in|since|from|before|after|during|between)\s+(19|20)\d\d\b.*|"
     r"\s+at all|\s+anywhere)$", re.I)
 LEADING = re.compile(r"^(the (?:phrase|term|words?)|anything about|about|on|any|the|a|an)\s+", re.I)
-LITERAL_MAX_TERMS = 3
 INFLECTIONS = r"(?:s|es|rs?|ers?|ed|d|ing)?"
-MAX_QUOTE_WORDS = 60
 
 
 def topic_phrase(question: str, places: list[str]) -> tuple[str, bool]:
@@ -53,9 +51,10 @@ def topic_phrase(question: str, places: list[str]) -> tuple[str, bool]:
 class Matcher:
     """Finds the phrase in a page (normalised text) and returns the sentence that shows it."""
 
-    def __init__(self, phrase: str, quoted: bool):
+    def __init__(self, phrase: str, quoted: bool, literal_max_terms: int = 3, quote_words: int = 60):
         self.terms = list(dict.fromkeys(tokenize(phrase)))
-        self.literal = quoted or len(self.terms) <= LITERAL_MAX_TERMS
+        self.literal = quoted or len(self.terms) <= literal_max_terms
+        self.quote_words = quote_words
         words = for_match(phrase).lower().split()
         last = words[-1] if words else ""
         stem = last[:-1] if last.endswith("s") and len(last) > 3 else last
@@ -68,42 +67,42 @@ class Matcher:
         """The sentence of `page` (for_match text) that mentions the phrase, or None."""
         if self.literal:
             match = self.pattern.search(page)
-            return _sentence_at(page, match.start(), match.end()) if match else None
+            return _sentence_at(page, match.start(), match.end(), self.quote_words) if match else None
         lowered = page.lower()
         if not all(t[:4] in lowered for t in self.terms):  # cheap: stems are mostly prefixes
             return None
         for a, b in sentence_spans(page):
             if set(self.terms) <= set(tokenize(page[a:b])):
-                return _trim(collapse(page[a:b]), None)
+                return _trim(collapse(page[a:b]), None, self.quote_words)
         return None
 
 
-def _sentence_at(page: str, start: int, end: int) -> str:
+def _sentence_at(page: str, start: int, end: int, most: int) -> str:
     for a, b in sentence_spans(page):
         if a <= start < b:
-            return _trim(collapse(page[a:max(b, end)]), for_match(page[start:end]))
+            return _trim(collapse(page[a:max(b, end)]), for_match(page[start:end]), most)
     return collapse(page[max(0, start - 100):end + 100])
 
 
-def _trim(sentence: str, needle: str | None) -> str:
-    """A long run-on 'sentence' (a table, a list) is cut to the words around the phrase."""
+def _trim(sentence: str, needle: str | None, most: int) -> str:
+    """A long run-on 'sentence' (a table, a list) is cut to the `most` words around the phrase."""
     words = sentence.split()
-    if len(words) <= MAX_QUOTE_WORDS:
+    if len(words) <= most:
         return sentence
     if needle:
         at = len(sentence[: sentence.lower().find(needle.lower())].split())
-        lo = max(0, at - MAX_QUOTE_WORDS // 2)
-        return " ".join(words[lo: lo + MAX_QUOTE_WORDS])
-    return " ".join(words[:MAX_QUOTE_WORDS])
+        lo = max(0, at - most // 2)
+        return " ".join(words[lo: lo + most])
+    return " ".join(words[:most])
 
 
 def coverage_answer(ev: Evidence) -> Answer | None:
     phrase, quoted = topic_phrase(ev.question, ev.intent.authorities)
     if not phrase or not tokenize(phrase):
         return None
-    matcher = Matcher(phrase, quoted)
+    matcher = Matcher(phrase, quoted, ev.settings.coverage_literal_max_terms, ev.settings.coverage_quote_words)
     reports = _in_scope(ev)
-    draft = Draft(ev.question, "coverage", ev.library.page_text)
+    draft = Draft(ev.question, "coverage", ev.library)
     found: list[tuple[ReportMeta, int, str, int]] = []  # report, page, quote, pages mentioning
     pages_searched = 0
     for meta in reports:
@@ -131,7 +130,7 @@ def coverage_answer(ev: Evidence) -> Answer | None:
         f"{pages_searched:,} pages. One verified quote per report:"))
     draft.table(["Council", "Report", "Date", "Pages mentioning", "Quote"], title=f"Reports that mention \u201c{phrase}\u201d")
     for meta, page, quote, count in found:
-        mark = draft.cite(meta.file, page, quote, ev.library.page_passage(meta, page, quote))
+        mark = draft.cite(meta, page, quote)
         label = REPORT_TYPE_LABELS.get(meta.report_type, "report")
         day = _day(meta)
         draft.claim(f"- {meta.authority} ({label}, {day}), p.{page}: \u201c{quote}\u201d {mark}",

@@ -27,7 +27,7 @@ def cite_grades(ev: Evidence, draft: Draft, meta: ReportMeta, keys: list[str], g
     marks = {}
     for key in keys:
         judgement = meta.judgements[key]
-        if (cited := cite_grade(ev.library, draft, meta, key)) is None:
+        if (cited := cite_grade(draft, meta, key)) is None:
             continue
         marks[key] = cited
         mark = cited[0]
@@ -45,7 +45,7 @@ def grades_answer(ev: Evidence) -> Answer | None:
     keys = graded_areas(meta)
     asked = [k for k in ev.intent.judgement_keys if k in meta.judgements and k != "overall_effectiveness"]
     wanted_grades = grades_named(ev.question)
-    draft = Draft(ev.question, "grades", ev.library.page_text)
+    draft = Draft(ev.question, "grades", ev.library)
     if wanted_grades:
         hits = [k for k in keys if meta.judgements[k].grade in wanted_grades]
         said = " or ".join(f"'{g}'" for g in wanted_grades)

@@ -21,8 +21,6 @@ from assistant.quotes import finding_sentence, sentences_of
 from ingest.core.types import Answer, Passage, ReportMeta
 from ingest.core.vocabulary import AREA_SECTIONS, AREA_WORDS, BOILERPLATE
 
-PER_SIDE = 6
-
 
 def evaluative_sentences(ev: Evidence, meta: ReportMeta, keys: list[str], side: str | None = None,
                          per_section: int | None = None) -> list[tuple[float, str, int, Passage]]:
@@ -79,23 +77,23 @@ def strengths_answer(ev: Evidence) -> Answer | None:
         return None
     keys = [k for k in ev.intent.judgement_keys if k != "overall_effectiveness"]
     found = evaluative_sentences(ev, meta, keys)
-    draft = Draft(ev.question, "strengths", ev.library.page_text)
+    draft = Draft(ev.question, "strengths", ev.library)
     draft.note(f"From {meta.label} ({meta.file}):")
     if ev.polarity <= 0:
         draft.heading("Weaknesses (most critical findings, spread over the report's sections):")
-        for _, sentence, page, passage in spread(found, -1, PER_SIDE):
-            mark = draft.cite(meta.file, page, sentence, passage)
+        for _, sentence, page, passage in spread(found, -1, ev.settings.strengths_per_side):
+            mark = draft.cite(meta, page, sentence, passage)
             draft.claim(f"- {sentence} {mark}", "weakness", meta, group="Weaknesses")
         items = [] if keys else improvement_list(ev, meta)
         if items:
             draft.heading("What needs to improve (the report's own list):")
             for text, page, item_passage in items:
-                mark = draft.cite(meta.file, page, text, item_passage or ev.library.page_passage(meta, page, text))
+                mark = draft.cite(meta, page, text, item_passage)
                 draft.claim(f"- {text} {mark}", "improve", meta, group="What needs to improve")
     if ev.polarity >= 0:
         draft.heading("Strengths (most positive findings):")
-        for _, sentence, page, passage in spread(found, 1, PER_SIDE):
-            mark = draft.cite(meta.file, page, sentence, passage)
+        for _, sentence, page, passage in spread(found, 1, ev.settings.strengths_per_side):
+            mark = draft.cite(meta, page, sentence, passage)
             draft.claim(f"- {sentence} {mark}", "strength", meta, group="Strengths")
     draft.note(others_note(ev, meta))
     return draft.finish(ev.passages)

@@ -20,7 +20,6 @@ from assistant.quotes import TITLE_BLOCK, area_name, cap, finding_sentence, quot
 from ingest.core.types import Answer, Passage, ReportMeta
 from ingest.core.vocabulary import AREA_SECTIONS, IMPROVE_SECTIONS, KEY_SECTIONS
 
-SENTENCES_PER_KEY_SECTION = 2
 IMPERATIVE = re.compile(
     r"^(?:[\u2022\-]\s*|\d{1,3}\.\s+)?(ensure|improve|increase|develop|secure|strengthen|establish|review|reduce|"
     r"provide|make|take|enable|carry out|coordinate|co-ordinate|accelerate|consolidate|continue|embed|implement|"
@@ -83,7 +82,7 @@ def summary_answer(ev: Evidence) -> Answer | None:
     meta = pick_report(ev)
     if meta is None:
         return None
-    draft = Draft(ev.question, "summary", ev.library.page_text)
+    draft = Draft(ev.question, "summary", ev.library)
     draft.note(f"Summary of {meta.label} ({meta.file}, {meta.pages} pages).")
     keys = graded_areas(meta)
     if keys:
@@ -93,14 +92,14 @@ def summary_answer(ev: Evidence) -> Answer | None:
     if items:
         draft.heading("What needs to improve:")
         for text, page, passage in items:
-            mark = draft.cite(meta.file, page, text, passage or ev.library.page_passage(meta, page, text))
+            mark = draft.cite(meta, page, text, passage)
             draft.claim(f"- {text} {mark}", "improve", meta, group="What needs to improve")
     openings = area_openings(ev, meta) if keys else {}
     if openings:
         draft.heading("What the inspectors found, area by area:")
         for key in [k for k in keys if k in openings] + [k for k in openings if k not in keys]:
             sentence, page, passage = openings[key]
-            mark = draft.cite(meta.file, page, sentence, passage)
+            mark = draft.cite(meta, page, sentence, passage)
             draft.claim(f"- {cap(area_name(key))}: {sentence} {mark}", "opening", meta, key,
                         meta.judgements[key].grade if key in meta.judgements else "", area_name(key))
     else:
@@ -145,10 +144,10 @@ def _key_sections(ev: Evidence, draft: Draft, meta: ReportMeta) -> None:
         if passage.section and KEY_SECTIONS.search(passage.section):
             sections.setdefault(passage.section, []).append(passage)
     for name, passages in sections.items():
-        found = opening(passages, name, SENTENCES_PER_KEY_SECTION)
+        found = opening(passages, name, ev.settings.summary_sentences_per_section)
         if not found:
             continue
         draft.heading(f"{name.rstrip('?:')}:")
         for sentence, page, passage in found:
-            mark = draft.cite(meta.file, page, sentence, passage)
+            mark = draft.cite(meta, page, sentence, passage)
             draft.claim(f"- {sentence} {mark}", "opening", meta, group=name)

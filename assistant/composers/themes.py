@@ -25,10 +25,6 @@ from assistant.quotes import area_name
 from ingest.core.types import Answer, Passage, ReportMeta
 from ingest.core.vocabulary import AREA_SECTIONS
 
-PER_REPORT = 3  # sentences a report brings, so one long report does not make every theme (2 for large sets)
-# Each section's first sentences carry its judgement; reading only those keeps 50 reports fast.
-SENTENCES_PER_SECTION = 12
-MAX_THEMES = 8
 # Words every theme shares: they would name all of them.
 GENERIC = set(tokenize("children young people child social workers work workers services service local authority "
                        "council leaders managers practice plans plan care ensure improve quality too paragraph "
@@ -68,7 +64,7 @@ def report_set(ev: Evidence) -> tuple[list[ReportMeta], str]:
 def findings(ev: Evidence, meta: ReportMeta, sign: int, keys: list[str], per_report: int) -> list[tuple[str, int, Passage | None]]:
     """A report's strongest findings of one side on the asked area (or overall)."""
     side = polarity.WEAKNESS if sign < 0 else polarity.STRENGTH
-    found = [f for f in evaluative_sentences(ev, meta, keys, side, SENTENCES_PER_SECTION) if polarity.classify(f[1]) == side]
+    found = [f for f in evaluative_sentences(ev, meta, keys, side, ev.settings.themes_sentences_per_section) if polarity.classify(f[1]) == side]
     found.sort(key=lambda f: f[0] * sign, reverse=True)
     out: list[tuple[str, int, Passage | None]] = [(s, page, passage) for _, s, page, passage in found[:per_report]]
     if sign < 0 and not keys:
@@ -110,12 +106,12 @@ def label(texts: list[str], idf) -> str:
 def themes_answer(ev: Evidence) -> Answer | None:
     reports, how = report_set(ev)
     if not reports:
-        draft = Draft(ev.question, "themes", ev.library.page_text)
+        draft = Draft(ev.question, "themes", ev.library)
         draft.note(f"No indexed report is among the {how}, so there are no themes to show.")
         return draft.finish([], abstain_if_empty=False)
     sign = 1 if ev.polarity > 0 else -1
     keys = [k for k in ev.intent.judgement_keys if k in AREA_SECTIONS and k != "overall_effectiveness"]
-    per_report = PER_REPORT if len(reports) <= 25 else PER_REPORT - 1
+    per_report = max(1, ev.settings.themes_per_report - (len(reports) > 25))
     items = [(meta, text, page, passage) for meta in reports
              for text, page, passage in findings(ev, meta, sign, keys, per_report)]
     if not items:
@@ -125,8 +121,8 @@ def themes_answer(ev: Evidence) -> Answer | None:
     ranked = sorted(groups, key=lambda g: (-len({items[i][0].report_id for i in g}), g[0]))
     side = "weaknesses" if sign < 0 else "strengths"
     area = f" in {area_name(keys[0])}" if keys else ""
-    draft = Draft(ev.question, "themes", ev.library.page_text)
-    shared = [g for g in ranked if len({items[i][0].report_id for i in g}) > 1][:MAX_THEMES]
+    draft = Draft(ev.question, "themes", ev.library)
+    shared = [g for g in ranked if len({items[i][0].report_id for i in g}) > 1][:ev.settings.themes_max]
     draft.note(f"Looked at {len(reports)} {how}; {len(items)} {side}{area} found in them, grouped into "
                f"{len(groups)} themes by meaning. {len(shared)} themes are shared by two or more reports"
                + (", the largest first:" if shared else "."))
@@ -143,7 +139,7 @@ def themes_answer(ev: Evidence) -> Answer | None:
             if meta.report_id in seen:
                 continue  # one quote per report
             seen.add(meta.report_id)
-            mark = draft.cite(meta.file, page, text, passage or ev.library.page_passage(meta, page, text))
+            mark = draft.cite(meta, page, text, passage)
             draft.claim(f"- {meta.label}: {text} {mark}", "theme", meta, group=name)
             marks.append(mark)
         draft.row([name, str(len(seen)), " ".join(marks)])

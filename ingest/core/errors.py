@@ -29,3 +29,8 @@ class BadSetting(AssistantError, ValueError):
 
 class UnknownPreset(AssistantError, ValueError):
     """A settings preset that does not exist."""
+
+
+class LLMUnavailable(AssistantError):
+    """The language-model endpoint is down, too slow, or answered with something that is not a
+    chat completion. Answers fall back to the extractive composer and say why."""

@@ -52,6 +52,11 @@ class StoreSettings(_Strict):
         description="A Chroma server (http://host:port); None keeps the vectors embedded under the index dir.")
     collection: str | None = Field(
         None, description='None: "chunks" embedded; on a server, a collection of this index\'s own (assistant.vectors).')
+    exact_scope_embedded: int = Field(
+        70, ge=1, description="A scope holding at most 1/N of the store is ranked from its chunks' vectors fetched by "
+        "id, not by Chroma's metadata filter. At 1M chunks (docs/scale.md) a vector by id costs ~68 us embedded, "
+        "the filter ~1 us per stored chunk.")
+    exact_scope_server: int = Field(120, ge=1, description="The same ratio against a server (~120 us a vector, JSON over HTTP).")
 
 
 class RetrievalSettings(_Strict):
@@ -71,6 +76,53 @@ class AnswerSettings(_Strict):
     themes_similarity: float = Field(
         0.55, gt=0, lt=1, description="Cosine at which two findings are one theme (average linkage, MiniLM).")
     themes_max_reports: int = Field(50, ge=2, description="Reports a themes answer reads (the latest of its set).")
+    themes_per_report: int = Field(
+        3, ge=1, description="Findings one report brings to a themes answer (one fewer past 25 reports), so one long "
+        "report does not make every theme.")
+    themes_sentences_per_section: int = Field(
+        12, ge=1, description="Sentences a themes answer reads per judged section: its first sentences carry the "
+        "judgement, and reading only those keeps 50 reports fast.")
+    themes_max: int = Field(8, ge=1, description="Themes shown.")
+    strengths_per_side: int = Field(6, ge=1, description="Strengths, and weaknesses, listed for one report.")
+    summary_sentences_per_section: int = Field(
+        2, ge=1, description="Opening sentences a summary quotes from each key section (reports without judged areas).")
+    comparison_max_reports: int = Field(4, ge=2, description="Reports set side by side in one comparison.")
+    coverage_literal_max_terms: int = Field(
+        3, ge=1, description="A topic of at most this many words (or a quoted phrase) must occur as written; a longer "
+        "one matches when its distinctive words share a sentence.")
+    coverage_quote_words: int = Field(60, ge=10, description="Longest quote a coverage row shows, centred on the match.")
+    across_max_rows: int = Field(40, ge=1, description="Rows an answer across reports lists; it says how many more.")
+    across_max_councils: int = Field(12, ge=1, description="Councils a findings-by-council answer lists.")
+    across_recommendation_match: float = Field(
+        0.99, gt=0, le=1, description="IDF-weighted share of a topic an improvement item must contain to be listed.")
+    across_min_support: float = Field(
+        0.6, ge=0, description="A council is listed only if one sentence covers this much of the topic: a list invites "
+        "skimming, so each line must stand on its own.")
+
+
+class LLMSettings(_Strict):
+    """An optional language model that writes the answer in prose from the passages the
+    extractive answer chose; every sentence it writes is checked against its cited page."""
+
+    url: str | None = Field(
+        None, description="An OpenAI-compatible chat endpoint (http://127.0.0.1:8080/v1 for a llama.cpp server, "
+        "http://localhost:11434/v1 for Ollama); None: answers stay extractive.")
+    model: str = Field("local", description="The model name the endpoint expects (Ollama: e.g. llama3.1; "
+                       "llama.cpp's server answers with the model it loaded whatever the name).")
+    api_key_env: str = Field(
+        "INSPECTION_ASSISTANT_LLM_API_KEY", description="The environment variable holding the API key, if the "
+        "endpoint needs one. The key itself is never stored in settings, logs or the index.")
+    timeout_s: float = Field(60.0, gt=0, description="Longest wait for a whole answer; past it, the extractive answer.")
+    max_tokens: int = Field(350, ge=16, description="Longest answer the model may write.")
+    temperature: float = Field(0.0, ge=0, le=2, description="0 gives the most literal answer.")
+    passages: int = Field(8, ge=1, description="Passages the model is given: the extractive answer's cited ones first.")
+    min_similarity: float = Field(
+        0.7, gt=0, lt=1, description="A sentence must be this close (MiniLM cosine) to a sentence of a passage it "
+        "cites. Set on the quick set (python -m eval.calibrate_checker): with min_term_share 0.6 it passes 85% of "
+        "reworded supported sentences and 2% of findings from elsewhere in the same report.")
+    min_term_share: float = Field(
+        0.6, gt=0, le=1, description="IDF-weighted share of a sentence's distinctive words that its cited passages "
+        "must contain.")
 
 
 class Settings(_Strict):
@@ -81,6 +133,7 @@ class Settings(_Strict):
     store: StoreSettings = Field(default_factory=StoreSettings, description="Where the vectors live.")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid retrieval.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Composing answers.")
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="The optional language-model composer.")
 
     @classmethod
     def preset(cls, name: str, **overrides: Any) -> Settings:

@@ -37,14 +37,19 @@ class ReportMeta:
     title: str = ""
 
     @property
+    def when(self) -> date | None:
+        """The report's date, for ordering and showing: the inspection's last day, else its
+        publication, else the inspection's first day."""
+        return self.inspection_end or self.published or self.inspection_start
+
+    @property
     def year(self) -> int | None:
-        when = self.inspection_end or self.published or self.inspection_start
-        return when.year if when else None
+        return self.when.year if self.when else None
 
     @property
     def label(self) -> str:
         """Human label: 'Haringey, ILACS, Feb 2023'."""
-        when = self.inspection_end or self.published
+        when = self.when
         parts = [self.authority or self.file, REPORT_TYPE_LABELS.get(self.report_type, self.report_type)]
         if when:
             parts.append(when.strftime("%b %Y"))
@@ -153,3 +158,5 @@ class Answer:
     question: str = ""
     claims: list[Claim] = field(default_factory=list)  # the cited statements, in answer order
     table: Table | None = None
+    composer: str = "extractive"  # "llm" when a language model wrote it (every sentence checked)
+    unsupported: list[str] = field(default_factory=list)  # the model's sentences removed by the checker

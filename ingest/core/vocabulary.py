@@ -1,9 +1,10 @@
 """Ofsted's vocabulary, once: report types and their labels, grades and their order, the
-three area SEND outcomes, judgement areas with their names and their wording in the reports
-(ILACS and SIF), and the section names that structure a report.
+three area SEND outcomes, judgement areas with their names and their wording in each
+framework's grade table and prose (ILACS, SIF, LAC, school), and the section names that
+structure a report.
 
-How users word things in questions lives with the question parser (assistant/query.py); how
-ingest reads each framework's judgement table lives in ingest/judgements.py.
+How users word things in questions lives with the question parser (assistant/query.py); the
+layout rules that find each framework's grade table live in ingest/judgements.py.
 """
 
 from __future__ import annotations
@@ -63,6 +64,42 @@ SEND_OUTCOME = re.compile(
     r"[^.]*(typically lead to positive|inconsistent experiences and outcomes|widespread and/or systemic failings)[^.]*\.",
     re.I,
 )
+
+# Judgement areas as each framework's grade table words them: (canonical key, label pattern).
+# A label must start a line; the grade must follow it directly (optionally after a colon or a
+# numbering like "2.1"). Read by ingest/judgements.py.
+JUDGEMENT_LABELS: dict[str, list[tuple[str, str]]] = {
+    "ilacs": [
+        ("impact_of_leaders", r"The impact of leaders on social work practice with children and families"),
+        ("help_and_protection", r"The experiences and progress of children who need help and protection"),
+        ("in_care", r"The experiences and progress of children in care(?: and care leavers)?"),
+        ("care_leavers", r"The experiences and progress of (?:children )?care leavers"),
+        ("overall_effectiveness", r"Overall effectiveness"),
+    ],
+    "sif": [
+        ("help_and_protection", r"Children who need help and protection"),
+        ("in_care", r"Children looked after and achieving permanence"),
+        ("adoption", r"Adoption performance"),
+        ("care_leavers", r"Experiences and progress of care leavers"),
+        ("impact_of_leaders", r"Leadership, management and governance"),
+    ],
+    "lac": [
+        ("overall_effectiveness", r"Overall effectiveness"),
+        ("capacity_to_improve", r"Capacity to improve"),
+        ("outcomes", r"Outcomes for looked after children and young people"),
+        ("quality_of_provision", r"Quality of provision"),
+        ("leadership_and_management", r"Leadership and management"),
+    ],
+    "school": [
+        ("overall_effectiveness", r"Overall effectiveness"),
+        ("leadership_and_management", r"Effectiveness of leadership and management"),
+        ("teaching_learning_assessment", r"Quality of teaching, learning and assessment"),
+        ("personal_development", r"Personal development, behaviour and welfare"),
+        ("outcomes", r"Outcomes for pupils"),
+        ("early_years", r"Early years provision"),
+        ("sixth_form", r"16 to 19 study programmes"),
+    ],
+}
 
 # Section names that carry a judged area (ILACS and SIF wording).
 AREA_SECTIONS = {
