@@ -8,9 +8,15 @@ INDEX  ?= index
 WHEELS := $(wildcard /opt/wheels)
 PIP    := $(BIN)/pip install --disable-pip-version-check $(if $(WHEELS),--find-links $(WHEELS))
 
-.PHONY: install install-llm run ingest serve lint test test-fast test-server test-wheel test-llm eval eval-quick eval-llm bench bench-scale
+.PHONY: install install-ocr install-llm run ingest serve lint test test-fast test-server test-wheel test-llm eval eval-quick eval-llm bench bench-scale
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed install-ocr
+
+# Tesseract (Debian's tesseract-ocr) reads scanned pages; without it ingest refuses them with the reason.
+install-ocr:
+	@command -v tesseract >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
+		&& apt-get update -qq && apt-get install -y -qq tesseract-ocr >/dev/null; } \
+		|| echo "note: install tesseract-ocr to read scanned pages (sudo apt-get install tesseract-ocr)"
 
 $(VENV)/.installed: pyproject.toml
 	command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON)"; exit 1; }
@@ -22,8 +28,9 @@ $(VENV)/.installed: pyproject.toml
 ingest: install
 	$(BIN)/inspection-assistant ingest $(CORPUS) --index $(INDEX)
 
-run: ingest
-	$(BIN)/inspection-assistant serve --index $(INDEX)
+# The chat opens at once; the corpus is indexed behind it (a restart resumes where it stopped).
+run: install
+	$(BIN)/inspection-assistant serve --index $(INDEX) --ingest $(CORPUS)
 
 # ruff and mypy, clean on the library (assistant/, ingest/) and the chat.
 lint: install

@@ -5,6 +5,7 @@ python app.py [--index DIR] [--host H] [--port P] [--auth user:password]
 
 from __future__ import annotations
 
+import html
 import os
 import sys
 import tempfile
@@ -20,6 +21,8 @@ import gradio as gr
 
 from assistant import Assistant, Filters
 from assistant import judgements_view as jv
+from assistant.api import checked_question
+from assistant.background import BackgroundIngest
 from assistant.cli import chroma_option, index_option, llm_options, open_index, preset_option
 from assistant.cli import main as cli
 from assistant.phrases import EMPTY_INDEX, LLM_DRAFT
@@ -31,6 +34,7 @@ from assistant.present import (
     sources_html,
 )
 from assistant.uploads import MAX_UPLOAD_MB
+from ingest.core.errors import AssistantError
 from ingest.core.vocabulary import REPORT_TYPE_LABELS
 
 CORPUS_HINT = Path(__file__).resolve().parent.parent / "shared" / "corpus"
@@ -185,7 +189,17 @@ def judgements_tab(assistant: Assistant) -> None:
         over_time.click(open_point, None, [image, caption], api_visibility="private")
 
 
-def build(assistant: Assistant) -> gr.Blocks:
+def ingest_bar(background: BackgroundIngest | None, assistant: Assistant) -> str:
+    """The page's progress bar while the background ingest runs; empty once it is done."""
+    if background is None or not (line := background.status()):
+        return ""
+    p = background.progress
+    indexed = assistant.stats()["reports"]
+    return (f'<div id="ingest-progress"><progress value="{indexed}" max="{max(p.files, 1)}" style="width:100%"></progress>'
+            f"<div>{html.escape(line)}</div></div>")
+
+
+def build(assistant: Assistant, background: BackgroundIngest | None = None) -> gr.Blocks:
     authorities, types, years = choices(assistant)
     # Each answer's .md download is written here; the folder goes with the app (or the process).
     exports = tempfile.TemporaryDirectory(prefix="answers-")
@@ -195,9 +209,16 @@ def build(assistant: Assistant) -> gr.Blocks:
         if not (message or "").strip():
             yield chat, answers, gr.update(), gr.update(), gr.update(), gr.update(), message, gr.update()
             return
-        chat.append({"role": "user", "content": message})
-        if not assistant.stats()["reports"]:
-            chat.append({"role": "assistant", "content": EMPTY_INDEX})
+        refusal = ""
+        try:
+            checked_question(message)
+        except AssistantError as exc:  # far too long, control characters only...: one line, no traceback
+            reason = str(exc)
+            refusal = f"**{html.escape(reason[:1].upper() + reason[1:])}.**"
+        shown = message if len(message) <= 500 else f"{message[:500]}… ({len(message):,} characters)"
+        chat.append({"role": "user", "content": shown})
+        if refusal or not assistant.stats()["reports"]:
+            chat.append({"role": "assistant", "content": refusal or EMPTY_INDEX})
             answers.append(None)
             yield chat, answers, None, sources_html(None), "", gr.update(visible=False), "", gr.update(visible=False)
             return
@@ -222,7 +243,8 @@ def build(assistant: Assistant) -> gr.Blocks:
             while worker.is_alive():
                 worker.join(0.3)
                 if streamed:
-                    draft = {"role": "assistant", "content": f"{LLM_DRAFT}\n\n{''.join(streamed)}"}
+                    unchecked = html.escape("".join(streamed))  # the model's text: never markup of its own
+                    draft = {"role": "assistant", "content": f"{LLM_DRAFT}\n\n{unchecked}"}
                     yield chat + [draft], answers, gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
             if "error" in result:
                 raise result["error"]
@@ -236,7 +258,8 @@ def build(assistant: Assistant) -> gr.Blocks:
             for end in range(step, len(words), step):
                 partial = {"role": "assistant", "content": " ".join(words[:end])}
                 yield chat + [partial], answers, gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
-        chat.append({"role": "assistant", "content": chat_markdown(answer)})
+        so_far = background.so_far() if background is not None else ""
+        chat.append({"role": "assistant", "content": f"_{so_far}_\n\n{chat_markdown(answer)}" if so_far else chat_markdown(answer)})
         answers.append(answer)
         export = answer_markdown(answer)
         folder = Path(tempfile.mkdtemp(dir=exports.name))
@@ -272,7 +295,8 @@ def build(assistant: Assistant) -> gr.Blocks:
     def refreshed():
         a, t, y = choices(assistant)
         return (index_status(assistant), gr.update(choices=a), gr.update(choices=t), gr.update(choices=y),
-                gr.update(choices=y), report_rows(assistant.reports(), ""), gr.update(visible=not a))
+                gr.update(choices=y), report_rows(assistant.reports(), ""),
+                gr.update(visible=not a and background is None and CORPUS_HINT.is_dir()))
 
     def upload(files, progress=gr.Progress()):  # noqa: B008 - how Gradio injects its progress bar
         if not files:
@@ -292,7 +316,8 @@ def build(assistant: Assistant) -> gr.Blocks:
         gr.Markdown("## Inspection Report Assistant\nAsk about Ofsted inspection reports. Every claim cites a quote "
                     "checked on its page; click a source to see the page with the sentence highlighted.")
         status = gr.Markdown(index_status(assistant), elem_id="index-status")
-        with gr.Row(visible=not authorities and CORPUS_HINT.is_dir()) as corpus_row:
+        progress_bar = gr.HTML(ingest_bar(background, assistant), elem_id="ingest-bar")
+        with gr.Row(visible=not authorities and CORPUS_HINT.is_dir() and background is None) as corpus_row:
             corpus_btn = gr.Button(f"Ingest the corpus folder ({CORPUS_HINT})", variant="primary")
             corpus_log = gr.Textbox(label="Ingest summary", lines=4)
         with gr.Tab("Ask", elem_id="tab-ask"):
@@ -366,13 +391,24 @@ def build(assistant: Assistant) -> gr.Blocks:
         refresh_outputs = [status, authority, report_type, year_from, year_to, table, corpus_row]
         ingest_btn.click(upload, files, [results, *refresh_outputs], concurrency_id="ingest", concurrency_limit=1)
         corpus_btn.click(ingest_corpus, None, [corpus_log, *refresh_outputs], concurrency_id="ingest", concurrency_limit=1)
+        if background is not None:
+            # While the background ingest runs, the bar, the status line and the filters follow it.
+            timer = gr.Timer(2.0)
+
+            def tick():
+                running = background.progress.running
+                return ingest_bar(background, assistant), *refreshed(), gr.Timer(active=running)
+
+            timer.tick(tick, None, [progress_bar, *refresh_outputs, timer], api_visibility="private")
     return demo
 
 
-def launch(assistant: Assistant, host="127.0.0.1", port=7860, auth=None, block=True) -> gr.Blocks:
-    """Serve the chat on host:port (loopback by default); `auth` is 'user:password' for a login."""
+def launch(assistant: Assistant, host="127.0.0.1", port=7860, auth=None, block=True,
+           background: BackgroundIngest | None = None) -> gr.Blocks:
+    """Serve the chat on host:port (loopback by default); `auth` is 'user:password' for a login.
+    `background`: an ingest running behind the chat, whose progress the page shows."""
     credentials = tuple(auth.split(":", 1)) if auth else None
-    demo = build(assistant).queue(default_concurrency_limit=4)
+    demo = build(assistant, background).queue(default_concurrency_limit=4)
     # Local fonts, no SSR node server, no MCP/PWA extras: nothing is fetched from outside.
     demo.launch(server_name=host, server_port=port, auth=credentials, share=False, max_file_size=f"{MAX_UPLOAD_MB}mb",
                 ssr_mode=False, mcp_server=False, pwa=False, css=CSS, theme=gr.themes.Default(), footer_links=["api"],
@@ -386,14 +422,19 @@ def launch(assistant: Assistant, host="127.0.0.1", port=7860, auth=None, block=T
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=7860, show_default=True)
 @click.option("--auth", default=None, help="user:password for basic auth when sharing.")
+@click.option("--ingest", "ingest_path", default=None, type=click.Path(exists=True, file_okay=False),
+              help="Index this folder of PDFs in the background while the chat serves (creating the index if "
+                   "needed; a restart resumes where it stopped).")
 @preset_option
 @llm_options
-def serve_command(index_dir, chroma_url, host, port, auth, preset, llm_url, llm_model) -> None:
+def serve_command(index_dir, chroma_url, host, port, auth, ingest_path, preset, llm_url, llm_model) -> None:
     """Open the chat in the browser (Gradio)."""
     if auth is not None and ":" not in auth:
         raise click.BadParameter("give it as user:password", param_hint="--auth")
-    assistant = open_index(index_dir, chroma_url, preset=preset, llm_url=llm_url, llm_model=llm_model)
-    launch(assistant, host=host, port=port, auth=auth)
+    assistant = open_index(index_dir, chroma_url, create=ingest_path is not None, preset=preset, llm_url=llm_url,
+                           llm_model=llm_model)
+    background = BackgroundIngest(assistant, [ingest_path], root=ingest_path).start() if ingest_path else None
+    launch(assistant, host=host, port=port, auth=auth, background=background)
 
 
 def main() -> None:

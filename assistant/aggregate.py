@@ -16,9 +16,9 @@ from datetime import date
 from assistant.draft import Draft
 from assistant.evidence import Evidence, when
 from assistant.lexical import tokenize
-from assistant.query import Across, Intent
+from assistant.query import Across, Intent, wanted_detail
 from assistant.quotes import area_name, best_sentences, cite_grade
-from assistant.retrieve import coverage, term_weights, wanted_detail
+from assistant.retrieve import coverage, term_weights
 from ingest.core.types import Answer, Passage, ReportMeta
 from ingest.core.vocabulary import RANK, REPORT_TYPE_LABELS
 
@@ -118,9 +118,15 @@ def _transitions(ev: Evidence, request: Across, pool: list[ReportMeta]) -> Answe
     what = (f"from '{request.grades[0]}' to '{request.grades[1]}'" if request.grades
             else ("to a better grade" if request.direction > 0 else "to a worse grade"))
     pairs = sum(max(0, len(s) - 1) for s in by_authority.values())
-    draft.note(f"Looked at {sum(len(s) for s in by_authority.values())} graded reports for {area_name(key)} "
-               f"({len(by_authority)} councils, {pairs} pairs of consecutive graded inspections): "
-               f"{len(moves)} moved {what}.")
+    graded = sum(len(s) for s in by_authority.values())
+
+    def head(kept, dropped: int) -> str:  # counted after verification: each move shown is quoted at both ends
+        unquoted = len(moves) - len(kept)
+        more = f" ({unquoted} more not listed: a grade sentence was not found on its page)" if unquoted else ""
+        return (f"Looked at {graded} graded reports for {area_name(key)} ({len(by_authority)} councils, {pairs} "
+                f"pairs of consecutive graded inspections): {len(kept)} moved {what}{more}.")
+
+    draft.note(head)
     for authority, before, after, a, b in moves:
         first, second = _cite_grade(draft, before, key), _cite_grade(draft, after, key)
         if first and second:
@@ -187,7 +193,7 @@ def _recommendations_across(ev: Evidence, request: Across, pool: list[ReportMeta
 def _findings_by_council(ev: Evidence, request: Across) -> Answer:
     """Retrieve across every report in scope and give each council's best cited sentence."""
     question = ev.question
-    passages = ev.library.search(request.topic or question, k=60)
+    passages = ev.library.search(request.topic or question, k=60, filters=ev.filters)
     terms = set(request.topic_terms)
     weights = {t: w for t, w in term_weights(request.topic or question, ev.library.idf, ev.intent).items() if t in terms}
     floor = max(ev.settings.min_support, ev.settings.across_min_support)

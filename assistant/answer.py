@@ -14,9 +14,9 @@ from assistant.composers import COMPOSERS
 from assistant.draft import Draft, abstain
 from assistant.evidence import Composer, Evidence, when
 from assistant.lexical import tokenize
-from assistant.query import Shape, names_topic, proper_names
+from assistant.query import ASKING_WORDS, Shape, names_topic, proper_names, wanted_detail
 from assistant.quotes import area_name, best_sentences, cite_grade
-from assistant.retrieve import term_weights, wanted_detail
+from assistant.retrieve import term_weights
 from ingest.core.types import Answer, Filters, Passage, ReportMeta
 from ingest.core.vocabulary import ABOUT_THE_INSPECTION, REPORT_TYPE_LABELS
 
@@ -136,12 +136,6 @@ def _finding_answer(ev: Evidence) -> Answer:
         mark = draft.cite(cand.passage.report, cand.page, cand.quote, cand.passage)
         draft.claim(f"{cand.quote} {mark}", report=cand.passage.report, group=label)
     return draft.finish(ev.passages)
-
-
-# "What do inspectors say about X": the asking, not the topic. Left out of a sentence's score
-# when one report is read on its own, where they would match its every "inspectors saw".
-ASKING_WORDS = set(tokenize("what which how do does did about say says said tell me inspector inspectors find found "
-                            "think thought report reports"))
 
 
 def _latest_first(ev: Evidence, weights: dict[str, float]) -> Answer:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from assistant.query import ACROSS_REPORTS, Intent, ParserFactory, QueryParser, 
 from assistant.retrieve import report_years
 from assistant.stages import Mode, Query, RetrievalPipeline, default_pipeline
 from ingest.catalog import Catalog, ChunkRow
-from ingest.core.errors import BadSetting, IndexNotFound
+from ingest.core.errors import BadQuestion, BadSetting, IndexNotFound
 from ingest.core.settings import Settings
 from ingest.core.types import Answer, Filters, Passage, Recommendation, ReportMeta
 from ingest.normalize import for_match
@@ -28,6 +29,28 @@ for _var, _value in (("HF_HUB_OFFLINE", "1"), ("HF_HUB_DISABLE_TELEMETRY", "1"),
 
 
 EMBED_CACHE = 50_000  # sentences; ~77 MB of vectors
+MAX_QUESTION_CHARS = 2_000  # a question, not a document: longer ones are refused in one line
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def checked_question(question) -> str:
+    """The question as text the pipeline can take, or BadQuestion saying why not."""
+    if not isinstance(question, str):
+        raise BadQuestion(f"the question must be text, not {type(question).__name__}")
+    question = " ".join(_CONTROL.sub(" ", question).split())
+    if not question:
+        raise BadQuestion("the question is empty")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise BadQuestion(f"the question is {len(question):,} characters; ask in at most {MAX_QUESTION_CHARS:,}")
+    return question
+
+
+def checked_k(k) -> int:
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise BadQuestion(f"k must be a whole number, not {type(k).__name__}")
+    if k < 0:
+        raise BadQuestion(f"k must be 0 or more (got {k})")
+    return k
 
 
 @dataclass
@@ -210,6 +233,9 @@ class Assistant:
     def search(self, question: str, k: int = 10, filters: Filters | None = None, *, mode: Mode = "hybrid",
                aware: bool | None = None, rerank: bool | None = None, history=None) -> list[Passage]:
         """Passages best first. mode: hybrid | dense | lexical; aware: restrict to named reports."""
+        question, k = checked_question(question), checked_k(k)
+        if k == 0:
+            return []
         passages, _, _ = self._retrieve(question, k, filters, mode, aware, rerank, history)
         return passages
 
@@ -261,6 +287,7 @@ class Assistant:
 
         if composer not in ("extractive", "llm"):
             raise BadSetting(f"unknown composer {composer!r}: use 'extractive' or 'llm'")
+        question = checked_question(question)
         evidence = self.evidence(question, history, filters)
         answer = compose(evidence, self.composers)
         if composer == "llm":
@@ -270,7 +297,7 @@ class Assistant:
     def evidence(self, question: str, history=None, filters: Filters | None = None) -> Evidence:
         """What the composers are given for this question: what it names, its scope, the passages."""
         passages, intent, scope = self._retrieve(question, 10, filters, history=history)
-        return Evidence(question, intent, scope, passages, self, self.settings.answer)
+        return Evidence(question, intent, scope, passages, self, self.settings.answer, filters)
 
     @property
     def llm_composer(self) -> LLMComposer:

@@ -1,6 +1,6 @@
 """Every sentence a language model writes is checked against the passages it cites before it
 is shown. A sentence is supported when
-- it cites at least one passage it was given, by number;
+- it cites at least one passage it was given, by number, and carries no markup or link;
 - every span it puts in quotation marks occurs verbatim on a cited page;
 - every number it states occurs in a cited passage (or the report's own label), and so
   does every grade it names;
@@ -35,6 +35,7 @@ TRAILING_MARKERS = re.compile(r"(?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])+\s*[.!?
 ECHOED_HEADER = re.compile(r"\[\d{1,3}\][^\[\]]{0,160}?,\s*pages?\s+\d+(?:-\d+)?:")
 QUOTED = re.compile(r"[\"\u201c]([^\"\u201d]{3,400})[\"\u201d]")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+MARKUP = re.compile(r"<\s*[a-z/!]|\]\(|\b(?:https?|javascript|data):", re.I)
 GRADE = re.compile(rf"\b{GRADE_WORDS}\b|{'|'.join(SEND_OUTCOMES.values())}", re.I)
 NEGATION = re.compile(r"\b(not|no|never|nor|cannot|without|none|neither)\b|n't\b", re.I)
 
@@ -86,6 +87,9 @@ class Checker:
         verdict = Verdict(text, cited)
         if not cited:
             verdict.reason = "cites no passage"
+            return verdict
+        if MARKUP.search(text):  # a model's sentence is shown as text: no tags, links or images of its own
+            verdict.reason = "contains markup or a link"
             return verdict
         if any(not 1 <= n <= len(passages) for n in cited):
             verdict.reason = "cites a passage it was not given"

@@ -9,6 +9,7 @@ from dataclasses import asdict
 
 import click
 
+from assistant.phrases import READ_BY_OCR
 from ingest.core.types import Answer, Filters, Passage
 
 index_option = click.option(
@@ -192,7 +193,8 @@ def ask(question, index_dir, chroma_url, as_json, as_csv, preset, llm_url, llm_m
         click.echo(_plain_table(answer.table.columns, answer.table.rows))
         click.echo("")
     for c in answer.citations:
-        click.echo(f'[{c.marker}] {c.file} p.{c.page}: "{c.quote}"')
+        ocr = f" ({READ_BY_OCR})" if c.ocr else ""
+        click.echo(f'[{c.marker}] {c.file} p.{c.page}{ocr}: "{c.quote}"')
     if answer.abstained and answer.passages:
         from assistant.phrases import NEAREST_NOTE
 
@@ -252,7 +254,7 @@ def answer_json(answer: Answer) -> dict:
         "composer": answer.composer,
         "unsupported": answer.unsupported,
         "citations": [
-            {"marker": c.marker, "file": c.file, "page": c.page, "quote": c.quote,
+            {"marker": c.marker, "file": c.file, "page": c.page, "quote": c.quote, "read_by_ocr": c.ocr,
              "report": c.passage.report.label if c.passage else None}
             for c in answer.citations
         ],

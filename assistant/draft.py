@@ -51,7 +51,7 @@ class Draft:
         """A placeholder for this quote's marker, to put in a claim's text or a table cell.
         `passage`: the chunk the quote was read from; without it, the chunk showing it is found."""
         passage = passage or self.library.page_passage(report, page, quote)
-        self._citations.append(Citation(report.file, page, quote, passage, 0))
+        self._citations.append(Citation(report.file, page, quote, passage, 0, page in report.ocr_pages))
         return f"\u27e6{len(self._citations) - 1}\u27e7"
 
     def note(self, text: str | Callable[[list[Claim], int], str]) -> None:
@@ -98,7 +98,8 @@ class Draft:
             if token not in numbers:
                 numbers[token] = len(numbers) + 1
                 source = self._citations[token]
-                citations.append(Citation(source.file, source.page, source.quote, source.passage, numbers[token]))
+                citations.append(Citation(source.file, source.page, source.quote, source.passage, numbers[token],
+                                          source.ocr))
             return f"[{numbers[token]}]"
 
         claims: list[Claim] = []

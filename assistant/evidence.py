@@ -57,6 +57,7 @@ class Evidence:
     passages: list[Passage]  # retrieved for the question, best first
     library: Library
     settings: AnswerSettings
+    filters: Filters | None = None  # the user's filters (council, type, years), already in `scope`
 
     @property
     def shape(self) -> Shape:

@@ -7,6 +7,8 @@ NOT_MENTIONED = "No indexed report mentions {name}, so the indexed reports do no
 OUT_OF_SCOPE = "The indexed reports are Ofsted inspections of children's services, area SEND and schools; they do not cover {what}."
 EMPTY_INDEX = "The index is empty. Add reports with `inspection-assistant ingest PATH` (for example ../shared/corpus)."
 
+READ_BY_OCR = "read by OCR"  # a citation on a scanned page: its quote is checked against the OCR text
+
 JUDGEMENT_LINE = "In {authority}'s {report_type} ({when}), {area} was judged '{grade}' {cite}."
 FINDING_INTRO = "From {report}:"
 LATEST_INTRO = "From the latest report, {report}:"
@@ -20,3 +22,9 @@ LLM_OWN_DATA = "Grades, counts and tables come from the index itself, never from
 LLM_WRITTEN = ("Written by the language model from the passages below; each sentence shown was checked against "
                "the page it cites.")
 LLM_DRAFT = "_Written by the language model; checking every sentence against its cited page..._"
+
+# Ingest running behind the chat (assistant/background.py).
+SO_FAR = "Based on {n} of {total} reports indexed so far."
+INGESTING = ("Indexing the reports in the background: {n} of {total} indexed ({done} of {to_do} in this run{current}"
+             "{eta}). You can ask already; answers say how many reports they are based on.")
+INGEST_FAILED = "The background ingest stopped: {error}. What was indexed is kept; start again to resume."

@@ -77,7 +77,7 @@ def chat_markdown(answer: Answer) -> str:
     lines = [*answer_body(answer), ""]
     for c in answer.citations:
         report = _report(c)
-        lines.append(f"<sub>[{c.marker}] {html.escape(report.label if report else c.file)}, p. {c.page}</sub>  ")
+        lines.append(f"<sub>[{c.marker}] {html.escape(report.label if report else c.file)}, p. {c.page}{_ocr(c)}</sub>  ")
     return "\n".join(lines).rstrip()
 
 
@@ -97,7 +97,7 @@ def answer_markdown(answer: Answer) -> str:
         lines += [*table_markdown(answer.table), ""]
     lines += ["**Sources**", ""]
     for c in answer.citations:
-        lines.append(f'[{c.marker}] {report_line(_report(c), c.file)}; `{c.file}`, page {c.page}: "{c.quote}"  ')
+        lines.append(f'[{c.marker}] {report_line(_report(c), c.file)}; `{c.file}`, page {c.page}{_ocr(c)}: "{c.quote}"  ')
     return "\n".join(lines)
 
 
@@ -141,7 +141,7 @@ def _cards(answer: Answer) -> str:
         cards.append(
             f"<div class='source' data-source='{i}' role='button' tabindex='0' title='Show page {c.page}'>"
             f"<div class='source-head'>[{c.marker}] {html.escape(report_line(_report(c), c.file))}</div>"
-            f"<div class='source-meta'>{html.escape(c.file)} · page {c.page} · <u>view page</u></div>"
+            f"<div class='source-meta'>{html.escape(c.file)} · page {c.page}{_ocr(c, ' ·')} · <u>view page</u></div>"
             f"<p>{highlighted_passage(text, c.quote)}</p></div>"
         )
     return "".join(cards)
@@ -173,3 +173,8 @@ def report_rows(reports: list[ReportMeta], query: str = "") -> list[list]:
         if all(w in haystack for w in words):
             rows.append(row)
     return rows
+
+
+def _ocr(citation, sep: str = ",") -> str:
+    """A scanned page's quote is verified against what OCR read there: say so."""
+    return f"{sep} {phrases.READ_BY_OCR}" if citation.ocr else ""

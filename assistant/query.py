@@ -1,6 +1,10 @@
-"""The one question parser: what a question names (authorities, years, months, report
-types, judgement areas, grades) and the shape of answer it wants, with every word list
+"""The one question parser: what a question names (authorities, years and periods, months,
+report types, judgement areas, grades), the shape of answer it wants, the kind of question
+across reports it is, and the phrase a coverage question asks about, with every word list
 it reads. `QueryParser.parse` returns it all as one typed `Intent`.
+
+Longer than our other modules on purpose: every way a user words a question is read here
+and nowhere else, so a newcomer changes the wording in one place.
 
 Most questions are about one council's report ("Rotherham's 2014 inspection"); finding
 that report first keeps boilerplate shared by hundreds of reports from drowning the answer.
@@ -18,6 +22,7 @@ from typing import Protocol
 from assistant.lexical import tokenize
 from assistant.places import COMMON_WORDS, NOT_INDEXED, OUT_OF_SCOPE, canonical_key, variants
 from ingest.core.vocabulary import SEND_GRADES
+from ingest.normalize import collapse
 
 MONTHS = {m: i + 1 for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -130,6 +135,11 @@ class Intent:
     year_range: tuple[int, int] | None = None  # "between 2015 and 2019", "since 2018" (to 9999)
     relative_years: list[int] = field(default_factory=list)  # "last year", "this year", as calendar years
     across: Across | None = None  # a question answered from the reports table (read_across)
+    topic: str = ""  # what a coverage question asks about, as written ("private fostering")
+    topic_quoted: bool = False  # the user put it in quotation marks: match it exactly
+    year_span: tuple[int, int] | None = None  # "2014-2016" (themes read it as inspection years)
+    asks_send: bool = False  # names SEND or disabilities: the area SEND report, when a council has one
+    asks_schools: bool = False  # about schools, not children's services
 
     @property
     def names_report(self) -> bool:
@@ -197,6 +207,12 @@ class QueryParser:
         intent.relative_years = relative_years(question)
         intent.shape, intent.polarity = classify(question, len(intent.authorities), bool(grades_named(question)))
         intent.across = read_across(question, intent)
+        intent.topic, intent.topic_quoted = topic_phrase(question, intent.authorities)
+        if span := SPAN.search(question):
+            lo, hi = sorted((int(span.group(1)), int(span.group(2))))
+            intent.year_span = (lo, hi)
+        intent.asks_send = bool(SEND.search(question))
+        intent.asks_schools = bool(SCHOOLS.search(question))
         return intent
 
 
@@ -228,6 +244,7 @@ def inherit(question: str, intent: Intent, previous: Intent | None) -> Intent:
     )
     kept.shape, kept.polarity = classify(question, len(kept.authorities), bool(grades_named(question)))
     kept.across = read_across(question, kept)
+    kept.topic, kept.topic_quoted = topic_phrase(question, kept.authorities)
     return kept
 
 
@@ -352,6 +369,9 @@ def names_other_topic(question: str, intent: Intent, frame: set[str] = COMPARE_T
 # -- periods ------------------------------------------------------------------------------------------
 RANGE_SINCE = re.compile(r"\b(since|after|from)\s+(19|20)\d\d\b(?!\s*(to|and|-))", re.I)
 RANGE_BETWEEN = re.compile(r"\b(between|from)\s+((19|20)\d\d)\s*(and|to|-)\s*((19|20)\d\d)\b", re.I)
+SPAN = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|\u2013|to)\s*((?:19|20)\d\d)\b")
+SEND = re.compile(r"\b(send|special educational needs|disabilit\w*|ehc\w*)\b", re.I)
+SCHOOLS = re.compile(r"\bschools?\b", re.I)
 LAST_YEAR = re.compile(r"\b(last|previous) year\b", re.I)
 THIS_YEAR = re.compile(r"\bthis year\b", re.I)
 
@@ -459,3 +479,51 @@ def _judgement_keys(intent: Intent, grades: list[str]) -> list[str]:
         return ["send_outcome"]
     keys = [k for k in intent.judgement_keys if k != "send_outcome"]
     return keys or ["overall_effectiveness"]
+
+
+# -- what a finding question asks for, and what it is about -------------------------------------------
+_DETAIL = {  # what kind of detail a question asks for, and how a sentence shows it
+    "number": (re.compile(r"\bhow many\b|\bnumber of\b|\bhow much\b|\bproportion\b|\bpercentage\b|\bcaseloads?\b|\bpopulation\b", re.I), re.compile(r"\d")),
+    "date": (re.compile(r"^\s*when\b|\bwhat (date|dates|month|year)\b|\bwhich (date|month|year)\b", re.I), re.compile(r"\b(19|20)\d\d\b")),
+    "person": (re.compile(r"^\s*who\b|\bwhich (inspector|hmi)\b|\blead inspector\b|\bname of\b", re.I), re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z'-]+\b")),
+}
+
+
+def wanted_detail(question: str) -> list[re.Pattern]:
+    """Patterns a sentence matches when it holds the kind of detail the question asks for."""
+    return [shows for asks, shows in _DETAIL.values() if asks.search(question)]
+
+
+# "What do inspectors say about X": the asking, not the topic. Left out of a sentence's score
+# when one report is read on its own, where they would match its every "inspectors saw".
+ASKING_WORDS = set(tokenize("what which how do does did about say says said tell me inspector inspectors find found "
+                            "think thought report reports"))
+
+
+# -- the phrase a coverage question asks about ("Which reports mention 'staying put'?") -------------
+# A phrase in double quotes, or in single quotes that are not apostrophes ("Lambeth's").
+QUOTED = re.compile(r"[\"\u201c]([^\"\u201d]{2,120})[\"\u201d]|(?<!\w)['\u2018]([^'\u2019]{2,120})['\u2019](?!\w)")
+AFTER_VERB = re.compile(
+    r"\b(?:mention\w*|refers? to|referred to|discuss\w*|talks? about|cites?|"
+    r"use the (?:phrase|term|words?))\s+(.+?)\s*[?.!]*$", re.I)
+# Scope words at the end of the phrase ("... in their reports", "... in 2024") are not the phrase.
+TRAILING = re.compile(
+    r"(\s+(in|across|among|from|during|of)\s+(their|its|the|any|all|these|those)?\s*(reports?|inspections?|councils?|"
+    r"authorities|letters|visits)\b.*|\s+(in|since|from|before|after|during|between)\s+(19|20)\d\d\b.*|"
+    r"\s+at all|\s+anywhere)$", re.I)
+LEADING = re.compile(r"^(the (?:phrase|term|words?)|anything about|about|on|any|the|a|an)\s+", re.I)
+
+
+def topic_phrase(question: str, places: list[str]) -> tuple[str, bool]:
+    """(phrase, quoted) the question asks about, '' if none can be read."""
+    if match := QUOTED.search(question):
+        return collapse(match.group(1) or match.group(2)), True
+    match = AFTER_VERB.search(question)
+    if not match:
+        return "", False
+    phrase = match.group(1)
+    for place in sorted(places, key=len, reverse=True):  # "... mention X in Haringey"
+        phrase = re.sub(rf"\s+(in|at|for|by)\s+{re.escape(place)}\b.*$", "", phrase, flags=re.I)
+    phrase = TRAILING.sub("", phrase)
+    phrase = LEADING.sub("", phrase).strip(" ,;:")
+    return collapse(phrase), False

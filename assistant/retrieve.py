@@ -142,18 +142,6 @@ def coverage(weights: dict[str, float], text_terms: set[str]) -> float:
     return sum(w for t, w in weights.items() if t in text_terms) / total
 
 
-_DETAIL = {  # what kind of detail a question asks for, and how a sentence shows it
-    "number": (re.compile(r"\bhow many\b|\bnumber of\b|\bhow much\b|\bproportion\b|\bpercentage\b|\bcaseloads?\b|\bpopulation\b", re.I), re.compile(r"\d")),
-    "date": (re.compile(r"^\s*when\b|\bwhat (date|dates|month|year)\b|\bwhich (date|month|year)\b", re.I), re.compile(r"\b(19|20)\d\d\b")),
-    "person": (re.compile(r"^\s*who\b|\bwhich (inspector|hmi)\b|\blead inspector\b|\bname of\b", re.I), re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z'-]+\b")),
-}
-
-
-def wanted_detail(question: str) -> list[re.Pattern]:
-    """Patterns a sentence matches when it holds the kind of detail the question asks for."""
-    return [shows for asks, shows in _DETAIL.values() if asks.search(question)]
-
-
 def sentence_support(sentence: str, weights: dict[str, float], wants: Sequence[re.Pattern]) -> float:
     """How well one sentence answers: term coverage, raised when it holds the detail asked for."""
     return coverage(weights, set(tokenize(sentence))) * 1.3 ** sum(bool(w.search(sentence)) for w in wants)

@@ -17,8 +17,8 @@ from typing import Literal, Protocol
 import numpy as np
 
 from assistant.lexical import LexicalIndex
-from assistant.query import Intent
-from assistant.retrieve import Scope, resolve_scope, rrf, sentence_support, term_weights, wanted_detail
+from assistant.query import Intent, wanted_detail
+from assistant.retrieve import Scope, resolve_scope, rrf, sentence_support, term_weights
 from ingest.catalog import ChunkRow
 from ingest.core.settings import RetrievalSettings
 from ingest.core.types import Filters, ReportMeta

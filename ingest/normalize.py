@@ -61,3 +61,12 @@ def collapse(text: str) -> str:
 def for_match(text: str) -> str:
     """The form in which quotes and pages are compared."""
     return collapse(normalize_chars(text))
+
+
+# Control characters and bidi overrides in a file name would drive the terminal or reorder the
+# line it is printed on ("\u202eevil\u202cfdp.pdf" shows as "evilpdf.pdf"): show them as escapes.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)

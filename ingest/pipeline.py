@@ -11,10 +11,12 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from ingest.chunk import Chunk, chunk_report
 from ingest.core.settings import Settings
 from ingest.core.types import ReportMeta
 from ingest.core.vocabulary import REPORT_TYPE_LABELS
+from ingest.normalize import printable
 from ingest.read import ReadError, read_pdf
 from ingest.structure import extract_recommendations, extract_report_meta
 from ingest.wordpieces import count_wordpieces
@@ -42,6 +45,8 @@ class FileResult:
 class IngestSummary:
     results: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
+    stages: dict[str, tuple[float, float]] = field(default_factory=dict)  # stage -> (wall, thread CPU) seconds
+    cpu_seconds: float = 0.0  # the whole process, every thread
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.results)
@@ -66,8 +71,8 @@ class IngestSummary:
             f"failed: {self.count('failed')}  pruned: {self.count('pruned')}",
             f"pages: {self.pages}  chunks: {self.chunks}  seconds: {self.seconds:.1f}",
         ]
-        lines += [f"FAILED {r.file}: {r.reason}" for r in self.failed]
-        lines += [f"warning {r.file}: {w}" for r in self.results for w in r.warnings]
+        lines += [f"FAILED {printable(r.file)}: {printable(r.reason)}" for r in self.failed]
+        lines += [f"warning {printable(r.file)}: {printable(w)}" for r in self.results for w in r.warnings]
         return "\n".join(lines)
 
 
@@ -124,34 +129,62 @@ def discover(paths: Iterable[str | Path], root: str | Path | None = None) -> lis
     return sorted(((p, rel) for rel, p in found.items()), key=lambda item: item[1])
 
 
-def parse_file(path: str, rel: str, sha: str, settings: Settings) -> Parsed:
+class StageClock:
+    """Seconds per ingest stage (read, structure, chunk, embed, write), summed over files: wall,
+    and CPU of the thread doing the stage. Parsing runs on its own thread beside embedding, so
+    the stages' wall seconds add up to more than the run's; the embedder's worker threads count
+    only in the process's CPU total."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        try:
+            yield
+        finally:
+            with self._lock:
+                w, c = self.seconds.get(stage, (0.0, 0.0))
+                self.seconds[stage] = (w + time.perf_counter() - wall, c + time.thread_time() - cpu)
+
+
+def parse_file(path: str, rel: str, sha: str, settings: Settings, clock: StageClock | None = None) -> Parsed:
     """Read, describe and chunk one PDF. Runs in a worker process; never raises for bad input."""
+    clock = clock or StageClock()
     parsed = Parsed(file=rel, source_path=path, sha=sha)
     try:
-        pdf = read_pdf(path, max_bytes=settings.ingest.max_file_mb * 2**20, max_pages=settings.ingest.max_pages)
+        cfg_in = settings.ingest
+        with clock("read"):
+            pdf = read_pdf(path, max_bytes=cfg_in.max_file_mb * 2**20, max_pages=cfg_in.max_pages, ocr=cfg_in.ocr,
+                           ocr_dpi=cfg_in.ocr_dpi, ocr_timeout_s=cfg_in.ocr_timeout_s)
     except ReadError as exc:
         parsed.error = str(exc)
         return parsed
     except Exception as exc:  # a parser bug must cost one file, not the run
         parsed.error = f"could not read PDF ({type(exc).__name__}: {exc})"
         return parsed
-    meta = extract_report_meta(pdf.pages, rel, sha[:16])
+    with clock("structure"):
+        meta = extract_report_meta(pdf.pages, rel, sha[:16])
+        parsed.recommendations = extract_recommendations(pdf.pages)
     meta.pages = pdf.page_count
+    meta.ocr_pages = pdf.ocr_pages
     cfg = settings.chunk
-    parsed.chunks = chunk_report(
-        pdf.pages,
-        count_wordpieces,
-        lambda section: context_line(meta, section),
-        window=cfg.window_wordpieces,
-        target=cfg.target_wordpieces,
-        minimum=cfg.min_wordpieces,
-    )
+    with clock("chunk"):
+        parsed.chunks = chunk_report(
+            pdf.pages,
+            count_wordpieces,
+            lambda section: context_line(meta, section),
+            window=cfg.window_wordpieces,
+            target=cfg.target_wordpieces,
+            minimum=cfg.min_wordpieces,
+        )
     if not parsed.chunks:
-        parsed.error = "no text layer; OCR not available"
+        parsed.error = "no text to index (no text layer, and nothing read by OCR)"
         return parsed
     parsed.meta = meta
     parsed.pages = [p.text for p in pdf.pages]
-    parsed.recommendations = extract_recommendations(pdf.pages)
     parsed.warnings = pdf.warnings
     return parsed
 
@@ -173,7 +206,7 @@ class IngestLock:
         self.fh.close()
 
 
-def _parsed_stream(jobs: list[tuple[str, str, str]], settings: Settings) -> Iterator[Parsed]:
+def _parsed_stream(jobs: list[tuple[str, str, str]], settings: Settings, clock: StageClock) -> Iterator[Parsed]:
     """Parse ahead in a thread so PDF reading overlaps with embedding.
 
     A thread, not a process: torch releases the GIL while it embeds, so pypdf gets the
@@ -181,14 +214,14 @@ def _parsed_stream(jobs: list[tuple[str, str, str]], settings: Settings) -> Iter
     """
     if len(jobs) <= 1 or settings.ingest.parse_workers < 1:
         for job in jobs:
-            yield parse_file(*job, settings)
+            yield parse_file(*job, settings, clock)
         return
     ahead = 2 * settings.ingest.parse_workers
     with ThreadPoolExecutor(settings.ingest.parse_workers, thread_name_prefix="parse") as pool:
-        pending = deque(pool.submit(parse_file, *job, settings) for job in jobs[:ahead])
+        pending = deque(pool.submit(parse_file, *job, settings, clock) for job in jobs[:ahead])
         for job in jobs[ahead:]:
             parsed = pending.popleft().result()
-            pending.append(pool.submit(parse_file, *job, settings))
+            pending.append(pool.submit(parse_file, *job, settings, clock))
             yield parsed
         while pending:
             yield pending.popleft().result()
@@ -231,8 +264,10 @@ def run_ingest(
             jobs.append((str(path), rel, sha))
 
         bar = _progress(progress, len(jobs))
-        for parsed in _parsed_stream(jobs, settings):
-            summary.results.append(_store(parsed, catalog, vectors, embed_documents))
+        clock = StageClock()
+        cpu = time.process_time()
+        for parsed in _parsed_stream(jobs, settings, clock):
+            summary.results.append(_store(parsed, catalog, vectors, embed_documents, clock))
             bar(parsed.file)
         # A file that duplicated another file of this same run becomes its alias once that one is stored.
         for rel, sha, alias_path in later_aliases:
@@ -241,10 +276,12 @@ def run_ingest(
         if prune:
             summary.results += _prune(catalog, vectors)
     summary.seconds = time.perf_counter() - started
+    summary.stages = dict(clock.seconds)
+    summary.cpu_seconds = time.process_time() - cpu
     return summary
 
 
-def _store(parsed: Parsed, catalog: Catalog, vectors, embed_documents) -> FileResult:
+def _store(parsed: Parsed, catalog: Catalog, vectors, embed_documents, clock: StageClock) -> FileResult:
     previous = catalog.report_by_file(parsed.file)
     if parsed.error:
         kept = " (the previously indexed version is kept)" if previous else ""
@@ -267,7 +304,14 @@ def _store(parsed: Parsed, catalog: Catalog, vectors, embed_documents) -> FileRe
         )
         for c in parsed.chunks
     ]
-    embeddings = embed_documents([context_line(meta, r.section) + "\n" + r.text for r in rows])
+    with clock("embed"):
+        embeddings = embed_documents([context_line(meta, r.section) + "\n" + r.text for r in rows])
+    with clock("write"):
+        return _write(parsed, meta, rows, embeddings, previous, catalog, vectors)
+
+
+def _write(parsed: Parsed, meta: ReportMeta, rows: list[ChunkRow], embeddings, previous, catalog: Catalog,
+           vectors) -> FileResult:
     year = meta.year or 0
     vectors.add(
         [r.chunk_id for r in rows],
@@ -345,7 +389,7 @@ def _progress(progress, total: int) -> Callable[[str], None]:
         bar = tqdm(total=total, unit="file", desc="ingest")
 
         def report(name: str) -> None:
-            bar.set_postfix_str(name[-40:])
+            bar.set_postfix_str(printable(name)[-40:])
             bar.update(1)
             if bar.n >= total:
                 bar.close()

@@ -17,6 +17,8 @@ from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
 from ingest.normalize import collapse, normalize_chars
+from ingest.ocr import read_page
+from ingest.ocr import unavailable as ocr_unavailable
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -43,14 +45,20 @@ class Page:
 class PdfText:
     pages: list[Page]
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # 1-based pages whose text OCR read
 
     @property
     def page_count(self) -> int:
         return len(self.pages)
 
 
-def read_pdf(path: str | Path, max_bytes: int = 200 * 2**20, max_pages: int = 3000) -> PdfText:
-    """Extract and clean every page, or raise ReadError with a reason a person can act on."""
+def read_pdf(path: str | Path, max_bytes: int = 200 * 2**20, max_pages: int = 3000, ocr: bool = True,
+             ocr_dpi: int = 300, ocr_timeout_s: float = 60) -> PdfText:
+    """Extract and clean every page, or raise ReadError with a reason a person can act on.
+
+    A page with no text layer but an image (a scan) is read by OCR when `ocr` and Tesseract
+    is installed; without it, a wholly scanned file is refused with the reason and a partly
+    scanned one is kept with a warning naming its unread pages."""
     path = Path(path)
     size = path.stat().st_size
     if size == 0:
@@ -87,17 +95,44 @@ def read_pdf(path: str | Path, max_bytes: int = 200 * 2**20, max_pages: int = 30
             raw = ""
         raw_pages.append(_lines(raw))
 
+    scanned = [i for i, lines in enumerate(raw_pages)
+               if len("".join(lines).strip()) < MIN_TEXT_CHARS and _has_image(reader, i)]
+    ocr_pages: list[int] = []
+    why_not = (ocr_unavailable() if ocr else "OCR is switched off") if scanned else ""
+    for i in scanned if not why_not else []:
+        try:
+            raw_pages[i] = _lines(read_page(path, i, ocr_dpi, ocr_timeout_s))
+            ocr_pages.append(i + 1)
+        except Exception as exc:  # one unreadable scan must not lose the rest of the report
+            warnings.append(f"page {i + 1} could not be read by OCR ({type(exc).__name__}: {exc})")
     if sum(len("".join(lines)) for lines in raw_pages) < MIN_TEXT_CHARS * max(1, n_pages // 4):
         if warnings and len(warnings) == n_pages:
             raise ReadError(f"no page could be read ({warnings[0]})")
-        raise ReadError("no text layer; OCR not available")
+        if why_not:
+            raise ReadError(f"scanned pages with no text layer, and {why_not}")
+        raise ReadError("no text layer (no text and no scanned image to read)")
+    if why_not:
+        warnings.append(f"{len(scanned)} scanned page(s) not read ({why_not}): "
+                        + ", ".join(str(i + 1) for i in scanned[:10]))
 
     edges = _running_lines(raw_pages)
     pages = [
         Page(number=i + 1, text=_dehyphenate(_strip_edges(lines, edges)))
         for i, lines in enumerate(raw_pages)
     ]
-    return PdfText(pages=pages, warnings=warnings)
+    return PdfText(pages=pages, warnings=warnings, ocr_pages=ocr_pages)
+
+
+def _has_image(reader: PdfReader, index: int) -> bool:
+    """Whether the page draws an image (a scan), not just nothing (a blank page)."""
+    try:
+        resources = reader.pages[index].get("/Resources")
+        objects = resources.get_object().get("/XObject") if resources is not None else None
+        if objects is None:
+            return False
+        return any(obj.get_object().get("/Subtype") == "/Image" for obj in objects.get_object().values())
+    except Exception:
+        return False
 
 
 def _try_empty_password(reader: PdfReader) -> bool:

@@ -72,3 +72,5 @@ def test_a_sentence_without_a_citation_or_citing_a_passage_not_given_is_caught(s
     assert checker.check(sentence, [], rotherham).reason == "cites no passage"
     assert checker.check(sentence, [len(rotherham) + 1], rotherham).reason == "cites a passage it was not given"
     assert checker.check(sentence, [1], rotherham).supported  # the same sentence, cited, passes
+    for markup in ("<img src=x onerror=alert(1)>", "[details](https://example.org)", "![x](data:image/png;base64,AA)"):
+        assert checker.check(f"{sentence} {markup}", [1], rotherham).reason == "contains markup or a link"

@@ -139,7 +139,7 @@ def make_bad_folder(folder: Path) -> dict[str, str]:
     enc.save()
 
     scan = canvas.Canvas(str(folder / "scanned.pdf"))
-    for _ in range(2):  # pages with only drawn shapes: what a scan without OCR looks like
+    for _ in range(2):  # pages with only drawn shapes: no text, and no image for OCR to read
         scan.setFillGray(0.6)
         scan.rect(60, 80, 470, 680, fill=1)
         scan.setFillGray(0.2)
@@ -153,7 +153,7 @@ def make_bad_folder(folder: Path) -> dict[str, str]:
         "encrypted.pdf": "encrypted",
         "empty.pdf": "empty file",
         "notapdf.pdf": "not a PDF",
-        "scanned.pdf": "no text layer; OCR not available",
+        "scanned.pdf": "no text layer (no text and no scanned image to read)",
     }
 
 

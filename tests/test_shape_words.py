@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import polarity
-from assistant.query import Shape, classify
+from assistant.query import QueryParser, Shape, classify
 
 pytestmark = pytest.mark.unit
 
@@ -37,3 +37,17 @@ def test_question_shapes(question, shape):
 ])
 def test_polarity_reads_evaluative_wording(sentence, label):
     assert polarity.classify(sentence) == label
+
+
+def test_the_parser_reads_periods_topics_and_questions_across_reports():
+    parser = QueryParser(["Haringey", "Bexley", "Rotherham"])
+    across = parser.parse("Which councils improved from inadequate to good since 2015?")
+    assert across.across is not None and across.across.kind == "transition" and across.year_range == (2015, 9999)
+    assert parser.parse("Which councils were judged inadequate between 2019 and 2016?").year_range == (2016, 2019)
+    assert parser.parse("Which councils were judged inadequate last year?").relative_years
+    mention = parser.parse("Which of Haringey's reports mention 'staying put'?")
+    assert (mention.topic, mention.topic_quoted) == ("staying put", True)
+    themes = parser.parse("What are common weaknesses of schools inspected 2014-2016?")
+    assert themes.year_span == (2014, 2016) and themes.asks_schools
+    assert parser.parse("What did inspectors say about SEND in Bexley?").asks_send
+    assert parser.parse("What did Ofsted find about Rotherham in 2014?").across is None

@@ -19,33 +19,7 @@ from ingest.core.vocabulary import REPORT_TYPE_LABELS
 from ingest.normalize import collapse, for_match
 from ingest.sentences import sentence_spans
 
-# A phrase in double quotes, or in single quotes that are not apostrophes ("Lambeth's").
-QUOTED = re.compile(r"[\"\u201c]([^\"\u201d]{2,120})[\"\u201d]|(?<!\w)['\u2018]([^'\u2019]{2,120})['\u2019](?!\w)")
-AFTER_VERB = re.compile(
-    r"\b(?:mention\w*|refers? to|referred to|discuss\w*|talks? about|cites?|"
-    r"use the (?:phrase|term|words?))\s+(.+?)\s*[?.!]*$", re.I)
-# Scope words at the end of the phrase ("... in their reports", "... in 2024") are not the phrase.
-TRAILING = re.compile(
-    r"(\s+(in|across|among|from|during|of)\s+(their|its|the|any|all|these|those)?\s*(reports?|inspections?|councils?|"
-    r"authorities|letters|visits)\b.*|\s+(in|since|from|before|after|during|between)\s+(19|20)\d\d\b.*|"
-    r"\s+at all|\s+anywhere)$", re.I)
-LEADING = re.compile(r"^(the (?:phrase|term|words?)|anything about|about|on|any|the|a|an)\s+", re.I)
 INFLECTIONS = r"(?:s|es|rs?|ers?|ed|d|ing)?"
-
-
-def topic_phrase(question: str, places: list[str]) -> tuple[str, bool]:
-    """(phrase, quoted) the question asks about, '' if none can be read."""
-    if match := QUOTED.search(question):
-        return collapse(match.group(1) or match.group(2)), True
-    match = AFTER_VERB.search(question)
-    if not match:
-        return "", False
-    phrase = match.group(1)
-    for place in sorted(places, key=len, reverse=True):  # "... mention X in Haringey"
-        phrase = re.sub(rf"\s+(in|at|for|by)\s+{re.escape(place)}\b.*$", "", phrase, flags=re.I)
-    phrase = TRAILING.sub("", phrase)
-    phrase = LEADING.sub("", phrase).strip(" ,;:")
-    return collapse(phrase), False
 
 
 class Matcher:
@@ -97,7 +71,7 @@ def _trim(sentence: str, needle: str | None, most: int) -> str:
 
 
 def coverage_answer(ev: Evidence) -> Answer | None:
-    phrase, quoted = topic_phrase(ev.question, ev.intent.authorities)
+    phrase, quoted = ev.intent.topic, ev.intent.topic_quoted
     if not phrase or not tokenize(phrase):
         return None
     matcher = Matcher(phrase, quoted, ev.settings.coverage_literal_max_terms, ev.settings.coverage_quote_words)
@@ -123,11 +97,14 @@ def coverage_answer(ev: Evidence) -> Answer | None:
                    f"{len(reports)} report{'s' if len(reports) != 1 else ''}, {pages_searched:,} pages.")
         return draft.finish([], abstain_if_empty=False)
     found.sort(key=lambda f: (f[0].authority, when(f[0])))
-    councils = len({m.authority for m, *_ in found})
-    draft.note(lambda kept, dropped: (
-        f"{len(kept)} of {len(reports)} indexed reports{scope} ({councils} "
-        f"{'council' if councils == 1 else 'councils'}) mention \u201c{phrase}\u201d ({how}); searched "
-        f"{pages_searched:,} pages. One verified quote per report:"))
+
+    def head(kept, dropped: int) -> str:  # counted after verification: what the table shows
+        councils = len({c.report.authority for c in kept if c.report is not None})
+        return (f"{len(kept)} of {len(reports)} indexed reports{scope} ({councils} "
+                f"{'council' if councils == 1 else 'councils'}) mention \u201c{phrase}\u201d ({how}); searched "
+                f"{pages_searched:,} pages. One verified quote per report:")
+
+    draft.note(head)
     draft.table(["Council", "Report", "Date", "Pages mentioning", "Quote"], title=f"Reports that mention \u201c{phrase}\u201d")
     for meta, page, quote, count in found:
         mark = draft.cite(meta, page, quote)

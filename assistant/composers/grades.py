@@ -49,8 +49,14 @@ def grades_answer(ev: Evidence) -> Answer | None:
     if wanted_grades:
         hits = [k for k in keys if meta.judgements[k].grade in wanted_grades]
         said = " or ".join(f"'{g}'" for g in wanted_grades)
-        draft.note(f"In {meta.label} ({meta.file}), {len(hits)} of {len(keys)} graded areas "
-                   f"{'was' if len(hits) == 1 else 'were'} judged {said}" + (":" if hits else "."))
+        total = len(keys)
+
+        def head(kept, dropped: int) -> str:  # counted after verification: a row without its quote is not shown
+            unquoted = f" ({dropped} more without a sentence stating it on its page)" if dropped else ""
+            return (f"In {meta.label} ({meta.file}), {len(kept)} of {total} graded areas "
+                    f"{'was' if len(kept) == 1 else 'were'} judged {said}{unquoted}" + (":" if kept else "."))
+
+        draft.note(head)
         keys = hits
     elif asked:
         keys = asked

@@ -7,20 +7,18 @@ visits; every answer names the report it used and lists the council's others.
 
 from __future__ import annotations
 
-import re
-
 from assistant.evidence import Evidence, when
-from assistant.retrieve import report_months, report_years
+from assistant.retrieve import apply_filters, report_months, report_years
 from ingest.core.types import ReportMeta
 
-SEND = re.compile(r"\b(send|special educational needs|disabilit\w*|ehc\w*)\b", re.I)
 VISITS = {"focused-visit"}
 
 
 def council_reports(ev: Evidence) -> list[ReportMeta]:
-    """Every indexed report of the councils the question names, within its years and types."""
+    """Every indexed report of the councils the question names, within its years and types and
+    the user's filters."""
     out = []
-    for meta in ev.library.all_reports().values():
+    for meta in apply_filters(list(ev.library.all_reports().values()), ev.filters):
         if meta.authority not in ev.intent.authorities:
             continue
         if ev.intent.years and not set(ev.intent.years) & report_years(meta):
@@ -37,7 +35,7 @@ def pick_report(ev: Evidence, authority: str | None = None) -> ReportMeta | None
     reports = [m for m in council_reports(ev) if authority is None or m.authority == authority]
     if not reports:
         return None
-    if SEND.search(ev.question) and not ev.intent.report_types:
+    if ev.intent.asks_send and not ev.intent.report_types:
         reports = [m for m in reports if m.report_type == "area-send"] or reports
     full = [m for m in reports if m.report_type not in VISITS]
     graded = [m for m in full if m.judgements]

@@ -30,19 +30,16 @@ GENERIC = set(tokenize("children young people child social workers work workers 
                        "council leaders managers practice plans plan care ensure improve quality too paragraph "
                        "paragraphs upon especially including particular many some most cases consistently always"))
 WORD = re.compile(r"[a-z][a-z'-]+")
-SCHOOLS = re.compile(r"\bschools?\b", re.I)
-SPAN = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|\u2013|to)\s*((?:19|20)\d\d)\b")
 
 
 def report_set(ev: Evidence) -> tuple[list[ReportMeta], str]:
     """The reports the question describes, and how they were chosen (said in the answer)."""
     grades = grades_named(ev.question)
     keys = [k for k in ev.intent.judgement_keys if k != "overall_effectiveness"]
-    schools = SCHOOLS.search(ev.question)
     pool = [m for m in ev.scoped_reports() if m.judgements and m.report_type != "focused-visit"
-            and (m.report_type == "school") == bool(schools)]
-    if span := SPAN.search(ev.question):  # "2014-2016": inspection years, both ends in
-        lo, hi = sorted((int(span.group(1)), int(span.group(2))))
+            and (m.report_type == "school") == ev.intent.asks_schools]
+    if ev.intent.year_span:  # "2014-2016": inspection years, both ends in
+        lo, hi = ev.intent.year_span
         pool = [m for m in pool if m.year and lo <= m.year <= hi]
     if grades:
         def graded(meta: ReportMeta) -> bool:

@@ -34,3 +34,7 @@ class UnknownPreset(AssistantError, ValueError):
 class LLMUnavailable(AssistantError):
     """The language-model endpoint is down, too slow, or answered with something that is not a
     chat completion. Answers fall back to the extractive composer and say why."""
+
+
+class BadQuestion(AssistantError, ValueError):
+    """A question the API cannot take: not text, empty, far too long, or a bad result count."""

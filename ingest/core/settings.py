@@ -42,6 +42,9 @@ class IngestSettings(_Strict):
     max_file_mb: int = Field(200, ge=1, description="Larger files are refused with a reason.")
     max_pages: int = Field(3000, ge=1, description="Files with more pages are refused with a reason.")
     parse_workers: int = Field(1, ge=1, description="Parsing runs beside embedding; 2 cores leave room for one.")
+    ocr: bool = Field(True, description="Read scanned pages (no text layer, an image) with Tesseract when it is installed.")
+    ocr_dpi: int = Field(300, ge=72, le=600, description="Resolution a scanned page is rendered at for OCR.")
+    ocr_timeout_s: float = Field(60.0, gt=0, description="Longest OCR of one page; past it the page is skipped with a warning.")
 
 
 class StoreSettings(_Strict):

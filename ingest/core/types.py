@@ -35,6 +35,7 @@ class ReportMeta:
     judgements: dict[str, Judgement] = field(default_factory=dict)
     pages: int = 0
     title: str = ""
+    ocr_pages: list[int] = field(default_factory=list)  # pages whose text was read by OCR (scans)
 
     @property
     def when(self) -> date | None:
@@ -111,6 +112,7 @@ class Citation:
     quote: str  # verbatim from the cleaned text of that page
     passage: Passage | None = None
     marker: int = 0  # the [n] used in Answer.text
+    ocr: bool = False  # the page is a scan whose text OCR read: the quote is verified against that
 
 
 @dataclass
