@@ -392,11 +392,17 @@ def build(assistant: Assistant, background: BackgroundIngest | None = None) -> g
         ingest_btn.click(upload, files, [results, *refresh_outputs], concurrency_id="ingest", concurrency_limit=1)
         corpus_btn.click(ingest_corpus, None, [corpus_log, *refresh_outputs], concurrency_id="ingest", concurrency_limit=1)
         if background is not None:
-            # While the background ingest runs, the bar, the status line and the filters follow it.
+            # While the background ingest runs, the bar and the status line follow it every 2 s (a
+            # catalog count); the filters, which reload the reports, every 30 s and at the end.
             timer = gr.Timer(2.0)
+            ticks = [0]
 
             def tick():
                 running = background.progress.running
+                ticks[0] += 1
+                if running and ticks[0] % 15:
+                    return (ingest_bar(background, assistant), index_status(assistant),
+                            *[gr.update()] * (len(refresh_outputs) - 1), gr.Timer(active=True))
                 return ingest_bar(background, assistant), *refreshed(), gr.Timer(active=running)
 
             timer.tick(tick, None, [progress_bar, *refresh_outputs, timer], api_visibility="private")

@@ -17,7 +17,7 @@ from assistant.query import ACROSS_REPORTS, Intent, ParserFactory, QueryParser, 
 from assistant.retrieve import report_years
 from assistant.stages import Mode, Query, RetrievalPipeline, default_pipeline
 from ingest.catalog import Catalog, ChunkRow
-from ingest.core.errors import BadQuestion, BadSetting, IndexNotFound
+from ingest.core.errors import BadQuestion, BadSetting, IndexDamaged, IndexNotFound
 from ingest.core.settings import Settings
 from ingest.core.types import Answer, Filters, Passage, Recommendation, ReportMeta
 from ingest.normalize import for_match
@@ -104,6 +104,25 @@ class Assistant:
             settings.store.chroma_url = chroma_url
         return cls(settings)
 
+    @staticmethod
+    def wipe(index_dir: str | Path, settings: Settings | None = None) -> None:
+        """Throw away what ingest derived (catalog, BM25, vectors) to rebuild a damaged index;
+        uploaded PDFs under <index>/uploads are the user's and stay."""
+        import shutil
+
+        from assistant.vectors import collection_name, make_client
+
+        index_dir = Path(index_dir)
+        store = (settings or Settings.from_env()).store
+        if store.chroma_url:
+            client = make_client(index_dir, store)
+            if collection_name(index_dir, store) in [c.name for c in client.list_collections()]:
+                client.delete_collection(collection_name(index_dir, store))
+        for name in ("catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm"):
+            (index_dir / name).unlink(missing_ok=True)
+        for name in ("bm25", "chroma"):
+            shutil.rmtree(index_dir / name, ignore_errors=True)
+
     # -- parts, created on first use -----------------------------------------------------
     @property
     def vectors(self):
@@ -138,6 +157,10 @@ class Assistant:
             chunks = {c.chunk_id: c for c in self.catalog.chunks()}
             reports = {m.report_id: m for m in self.catalog.reports()}
             by_file = {file: rid for file, rid, _, _ in self.catalog.files()}
+        if chunks and (stored := self.vectors.count()) < len(chunks):
+            # Vectors are written before their report commits, so fewer than the catalog's chunks
+            # means they were lost (a deleted store): dense retrieval would silently miss them.
+            raise IndexDamaged(self.index_dir, f"{len(chunks) - stored:,} of {len(chunks):,} passages have no vector")
         if self.lexical.generation != generation and not (self.lexical.load() and self.lexical.generation == generation):
             self._rebuild_lexical(generation, chunks, reports)
         by_report: dict[str, list[ChunkRow]] = {}

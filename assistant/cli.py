@@ -129,9 +129,19 @@ def main() -> None:
 @click.option("--root", type=click.Path(exists=True, file_okay=False), help="Make file paths relative to this folder.")
 @click.option("--prune", is_flag=True, help="Forget reports whose files are gone.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file failed.")
+@click.option("--rebuild", is_flag=True, help="Throw away the index (not its uploads) and build it again from PATHS: "
+              "the repair for a damaged index.")
 @preset_option
-def ingest(paths, index_dir, chroma_url, root, prune, strict, preset) -> None:
+def ingest(paths, index_dir, chroma_url, root, prune, strict, rebuild, preset) -> None:
     """Index PDFs (files or folders, recursive)."""
+    if rebuild:
+        from assistant import Assistant
+        from ingest.core.settings import Settings
+
+        settings = Settings.preset(preset) if preset else Settings.from_env()
+        if chroma_url:
+            settings.store.chroma_url = chroma_url
+        Assistant.wipe(index_dir, settings)
     summary = open_index(index_dir, chroma_url, create=True, preset=preset).ingest(list(paths), root=root, prune=prune, progress=True)
     click.echo(summary.format())
     if strict and summary.failed:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ingest.core.errors import IndexDamaged
 from ingest.core.types import Judgement, ReportMeta
 
 SCHEMA = """
@@ -86,7 +87,10 @@ class Catalog:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self._db().executescript(SCHEMA)
+        try:
+            self._db().executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:  # truncated or overwritten: say so, never a traceback
+            raise IndexDamaged(self.path.parent, f"catalog unreadable: {exc}") from None
 
     def _db(self) -> sqlite3.Connection:
         # One connection per thread: sqlite3 connections must not cross threads.
@@ -120,7 +124,12 @@ class Catalog:
             db.execute("COMMIT")
 
     def query(self, sql: str, args: Iterable = ()) -> list[tuple]:
-        return self._db().execute(sql, tuple(args)).fetchall()
+        try:
+            return self._db().execute(sql, tuple(args)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            if type(exc) is not sqlite3.DatabaseError:  # locked, a bad query...: not damage, keep the traceback
+                raise
+            raise IndexDamaged(self.path.parent, f"catalog unreadable: {exc}") from None
 
     # -- state -------------------------------------------------------------------------
     def generation(self) -> int:

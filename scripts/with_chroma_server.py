@@ -79,16 +79,21 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-def main(argv: list[str]) -> int:
+def run_beside(argv: list[str], server, variable: str, name: str, usage: str) -> int:
+    """Run the command in `argv` (after "--") with `server()` up and its URL in `variable`."""
     command = argv[1:] if argv and argv[0] == "--" else argv
     if not command:
-        print(__doc__, file=sys.stderr)
+        print(usage, file=sys.stderr)
         return 2
     # SIGTERM (a CI timeout) becomes an exception, so the finally blocks stop the server.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    with chroma_server() as (url, _):
-        print(f"chroma server at {url}", file=sys.stderr, flush=True)
-        return subprocess.call(command, env=dict(os.environ, CHROMA_URL=url))
+    with server() as (url, _):
+        print(f"{name} at {url}", file=sys.stderr, flush=True)
+        return subprocess.call(command, env=dict(os.environ, **{variable: url}))
+
+
+def main(argv: list[str]) -> int:
+    return run_beside(argv, chroma_server, "CHROMA_URL", "chroma server", __doc__ or "")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -22,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from with_chroma_server import free_port, stop  # noqa: E402
+from with_chroma_server import free_port, run_beside, stop  # noqa: E402
 
 
 def packaged_model() -> Path:
@@ -71,14 +70,7 @@ def llm_server(model: Path | None = None, context: int = 4096, timeout: float = 
 
 
 def main(argv: list[str]) -> int:
-    command = argv[1:] if argv and argv[0] == "--" else argv
-    if not command:
-        print(__doc__, file=sys.stderr)
-        return 2
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    with llm_server() as (url, _):
-        print(f"llama.cpp server at {url}", file=sys.stderr, flush=True)
-        return subprocess.call(command, env=dict(os.environ, INSPECTION_ASSISTANT_LLM__URL=url))
+    return run_beside(argv, llm_server, "INSPECTION_ASSISTANT_LLM__URL", "llama.cpp server", __doc__ or "")
 
 
 if __name__ == "__main__":

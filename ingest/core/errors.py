@@ -38,3 +38,12 @@ class LLMUnavailable(AssistantError):
 
 class BadQuestion(AssistantError, ValueError):
     """A question the API cannot take: not text, empty, far too long, or a bad result count."""
+
+
+class IndexDamaged(AssistantError):
+    """Part of an index is missing or unreadable (a truncated catalog, deleted vectors): answering
+    from what is left would be silently wrong, so readers refuse and name the repair."""
+
+    def __init__(self, path, detail: str):
+        super().__init__(f"the index at {path} is damaged ({detail}): rebuild it with "
+                         f"`inspection-assistant ingest PDF_FOLDER --index {path} --rebuild`")
