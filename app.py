@@ -191,10 +191,12 @@ def judgements_tab(assistant: Assistant) -> None:
 
 def ingest_bar(background: BackgroundIngest | None, assistant: Assistant) -> str:
     """The page's progress bar while the background ingest runs; empty once it is done."""
-    if background is None or not (line := background.status()):
+    if background is None or not (background.progress.running or background.progress.error):
+        return ""
+    indexed = assistant.stats()["reports"]
+    if not (line := background.status(indexed)):
         return ""
     p = background.progress
-    indexed = assistant.stats()["reports"]
     return (f'<div id="ingest-progress"><progress value="{indexed}" max="{max(p.files, 1)}" style="width:100%"></progress>'
             f"<div>{html.escape(line)}</div></div>")
 

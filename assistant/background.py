@@ -79,14 +79,13 @@ class BackgroundIngest:
             return ""
         return phrases.SO_FAR.format(n=self.assistant.stats()["reports"], total=progress.files)
 
-    def status(self) -> str:
-        """One line for the page: reports done of total, the current file, time left."""
+    def status(self, indexed: int) -> str:
+        """One line for the page: `indexed` reports of the total, the current file, time left."""
         p = self.progress
         if p.error:
             return phrases.INGEST_FAILED.format(error=p.error)
         if not p.running:
             return ""
-        indexed = self.assistant.stats()["reports"]
         left = p.seconds_left()
         eta = f", about {max(1, round(left / 60))} min left" if left is not None else ""
         current = f"; last indexed: {p.current}" if p.current else ""

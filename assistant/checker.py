@@ -21,10 +21,11 @@ import numpy as np
 
 from assistant.evidence import Library
 from assistant.lexical import tokenize
-from assistant.verify import quote_on_page
+from assistant.verify import on_matched_page
 from ingest.core.settings import LLMSettings
 from ingest.core.types import Passage
 from ingest.core.vocabulary import GRADE_WORDS, SEND_OUTCOMES
+from ingest.normalize import for_match
 from ingest.sentences import split_sentences
 
 MARKERS = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
@@ -95,9 +96,10 @@ class Checker:
             verdict.reason = "cites a passage it was not given"
             return verdict
         given = [passages[n - 1] for n in cited]
-        pages = {(p.file, page): self.library.page_text(p.file, page) or "" for p in given for page in p.pages}
+        # Each cited page normalised once: every quote and candidate sentence is looked up in it.
+        pages = {(p.file, page): for_match(self.library.page_text(p.file, page) or "") for p in given for page in p.pages}
         for span in QUOTED.findall(text):
-            if len(span.split()) >= 2 and not any(quote_on_page(span, page) for page in pages.values()):
+            if len(span.split()) >= 2 and not any(on_matched_page(span, page) for page in pages.values()):
                 verdict.reason = "quotes words that are not on the cited page"
                 return verdict
         evidence = " ".join([p.text for p in given] + [p.report.label for p in given])
@@ -134,12 +136,13 @@ class Checker:
         return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
 
     def _closest(self, text: str, given: list[Passage], pages: dict[tuple[str, int], str]) -> list[Support]:
+        """`pages`: the cited pages' text, normalised (`for_match`)."""
         """Per cited passage, its sentence closest in meaning that lies on one page; those at or
         above the threshold, closest first."""
         candidates: list[tuple[Passage, int, str]] = []
         for passage in given:
             for sentence in split_sentences(passage.text):
-                page = next((pg for pg in passage.pages if quote_on_page(sentence, pages.get((passage.file, pg)))), 0)
+                page = next((pg for pg in passage.pages if on_matched_page(sentence, pages.get((passage.file, pg), ""))), 0)
                 if page and len(sentence.split()) >= 4:
                     candidates.append((passage, page, sentence))
         if not candidates:

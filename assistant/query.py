@@ -205,9 +205,7 @@ class QueryParser:
             intent.out_of_scope = match.group(0)
         intent.year_range = year_range(question, intent.years)
         intent.relative_years = relative_years(question)
-        intent.shape, intent.polarity = classify(question, len(intent.authorities), bool(grades_named(question)))
-        intent.across = read_across(question, intent)
-        intent.topic, intent.topic_quoted = topic_phrase(question, intent.authorities)
+        _read_what_it_asks(question, intent)
         if span := SPAN.search(question):
             lo, hi = sorted((int(span.group(1)), int(span.group(2))))
             intent.year_span = (lo, hi)
@@ -242,10 +240,16 @@ def inherit(question: str, intent: Intent, previous: Intent | None) -> Intent:
         latest=intent.latest or previous.latest,
         judgement_keys=intent.judgement_keys or ([] if not intent.asks_grade else previous.judgement_keys),
     )
-    kept.shape, kept.polarity = classify(question, len(kept.authorities), bool(grades_named(question)))
-    kept.across = read_across(question, kept)
-    kept.topic, kept.topic_quoted = topic_phrase(question, kept.authorities)
+    _read_what_it_asks(question, kept)
     return kept
+
+
+def _read_what_it_asks(question: str, intent: Intent) -> None:
+    """What depends on the councils the question is taken to name: its shape, its kind of
+    question across reports, its coverage topic (read again when a follow-up inherits them)."""
+    intent.shape, intent.polarity = classify(question, len(intent.authorities), bool(grades_named(question)))
+    intent.across = read_across(question, intent)
+    intent.topic, intent.topic_quoted = topic_phrase(question, intent.authorities)
 
 
 

