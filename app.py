@@ -18,6 +18,9 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 import click
 import gradio as gr
+from starlette.middleware import Middleware
+from starlette.requests import HTTPConnection
+from starlette.responses import JSONResponse
 
 from assistant import Assistant, Filters
 from assistant import judgements_view as jv
@@ -25,10 +28,11 @@ from assistant.api import checked_question
 from assistant.background import BackgroundIngest
 from assistant.cli import chroma_option, index_option, llm_options, open_index, preset_option
 from assistant.cli import main as cli
-from assistant.phrases import EMPTY_INDEX, LLM_DRAFT
+from assistant.phrases import EMPTY_INDEX, LLM_DRAFT, SIGN_IN
 from assistant.present import (
     answer_markdown,
     chat_markdown,
+    markdown_text,
     report_rows,
     source_target,
     sources_html,
@@ -190,15 +194,49 @@ def judgements_tab(assistant: Assistant) -> None:
 
 
 def ingest_bar(background: BackgroundIngest | None, assistant: Assistant) -> str:
-    """The page's progress bar while the background ingest runs; empty once it is done."""
-    if background is None or not (background.progress.running or background.progress.error):
+    """The page's progress bar while the background ingest runs; once it is done, only the files
+    it could not index (each with its reason), or nothing."""
+    if background is None:
+        return ""
+    p = background.progress
+    if not (p.running or p.error or p.refused):
         return ""
     indexed = assistant.stats()["reports"]
     if not (line := background.status(indexed)):
         return ""
-    p = background.progress
-    return (f'<div id="ingest-progress"><progress value="{indexed}" max="{max(p.files, 1)}" style="width:100%"></progress>'
-            f"<div>{html.escape(line)}</div></div>")
+    bar = f'<progress value="{indexed}" max="{max(p.files, 1)}" style="width:100%"></progress>' if p.running else ""
+    return f'<div id="ingest-progress">{bar}<div>{html.escape(line)}</div></div>'
+
+
+# What the login page needs before anyone has signed in: the page, its scripts, styles, fonts
+# and icons, the login form, and the start-up call `launch` makes to its own server.
+LOGIN_PAGE = frozenset({"/", "/login", "/login/", "/logout", "/favicon.ico", "/theme.css", "/gradio_api/theme.css",
+                        "/robots.txt", "/manifest.json", "/gradio_api/startup-events"})
+LOGIN_ASSETS = ("/assets/", "/static/", "/svelte/")
+
+
+class SignedInOnly:
+    """With --auth, every request but the login page's needs a signed-in session (Gradio's cookie).
+
+    Gradio checks the login on its page config, API and file routes but not on all of them
+    (cancel, reset, heartbeat, stream, run history...); checked here, a route that Gradio adds
+    later is covered too."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        path = scope.get("path", "")
+        if scope["type"] in ("http", "websocket") and path not in LOGIN_PAGE and not path.startswith(LOGIN_ASSETS):
+            server, cookies = scope["app"], HTTPConnection(scope).cookies
+            token = cookies.get(f"access-token-{server.cookie_id}") or cookies.get(f"access-token-unsecure-{server.cookie_id}")
+            if token not in server.tokens:
+                if scope["type"] == "websocket":
+                    await send({"type": "websocket.close", "code": 1008})
+                else:
+                    await JSONResponse({"detail": SIGN_IN}, status_code=401)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def build(assistant: Assistant, background: BackgroundIngest | None = None) -> gr.Blocks:
@@ -216,9 +254,9 @@ def build(assistant: Assistant, background: BackgroundIngest | None = None) -> g
             checked_question(message)
         except AssistantError as exc:  # far too long, control characters only...: one line, no traceback
             reason = str(exc)
-            refusal = f"**{html.escape(reason[:1].upper() + reason[1:])}.**"
+            refusal = f"**{markdown_text(reason[:1].upper() + reason[1:])}.**"
         shown = message if len(message) <= 500 else f"{message[:500]}… ({len(message):,} characters)"
-        chat.append({"role": "user", "content": shown})
+        chat.append({"role": "user", "content": markdown_text(shown)})
         if refusal or not assistant.stats()["reports"]:
             chat.append({"role": "assistant", "content": refusal or EMPTY_INDEX})
             answers.append(None)
@@ -245,7 +283,7 @@ def build(assistant: Assistant, background: BackgroundIngest | None = None) -> g
             while worker.is_alive():
                 worker.join(0.3)
                 if streamed:
-                    unchecked = html.escape("".join(streamed))  # the model's text: never markup of its own
+                    unchecked = markdown_text("".join(streamed))  # the model's text: never markup of its own
                     draft = {"role": "assistant", "content": f"{LLM_DRAFT}\n\n{unchecked}"}
                     yield chat + [draft], answers, gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
             if "error" in result:
@@ -254,7 +292,7 @@ def build(assistant: Assistant, background: BackgroundIngest | None = None) -> g
         else:
             answer = assistant.ask(message, history=previous, filters=filters)
         answer.question = answer.question or message
-        words = answer.text.split(" ")
+        words = markdown_text(answer.text).split(" ")  # streamed as the final bubble shows it: PDF text literal
         if not answer.abstained and answer.composer == "extractive":
             step = max(4, -(-len(words) // STREAM_STEPS))
             for end in range(step, len(words), step):
@@ -325,8 +363,10 @@ def build(assistant: Assistant, background: BackgroundIngest | None = None) -> g
         with gr.Tab("Ask", elem_id="tab-ask"):
             with gr.Row(equal_height=False):
                 with gr.Column(scale=5):
+                    # No LaTeX: "$$" in a report is text, not a formula to typeset.
                     chat = gr.Chatbot(height=520, label="Conversation", buttons=["copy", "copy_all"], elem_id="chat",
-                                      feedback_options=None, placeholder="Ask a question about the indexed reports.")
+                                      feedback_options=None, placeholder="Ask a question about the indexed reports.",
+                                      latex_delimiters=[])
                     with gr.Row():
                         box = gr.Textbox(placeholder=EXAMPLES[0], show_label=False, scale=8, elem_id="question",
                                          autofocus=True, lines=1, max_lines=6)
@@ -420,7 +460,8 @@ def launch(assistant: Assistant, host="127.0.0.1", port=7860, auth=None, block=T
     # Local fonts, no SSR node server, no MCP/PWA extras: nothing is fetched from outside.
     demo.launch(server_name=host, server_port=port, auth=credentials, share=False, max_file_size=f"{MAX_UPLOAD_MB}mb",
                 ssr_mode=False, mcp_server=False, pwa=False, css=CSS, theme=gr.themes.Default(), footer_links=["api"],
-                prevent_thread_lock=not block, quiet=not block)
+                prevent_thread_lock=not block, quiet=not block,
+                app_kwargs={"middleware": [Middleware(SignedInOnly)]} if credentials else None)
     return demo
 
 

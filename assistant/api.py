@@ -13,11 +13,12 @@ from assistant.composers.llm import LLMComposer
 from assistant.evidence import Composer, Evidence, when
 from assistant.lexical import LexicalIndex
 from assistant.llm import OnToken
+from assistant.passage_model import RECORD, passage_embedder, record_model, recorded_model
 from assistant.query import ACROSS_REPORTS, Intent, ParserFactory, QueryParser, QuestionParser, Shape, inherit
 from assistant.retrieve import report_years
 from assistant.stages import Mode, Query, RetrievalPipeline, default_pipeline
-from ingest.catalog import Catalog, ChunkRow
-from ingest.core.errors import BadQuestion, BadSetting, IndexDamaged, IndexNotFound
+from ingest.catalog import Catalog, ChunkRow, read_only_part
+from ingest.core.errors import BadQuestion, BadSetting, IndexDamaged, IndexNotFound, IndexReadOnly
 from ingest.core.settings import Settings
 from ingest.core.types import Answer, Filters, Passage, Recommendation, ReportMeta
 from ingest.normalize import for_match
@@ -79,7 +80,11 @@ class Assistant:
         self._llm = llm
         self.settings = settings
         self.index_dir = Path(settings.index_dir)
-        self.index_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+        except PermissionError:
+            where = next(p for p in self.index_dir.absolute().parents if p.exists())
+            raise IndexReadOnly(self.index_dir, where, "create") from None
         self.catalog = Catalog(self.index_dir / "catalog.sqlite3")
         self.lexical = LexicalIndex(self.index_dir / "bm25")
         self._vectors = None
@@ -87,7 +92,7 @@ class Assistant:
         self._lock = threading.RLock()
         self._embedded: dict[str, object] = {}  # sentence -> vector, for composers that group findings
         self.pipeline = pipeline or default_pipeline(
-            settings.retrieval, lambda q: self.embedder.encode_queries([q])[0], lambda: self.vectors, self.lexical)
+            settings.retrieval, lambda q: self.passage_embedder.encode_queries([q])[0], lambda: self.vectors, self.lexical)
         self.composers = {**COMPOSERS, **(composers or {})}  # a shape not given keeps its default
 
     @classmethod
@@ -113,12 +118,14 @@ class Assistant:
         from assistant.vectors import collection_name, make_client
 
         index_dir = Path(index_dir)
+        if part := read_only_part(index_dir, skip=("uploads",)):  # before the server's copy is deleted
+            raise IndexReadOnly(index_dir, part, "rebuild")
         store = (settings or Settings.from_env()).store
         if store.chroma_url:
             client = make_client(index_dir, store)
             if collection_name(index_dir, store) in [c.name for c in client.list_collections()]:
                 client.delete_collection(collection_name(index_dir, store))
-        for name in ("catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm"):
+        for name in ("catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm", RECORD):
             (index_dir / name).unlink(missing_ok=True)
         for name in ("bm25", "chroma"):
             shutil.rmtree(index_dir / name, ignore_errors=True)
@@ -135,9 +142,20 @@ class Assistant:
 
     @property
     def embedder(self):
+        """MiniLM, for sentences compared at answer time (grouping findings, checking the model)."""
         from assistant.embedder import get_embedder
 
         return get_embedder(self.settings.embed.backend)
+
+    @property
+    def passage_embedder(self):
+        """What this index's passage vectors were made with, for them and the questions searched
+        against them (assistant.passage_model)."""
+        return passage_embedder(self.embed_model(), self.settings.embed.backend)
+
+    def embed_model(self) -> str:
+        has_reports = bool(self.catalog.query("SELECT 1 FROM reports LIMIT 1"))
+        return recorded_model(self.index_dir, has_reports, self.settings.embed.model)
 
     def snapshot(self) -> _Snapshot:
         generation = self.catalog.generation()
@@ -157,7 +175,7 @@ class Assistant:
             chunks = {c.chunk_id: c for c in self.catalog.chunks()}
             reports = {m.report_id: m for m in self.catalog.reports()}
             by_file = {file: rid for file, rid, _, _ in self.catalog.files()}
-        if chunks and (stored := self.vectors.count()) < len(chunks):
+        if chunks and (stored := self._stored_vectors()) is not None and stored < len(chunks):
             # Vectors are written before their report commits, so fewer than the catalog's chunks
             # means they were lost (a deleted store): dense retrieval would silently miss them.
             raise IndexDamaged(self.index_dir, f"{len(chunks) - stored:,} of {len(chunks):,} passages have no vector")
@@ -169,13 +187,22 @@ class Assistant:
         parser = self.make_parser([m.authority for m in reports.values() if m.authority])
         return _Snapshot(generation, chunks, reports, by_file, parser, by_report)
 
+    def _stored_vectors(self) -> int | None:
+        """None when embedded Chroma cannot open in a read-only index (it writes as it opens): `reports`
+        still answers from the catalog, and `search` names the read-only part when it needs vectors."""
+        try:
+            return self.vectors.count()
+        except IndexReadOnly:
+            return None
+
     def _rebuild_lexical(self, generation: int, chunks: dict[str, ChunkRow], reports: dict[str, ReportMeta]) -> None:
-        from ingest.pipeline import context_line
+        from ingest.parse import context_line
 
         ids = sorted(chunks)
         texts = [context_line(reports[chunks[c].report_id], chunks[c].section) + "\n" + chunks[c].text for c in ids]
         self.lexical.build(ids, texts, generation)
-        self.lexical.save()
+        if not self.catalog.read_only:  # a read-only index keeps it in memory, rebuilt on each open
+            self.lexical.save()
 
     # -- ingest ----------------------------------------------------------------------------
     def ingest(self, paths, root=None, prune: bool = False, progress=True):
@@ -184,9 +211,14 @@ class Assistant:
 
         if isinstance(paths, (str, Path)):
             paths = [paths]
+        # Refused before any write: one refused half-way would leave vectors without catalog rows.
+        if part := read_only_part(self.index_dir, skip=("uploads",)):
+            raise IndexReadOnly(self.index_dir, part, "ingest into")
+        record_model(self.index_dir, self.embed_model())
+        embedder = self.passage_embedder
         summary = run_ingest(
             paths, self.catalog, self.vectors,
-            lambda texts: self.embedder.encode_documents(texts, batch_size=self.settings.embed.batch_size),
+            lambda texts: embedder.encode_documents(texts, batch_size=self.settings.embed.batch_size),
             self.settings, root=root, prune=prune, progress=progress,
         )
         self.snapshot()  # rebuild the lexical index now, not on the first question

@@ -13,7 +13,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant import phrases
+from ingest.normalize import printable
 from ingest.pipeline import discover
+
+SHOWN_REFUSED = 5  # files named in the page's line; the rest counted
 
 
 @dataclass(frozen=True)
@@ -24,7 +27,7 @@ class IngestProgress:
     current: str = ""  # the file last stored
     started: float = 0.0
     running: bool = False
-    summary: str = ""  # the ingest summary, once finished
+    refused: tuple[str, ...] = ()  # "file: reason" of each file the finished run could not index
     error: str = ""
 
     def seconds_left(self) -> float | None:
@@ -63,7 +66,7 @@ class BackgroundIngest:
 
         try:
             summary = self.assistant.ingest(self.paths, root=self.root, progress=step)
-            self._set(running=False, summary=summary.format())
+            self._set(running=False, refused=tuple(f"{printable(r.file)}: {printable(r.reason)}" for r in summary.failed))
         except Exception as exc:  # shown in the page; the server keeps serving what is indexed
             self._set(running=False, error=f"{type(exc).__name__}: {exc}")
 
@@ -85,7 +88,10 @@ class BackgroundIngest:
         if p.error:
             return phrases.INGEST_FAILED.format(error=p.error)
         if not p.running:
-            return ""
+            if not p.refused:
+                return ""
+            more = f"; and {len(p.refused) - SHOWN_REFUSED} more" if len(p.refused) > SHOWN_REFUSED else ""
+            return phrases.INGEST_REFUSED.format(k=len(p.refused), files="; ".join(p.refused[:SHOWN_REFUSED]) + more)
         left = p.seconds_left()
         eta = f", about {max(1, round(left / 60))} min left" if left is not None else ""
         current = f"; last indexed: {p.current}" if p.current else ""

@@ -10,7 +10,7 @@ from dataclasses import asdict
 import click
 
 from assistant.phrases import READ_BY_OCR
-from ingest.core.types import Answer, Filters, Passage
+from ingest.core.types import Answer, Filters, Passage, spreadsheet_cell
 
 index_option = click.option(
     "--index", "index_dir", default="index", show_default=True, envvar="INSPECTION_ASSISTANT_INDEX",
@@ -130,7 +130,7 @@ def main() -> None:
 @click.option("--prune", is_flag=True, help="Forget reports whose files are gone.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file failed.")
 @click.option("--rebuild", is_flag=True, help="Throw away the index (not its uploads) and build it again from PATHS: "
-              "the repair for a damaged index.")
+              "the repair for a damaged index, and how an index changes embedding model (--preset fast-ingest).")
 @preset_option
 def ingest(paths, index_dir, chroma_url, root, prune, strict, rebuild, preset) -> None:
     """Index PDFs (files or folders, recursive)."""
@@ -234,7 +234,7 @@ def reports(index_dir, chroma_url, authority, report_type, year, judgement, grad
     if as_csv:
         writer = csv.DictWriter(sys.stdout, fieldnames=keys)
         writer.writeheader()
-        writer.writerows(table)
+        writer.writerows({k: spreadsheet_cell(v) for k, v in row.items()} for row in table)
         return
     for row in table:
         click.echo(f"{row['file']:<60} {row['authority']:<28} {row['report_type']:<17} {row['published']:<10} {row['judgements']}")

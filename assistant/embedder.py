@@ -91,13 +91,33 @@ def _atomic_path(final: Path):
     return Path(tmp)
 
 
+def export_dir(cache_root: Path, model_path: Path) -> Path:
+    """<cache_root>/<hash of the weights, the recipe and the library versions>: a new model or
+    onnxruntime never reuses an old export."""
+    from importlib.metadata import version
+
+    # Versions from package metadata: importing torch here would cost seconds of cold start.
+    h = hashlib.sha256(f"{RECIPE}|ort{version('onnxruntime')}|torch{version('torch')}".encode())
+    for name in ("model.safetensors", "config.json", "tokenizer.json"):
+        p = model_path / name
+        h.update(f"{name}:{p.stat().st_size}:".encode())
+        with open(p, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    return cache_root / h.hexdigest()[:16]
+
+
+def cache_root() -> Path:
+    return Path(os.environ.get("IA_EMBED_CACHE", DEFAULT_CACHE))
+
+
 class Embedder:
     def __init__(self, backend: str = "auto", cache_dir: str | Path | None = None, threads: int | None = None):
         from tokenizers import Tokenizer
 
         self.model_path = model_dir()
         self.threads = threads
-        self.cache_root = Path(cache_dir) if cache_dir else Path(os.environ.get("IA_EMBED_CACHE", DEFAULT_CACHE))
+        self.cache_root = Path(cache_dir) if cache_dir else cache_root()
         st_cfg = json.loads((self.model_path / "sentence_bert_config.json").read_text())
         cfg = json.loads((self.model_path / "config.json").read_text())
         self.max_wordpieces: int = int(st_cfg.get("max_seq_length") or cfg["max_position_embeddings"])
@@ -206,17 +226,7 @@ class Embedder:
 
     @functools.cached_property
     def cache_dir(self) -> Path:
-        from importlib.metadata import version
-
-        # Versions from package metadata: importing torch here would cost seconds of cold start.
-        h = hashlib.sha256(f"{RECIPE}|ort{version('onnxruntime')}|torch{version('torch')}".encode())
-        for name in ("model.safetensors", "config.json", "tokenizer.json"):
-            p = self.model_path / name
-            h.update(f"{name}:{p.stat().st_size}:".encode())
-            with open(p, "rb") as fh:
-                for block in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(block)
-        return self.cache_root / h.hexdigest()[:16]
+        return export_dir(self.cache_root, self.model_path)
 
     def _ensure_onnx(self, backend: str) -> Path:
         d = self.cache_dir

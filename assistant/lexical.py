@@ -72,8 +72,14 @@ class LexicalIndex:
 
     @contextmanager
     def _file_lock(self, mode: int):
+        lock = self.directory.with_name(self.directory.name + ".lock")
+        if mode == fcntl.LOCK_SH and not os.access(lock if lock.exists() else lock.parent, os.W_OK):
+            # A read-only index: the lock file cannot be opened for writing, and no save by this
+            # user can replace the directory while it is read.
+            yield
+            return
         self.directory.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.directory.with_name(self.directory.name + ".lock"), "a") as fh:
+        with open(lock, "a") as fh:
             fcntl.flock(fh, mode)
             try:
                 yield

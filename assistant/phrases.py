@@ -5,6 +5,7 @@ NEAREST_NOTE = "Nearest passages (not an answer):"
 NOT_INDEXED = "{reason}, so the indexed reports do not answer this."
 NOT_MENTIONED = "No indexed report mentions {name}, so the indexed reports do not answer this."
 OUT_OF_SCOPE = "The indexed reports are Ofsted inspections of children's services, area SEND and schools; they do not cover {what}."
+SIGN_IN = "Sign in first: this chat was started with --auth."
 EMPTY_INDEX = "The index is empty. Add reports with `inspection-assistant ingest PATH` (for example ../shared/corpus)."
 
 READ_BY_OCR = "read by OCR"  # a citation on a scanned page: its quote is checked against the OCR text
@@ -28,3 +29,4 @@ SO_FAR = "Based on {n} of {total} reports indexed so far."
 INGESTING = ("Indexing the reports in the background: {n} of {total} indexed ({done} of {to_do} in this run{current}"
              "{eta}). You can ask already; answers say how many reports they are based on.")
 INGEST_FAILED = "The background ingest stopped: {error}. What was indexed is kept; start again to resume."
+INGEST_REFUSED = "Indexing finished; {k} file(s) could not be indexed: {files}."

@@ -7,6 +7,7 @@ tested without a browser.
 from __future__ import annotations
 
 import html
+import re
 
 from assistant import phrases
 from assistant.pages import find_quote
@@ -15,6 +16,17 @@ from ingest.core.vocabulary import REPORT_TYPE_LABELS
 
 # Characters of passage shown either side of the cited sentence in a source card.
 CONTEXT_CHARS = 320
+# What Markdown (and the HTML it lets through) could read as markup in text from a PDF or a
+# user: links and images ([ ] < >), code, emphasis, tables, entities, headings. A backslash
+# before each makes it literal, so the rendered text is exactly the PDF's (quotes stay findable).
+# A citation marker "[n]" stays as it is: alone it is no link, and "[n](", "[n][" or "[n]:",
+# which could start one, are escaped.
+_MARKUP = re.compile(r"\[\d+\](?![(\[:])|([\\`*_\[\]<>|~&#])")
+
+
+def markdown_text(text: str) -> str:
+    """`text` (from a PDF, a file name or the user) as Markdown that renders as exactly that text."""
+    return _MARKUP.sub(lambda m: "\\" + m[1] if m[1] else m[0], str(text))
 
 
 def report_line(report: ReportMeta | None, file: str) -> str:
@@ -38,7 +50,7 @@ def abstention_lines(answer: Answer) -> list[str]:
     reason = answer.text.strip()
     lines = [f"**{phrases.ABSTAIN}**"]
     if reason and reason != phrases.ABSTAIN:
-        lines += ["", reason]
+        lines += ["", markdown_text(reason)]
     return lines
 
 
@@ -49,7 +61,7 @@ TABLE_REPLACES_LIST = {"coverage", "grades"}
 def table_markdown(table: Table) -> list[str]:
     """A Markdown table; cells escaped, since their text comes from the PDFs."""
     def cell(text: str) -> str:
-        return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
+        return markdown_text(str(text).replace("\n", " "))
 
     lines = [f"**{cell(table.title)}**", ""] if table.title else []
     lines.append("| " + " | ".join(cell(c) for c in table.columns) + " |")
@@ -59,11 +71,12 @@ def table_markdown(table: Table) -> list[str]:
 
 
 def answer_body(answer: Answer) -> list[str]:
-    """The answer's text, with its table (and without the list the table repeats)."""
+    """The answer's text as Markdown (the PDFs' words made literal), with its table (and without
+    the list the table repeats)."""
     if answer.table is None:
-        return [answer.text]
+        return [markdown_text(answer.text)]
     listed = {c.text for c in answer.claims} if answer.kind in TABLE_REPLACES_LIST else set()
-    lines = [line for line in answer.text.splitlines() if line.strip() not in listed]
+    lines = [markdown_text(line) for line in answer.text.splitlines() if line.strip() not in listed]
     return [*lines, "", *table_markdown(answer.table)]
 
 
@@ -77,27 +90,29 @@ def chat_markdown(answer: Answer) -> str:
     lines = [*answer_body(answer), ""]
     for c in answer.citations:
         report = _report(c)
-        lines.append(f"<sub>[{c.marker}] {html.escape(report.label if report else c.file)}, p. {c.page}{_ocr(c)}</sub>  ")
+        lines.append(f"<sub>[{c.marker}] {markdown_text(report.label if report else c.file)}, p. {c.page}{_ocr(c)}</sub>  ")
     return "\n".join(lines).rstrip()
 
 
 def answer_markdown(answer: Answer) -> str:
-    """The answer followed by its citations (report, date, page, quote), ready to paste."""
-    lines = [f"**Q:** {answer.question}", ""]
+    """The answer followed by its citations (report, date, page, quote), ready to paste; what came
+    from a PDF or the user is escaped, so the pasted Markdown shows it as text, never as markup."""
+    lines = [f"**Q:** {markdown_text(answer.question)}", ""]
     if answer.abstained:
         lines += abstention_lines(answer) + [""]
         if answer.passages:
             lines.append(f"*{phrases.NEAREST_NOTE}*")
             for p in answer.passages[:3]:
-                lines.append(f"- {report_line(p.report, p.file)}; `{p.file}`, page {p.page_start}: "
-                             f"{' '.join(p.text.split())[:240]}...")
+                lines.append(f"- {markdown_text(report_line(p.report, p.file))}; `{p.file}`, page {p.page_start}: "
+                             f"{markdown_text(' '.join(p.text.split())[:240])}...")
         return "\n".join(lines)
-    lines += [answer.text, ""]
+    lines += [markdown_text(answer.text), ""]
     if answer.table is not None:
         lines += [*table_markdown(answer.table), ""]
     lines += ["**Sources**", ""]
     for c in answer.citations:
-        lines.append(f'[{c.marker}] {report_line(_report(c), c.file)}; `{c.file}`, page {c.page}{_ocr(c)}: "{c.quote}"  ')
+        lines.append(f'[{c.marker}] {markdown_text(report_line(_report(c), c.file))}; `{c.file}`, page {c.page}{_ocr(c)}: '
+                     f'"{markdown_text(c.quote)}"  ')
     return "\n".join(lines)
 
 

@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
 import chromadb
+import httpx
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
-from ingest.catalog import Catalog
-from ingest.core.errors import StoreUnavailable
+from ingest.catalog import Catalog, read_only_part
+from ingest.core.errors import ChromaServerUnreachable, IndexReadOnly, StoreUnavailable
 from ingest.core.settings import StoreSettings
 
 EMBEDDED_COLLECTION = "chunks"
@@ -40,9 +43,23 @@ def make_client(index_dir: Path, settings: StoreSettings):
                 settings=chroma_settings,
             )
         except Exception as exc:  # chromadb raises ValueError or httpx errors for a server that is down
-            raise StoreUnavailable(f"cannot reach the Chroma server at {settings.chroma_url} "
-                                   f"({type(exc).__name__}); start it with `chroma run` or drop --chroma-url") from exc
-    return chromadb.PersistentClient(path=str(Path(index_dir) / "chroma"), settings=chroma_settings)
+            raise ChromaServerUnreachable(settings.chroma_url, type(exc).__name__) from exc
+    store = Path(index_dir) / "chroma"
+    # Embedded Chroma writes to its SQLite file as it opens, even to read.
+    if store.exists() and (part := read_only_part(store)):
+        raise IndexReadOnly(index_dir, part, "search the vectors of")
+    return chromadb.PersistentClient(path=str(store), settings=chroma_settings)
+
+
+@contextmanager
+def reaching(url: str | None) -> Iterator[None]:
+    """A server that stopped, or died mid-response, becomes one typed error instead of an httpx
+    traceback. The client opens a new connection on the next call, so once the server is back on
+    the same port the same VectorStore answers again."""
+    try:
+        yield
+    except httpx.TransportError as exc:
+        raise ChromaServerUnreachable(url or "?", type(exc).__name__) from None
 
 
 def collection_name(index_dir: Path, settings: StoreSettings) -> str:
@@ -82,12 +99,14 @@ class VectorStore:
     def __init__(self, index_dir: Path, settings: StoreSettings):
         self.client = make_client(index_dir, settings)
         self.name = collection_name(index_dir, settings)
+        self.url = settings.chroma_url
         # embedding_function=None: Chroma's default would download an ONNX model.
-        self.collection = self.client.get_or_create_collection(
-            self.name,
-            embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
-        )
+        with reaching(self.url):
+            self.collection = self.client.get_or_create_collection(
+                self.name,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+            )
         self.exact_scope_ratio = settings.exact_scope_server if settings.chroma_url else settings.exact_scope_embedded
         self._store = None
         self._store_lock = threading.Lock()
@@ -110,24 +129,28 @@ class VectorStore:
             for cid, vec, text, meta in zip(ids, embeddings, texts, metadatas, strict=True)
         ]
         for i in range(0, len(nodes), BATCH):
-            self.store.add(nodes[i : i + BATCH])
+            with reaching(self.url):
+                self.store.add(nodes[i : i + BATCH])
 
     def delete(self, ids: list[str]) -> None:
         for i in range(0, len(ids), BATCH):
-            self.store.delete_nodes(node_ids=ids[i : i + BATCH])
+            with reaching(self.url):
+                self.store.delete_nodes(node_ids=ids[i : i + BATCH])
 
     def ids(self) -> set[str]:
         out: set[str] = set()
         offset = 0
         while True:
-            got = self.collection.get(include=[], limit=5000, offset=offset)["ids"]
+            with reaching(self.url):
+                got = self.collection.get(include=[], limit=5000, offset=offset)["ids"]
             out.update(got)
             if len(got) < 5000:
                 return out
             offset += len(got)
 
     def count(self) -> int:
-        return self.collection.count()
+        with reaching(self.url):
+            return self.collection.count()
 
     def query(self, vector, k: int, report_ids: list[str] | None = None,
               chunk_ids: list[str] | None = None) -> list[tuple[str, float]]:
@@ -147,16 +170,18 @@ class VectorStore:
             where = {"report_id": {"$in": list(report_ids)}}
         # Chroma returns fewer than n_results when fewer match (or the collection is empty),
         # so no count() round trip is needed first.
-        result = self.collection.query(
-            query_embeddings=[[float(x) for x in vector]], n_results=max(1, k), where=where, include=["distances"]
-        )
+        with reaching(self.url):
+            result = self.collection.query(
+                query_embeddings=[[float(x) for x in vector]], n_results=max(1, k), where=where, include=["distances"]
+            )
         # Cosine space: distance = 1 - cosine similarity.
         return [(cid, 1.0 - dist) for cid, dist in zip(result["ids"][0], result["distances"][0], strict=True)]
 
     def _rank_within(self, vector, k: int, chunk_ids: list[str]) -> list[tuple[str, float]]:
         ids, vectors = [], []
         for i in range(0, len(chunk_ids), BATCH):
-            got = self.collection.get(ids=list(chunk_ids[i : i + BATCH]), include=["embeddings"])
+            with reaching(self.url):
+                got = self.collection.get(ids=list(chunk_ids[i : i + BATCH]), include=["embeddings"])
             if got["ids"]:  # ids not (or no longer) in the store are simply not returned
                 ids += got["ids"]
                 vectors.append(np.asarray(got["embeddings"], dtype=np.float32))

@@ -16,8 +16,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
-from ingest.core.errors import IndexDamaged
+from ingest.core.errors import IndexDamaged, IndexReadOnly
 from ingest.core.types import Judgement, ReportMeta
 
 SCHEMA = """
@@ -82,20 +83,42 @@ def meta_from_json(raw: str) -> ReportMeta:
     return ReportMeta(**data)
 
 
+def read_only_part(directory: Path, skip: tuple[str, ...] = ()) -> Path | None:
+    """The first folder or file under `directory` (itself included, the names in `skip` left out)
+    that this process cannot write, or None."""
+    for folder, subfolders, files in os.walk(directory):
+        subfolders[:] = [d for d in subfolders if d not in skip]
+        for path in (Path(folder), *(Path(folder) / f for f in files if f not in skip)):
+            if not os.access(path, os.W_OK):
+                return path
+    return None
+
+
 class Catalog:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        # SQLite writes beside the file (-wal, -shm) even to read, so both must be writable.
+        self.read_only = self.path.exists() and not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK))
         try:
-            self._db().executescript(SCHEMA)
+            self._db().executescript("SELECT 1 FROM state LIMIT 1" if self.read_only else SCHEMA)
         except sqlite3.DatabaseError as exc:  # truncated or overwritten: say so, never a traceback
+            if self.read_only and type(exc) is sqlite3.OperationalError:  # e.g. a -wal it cannot read without writing
+                raise IndexReadOnly(self.path.parent, self.path, "read") from None
             raise IndexDamaged(self.path.parent, f"catalog unreadable: {exc}") from None
 
     def _db(self) -> sqlite3.Connection:
         # One connection per thread: sqlite3 connections must not cross threads.
         db = getattr(self._local, "db", None)
-        if db is None:
+        if db is None and self.read_only:
+            # A WAL database needs a -shm file to be read, which a read-only folder cannot hold. With
+            # no -wal file every commit is in the database file and no one without write access can
+            # add one, so it is read as immutable (no -shm, no locks); a -wal left there is read too.
+            wal = self.path.with_name(self.path.name + "-wal").exists()
+            uri = f"file:{quote(str(self.path))}?mode=ro" + ("" if wal else "&immutable=1")
+            db = self._local.db = sqlite3.connect(uri, uri=True, timeout=60, isolation_level=None)
+        elif db is None:
             db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -104,6 +127,8 @@ class Catalog:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        if self.read_only:
+            raise IndexReadOnly(self.path.parent, self.path, "write to")
         db = self._db()
         db.execute("BEGIN IMMEDIATE")
         try:

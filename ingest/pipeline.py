@@ -11,24 +11,19 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.catalog import Catalog, ChunkRow
-from ingest.chunk import Chunk, chunk_report
 from ingest.core.settings import Settings
 from ingest.core.types import ReportMeta
-from ingest.core.vocabulary import REPORT_TYPE_LABELS
 from ingest.normalize import printable
-from ingest.read import ReadError, read_pdf
-from ingest.structure import extract_recommendations, extract_report_meta
-from ingest.wordpieces import count_wordpieces
+from ingest.parse import READER_STAGES, Parsed, StageClock, context_line
+from ingest.parse_worker import READERS
 
 
 @dataclass
@@ -46,7 +41,7 @@ class IngestSummary:
     results: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
     stages: dict[str, tuple[float, float]] = field(default_factory=dict)  # stage -> (wall, thread CPU) seconds
-    cpu_seconds: float = 0.0  # the whole process, every thread
+    cpu_seconds: float = 0.0  # the whole process, every thread, and its reader processes' stages
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.results)
@@ -74,29 +69,6 @@ class IngestSummary:
         lines += [f"FAILED {printable(r.file)}: {printable(r.reason)}" for r in self.failed]
         lines += [f"warning {printable(r.file)}: {printable(w)}" for r in self.results for w in r.warnings]
         return "\n".join(lines)
-
-
-@dataclass
-class Parsed:
-    file: str
-    source_path: str
-    sha: str
-    meta: ReportMeta | None = None
-    pages: list[str] = field(default_factory=list)
-    chunks: list[Chunk] = field(default_factory=list)
-    recommendations: list[tuple[str, int]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    error: str = ""
-
-
-def context_line(meta: ReportMeta, section: str) -> str:
-    """The short line embedded with every chunk so its vector knows whose report it is."""
-    when = meta.inspection_end or meta.published
-    parts = [meta.authority, REPORT_TYPE_LABELS.get(meta.report_type, meta.report_type)]
-    if when:
-        parts.append(when.strftime("%B %Y"))
-    head = ", ".join(p for p in parts if p)
-    return f"{head}. {section}".strip() if section else head
 
 
 def sha256_of(path: Path) -> str:
@@ -129,66 +101,6 @@ def discover(paths: Iterable[str | Path], root: str | Path | None = None) -> lis
     return sorted(((p, rel) for rel, p in found.items()), key=lambda item: item[1])
 
 
-class StageClock:
-    """Seconds per ingest stage (read, structure, chunk, embed, write), summed over files: wall,
-    and CPU of the thread doing the stage. Parsing runs on its own thread beside embedding, so
-    the stages' wall seconds add up to more than the run's; the embedder's worker threads count
-    only in the process's CPU total."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
-
-    @contextmanager
-    def __call__(self, stage: str) -> Iterator[None]:
-        wall, cpu = time.perf_counter(), time.thread_time()
-        try:
-            yield
-        finally:
-            with self._lock:
-                w, c = self.seconds.get(stage, (0.0, 0.0))
-                self.seconds[stage] = (w + time.perf_counter() - wall, c + time.thread_time() - cpu)
-
-
-def parse_file(path: str, rel: str, sha: str, settings: Settings, clock: StageClock | None = None) -> Parsed:
-    """Read, describe and chunk one PDF. Runs in a worker process; never raises for bad input."""
-    clock = clock or StageClock()
-    parsed = Parsed(file=rel, source_path=path, sha=sha)
-    try:
-        cfg_in = settings.ingest
-        with clock("read"):
-            pdf = read_pdf(path, max_bytes=cfg_in.max_file_mb * 2**20, max_pages=cfg_in.max_pages, ocr=cfg_in.ocr,
-                           ocr_dpi=cfg_in.ocr_dpi, ocr_timeout_s=cfg_in.ocr_timeout_s)
-    except ReadError as exc:
-        parsed.error = str(exc)
-        return parsed
-    except Exception as exc:  # a parser bug must cost one file, not the run
-        parsed.error = f"could not read PDF ({type(exc).__name__}: {exc})"
-        return parsed
-    with clock("structure"):
-        meta = extract_report_meta(pdf.pages, rel, sha[:16])
-        parsed.recommendations = extract_recommendations(pdf.pages)
-    meta.pages = pdf.page_count
-    meta.ocr_pages = pdf.ocr_pages
-    cfg = settings.chunk
-    with clock("chunk"):
-        parsed.chunks = chunk_report(
-            pdf.pages,
-            count_wordpieces,
-            lambda section: context_line(meta, section),
-            window=cfg.window_wordpieces,
-            target=cfg.target_wordpieces,
-            minimum=cfg.min_wordpieces,
-        )
-    if not parsed.chunks:
-        parsed.error = "no text to index (no text layer, and nothing read by OCR)"
-        return parsed
-    parsed.meta = meta
-    parsed.pages = [p.text for p in pdf.pages]
-    parsed.warnings = pdf.warnings
-    return parsed
-
-
 class IngestLock:
     """One writer per index: a second ingest waits instead of interleaving writes."""
 
@@ -207,21 +119,18 @@ class IngestLock:
 
 
 def _parsed_stream(jobs: list[tuple[str, str, str]], settings: Settings, clock: StageClock) -> Iterator[Parsed]:
-    """Parse ahead in a thread so PDF reading overlaps with embedding.
-
-    A thread, not a process: torch releases the GIL while it embeds, so pypdf gets the
-    other core, and callers need no `if __name__ == "__main__"` guard as spawn would demand.
-    """
-    if len(jobs) <= 1 or settings.ingest.parse_workers < 1:
+    """Parse ahead in reader processes (ingest.parse_worker: time and memory limits per file) so
+    PDF reading overlaps with embedding. A thread per reader waits on its process."""
+    if len(jobs) <= 1:
         for job in jobs:
-            yield parse_file(*job, settings, clock)
+            yield READERS.parse(*job, settings, clock)
         return
     ahead = 2 * settings.ingest.parse_workers
     with ThreadPoolExecutor(settings.ingest.parse_workers, thread_name_prefix="parse") as pool:
-        pending = deque(pool.submit(parse_file, *job, settings, clock) for job in jobs[:ahead])
+        pending = deque(pool.submit(READERS.parse, *job, settings, clock) for job in jobs[:ahead])
         for job in jobs[ahead:]:
             parsed = pending.popleft().result()
-            pending.append(pool.submit(parse_file, *job, settings, clock))
+            pending.append(pool.submit(READERS.parse, *job, settings, clock))
             yield parsed
         while pending:
             yield pending.popleft().result()
@@ -277,7 +186,8 @@ def run_ingest(
             summary.results += _prune(catalog, vectors)
     summary.seconds = time.perf_counter() - started
     summary.stages = dict(clock.seconds)
-    summary.cpu_seconds = time.process_time() - cpu
+    readers_cpu = sum(c for stage, (_, c) in clock.seconds.items() if stage in READER_STAGES)
+    summary.cpu_seconds = time.process_time() - cpu + readers_cpu
     return summary
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from pypdf.errors import FileNotDecryptedError, PdfReadError
 from ingest.normalize import collapse, normalize_chars
 from ingest.ocr import read_page
 from ingest.ocr import unavailable as ocr_unavailable
+from ingest.wordpieces import known_words
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -27,6 +29,14 @@ MIN_TEXT_CHARS = 40
 # Header/footer candidates are looked for among this many lines at each end of a page.
 EDGE_LINES = 3
 
+# A page is garbled (see _garbled) past these: the corpus has no control characters, and its
+# lowest share of known words is 0.44 (a page of names).
+GARBLED_CONTROL_SHARE = 0.02
+GARBLED_MIN_WORDS = 20
+GARBLED_KNOWN_SHARE = 0.2
+UNMAPPED = "text in fonts with no character mapping"
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.I)
 _DIGITS = re.compile(r"\d+")
 
@@ -53,7 +63,7 @@ class PdfText:
 
 
 def read_pdf(path: str | Path, max_bytes: int = 200 * 2**20, max_pages: int = 3000, ocr: bool = True,
-             ocr_dpi: int = 300, ocr_timeout_s: float = 60) -> PdfText:
+             ocr_dpi: int = 300, ocr_timeout_s: float = 60, on_scan: Callable[[int], None] | None = None) -> PdfText:
     """Extract and clean every page, or raise ReadError with a reason a person can act on.
 
     A page with no text layer but an image (a scan) is read by OCR when `ocr` and Tesseract
@@ -86,34 +96,45 @@ def read_pdf(path: str | Path, max_bytes: int = 200 * 2**20, max_pages: int = 30
         raise ReadError(f"too many pages ({n_pages} > {max_pages} limit)")
 
     raw_pages: list[list[str]] = []
+    garbled: list[int] = []
     warnings: list[str] = []
     for i in range(n_pages):
         try:
             raw = reader.pages[i].extract_text() or ""
+        except MemoryError:  # the reader process's limit: the whole file is refused, with it
+            raise
         except Exception as exc:  # one bad page must not lose the rest of the report
             warnings.append(f"page {i + 1} could not be read ({type(exc).__name__}: {exc})")
             raw = ""
+        if _garbled(raw):
+            garbled.append(i)
+            raw = ""  # never index glyph ids as words: the page is read by OCR or left out
         raw_pages.append(_lines(raw))
 
     scanned = [i for i, lines in enumerate(raw_pages)
-               if len("".join(lines).strip()) < MIN_TEXT_CHARS and _has_image(reader, i)]
+               if i not in garbled and len("".join(lines).strip()) < MIN_TEXT_CHARS and _has_image(reader, i)]
+    to_read = sorted(scanned + garbled)
     ocr_pages: list[int] = []
-    why_not = (ocr_unavailable() if ocr else "OCR is switched off") if scanned else ""
-    for i in scanned if not why_not else []:
+    why_not = (ocr_unavailable() if ocr else "OCR is switched off") if to_read else ""
+    if to_read and not why_not and on_scan:
+        on_scan(len(to_read))
+    for i in to_read if not why_not else []:
         try:
             raw_pages[i] = _lines(read_page(path, i, ocr_dpi, ocr_timeout_s))
             ocr_pages.append(i + 1)
         except Exception as exc:  # one unreadable scan must not lose the rest of the report
             warnings.append(f"page {i + 1} could not be read by OCR ({type(exc).__name__}: {exc})")
+    what = " and ".join(part for part, pages in (("scanned pages with no text layer", scanned),
+                                                 (UNMAPPED, garbled)) if pages)
     if sum(len("".join(lines)) for lines in raw_pages) < MIN_TEXT_CHARS * max(1, n_pages // 4):
         if warnings and len(warnings) == n_pages:
             raise ReadError(f"no page could be read ({warnings[0]})")
         if why_not:
-            raise ReadError(f"scanned pages with no text layer, and {why_not}")
+            raise ReadError(f"{what}, and {why_not}")
         raise ReadError("no text layer (no text and no scanned image to read)")
     if why_not:
-        warnings.append(f"{len(scanned)} scanned page(s) not read ({why_not}): "
-                        + ", ".join(str(i + 1) for i in scanned[:10]))
+        warnings.append(f"{len(to_read)} page(s) not read ({what}; {why_not}): "
+                        + ", ".join(str(i + 1) for i in to_read[:10]))
 
     edges = _running_lines(raw_pages)
     pages = [
@@ -121,6 +142,22 @@ def read_pdf(path: str | Path, max_bytes: int = 200 * 2**20, max_pages: int = 30
         for i, lines in enumerate(raw_pages)
     ]
     return PdfText(pages=pages, warnings=warnings, ocr_pages=ocr_pages)
+
+
+def _garbled(raw: str) -> bool:
+    """Text whose characters are glyph ids, not letters: a font with no character mapping (no
+    ToUnicode) extracts as ",QVSHFWRUV\x03IRXQG". Control characters, or few known words among
+    many. On the 4,212 corpus pages: no control characters, and at least 44% known words."""
+    if len(raw) < MIN_TEXT_CHARS:
+        return False
+    control = sum(1 for ch in raw if ch < " " and ch not in "\n\r\t" or "\ue000" <= ch <= "\uf8ff")
+    if control > GARBLED_CONTROL_SHARE * len(raw):
+        return True
+    words = _WORD.findall(raw)
+    if len(words) < GARBLED_MIN_WORDS:
+        return False
+    known = known_words()
+    return sum(w.lower() in known for w in words) < GARBLED_KNOWN_SHARE * len(words)
 
 
 def _has_image(reader: PdfReader, index: int) -> bool:

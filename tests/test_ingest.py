@@ -474,7 +474,7 @@ def test_file_whose_every_page_is_unreadable_fails_clearly(tmp_path):
 def test_every_chunk_is_on_its_pages_and_fits_the_window(small_index):
     from ingest.chunk import PAGE_JOIN
     from ingest.normalize import collapse, for_match
-    from ingest.pipeline import context_line
+    from ingest.parse import context_line
     from ingest.wordpieces import count_wordpieces
 
     assistant = small_index

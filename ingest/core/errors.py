@@ -23,6 +23,15 @@ class StoreUnavailable(AssistantError):
     """The Chroma server cannot be reached, or the index was built for the other store mode."""
 
 
+class ChromaServerUnreachable(StoreUnavailable):
+    """The Chroma server is down or went away mid-query. Nothing is answered from half the
+    evidence; the same Assistant answers again once the server is back (it reconnects per call)."""
+
+    def __init__(self, url: str, reason: str):
+        super().__init__(f"cannot reach the Chroma server at {url} ({reason}): start it (`chroma run` with the "
+                         "index's --path and --port) or point --chroma-url / CHROMA_URL at it, then ask again")
+
+
 class BadSetting(AssistantError, ValueError):
     """A setting with a value it cannot take (from the environment, a preset or a caller)."""
 
@@ -47,3 +56,12 @@ class IndexDamaged(AssistantError):
     def __init__(self, path, detail: str):
         super().__init__(f"the index at {path} is damaged ({detail}): rebuild it with "
                          f"`inspection-assistant ingest PDF_FOLDER --index {path} --rebuild`")
+
+
+class IndexReadOnly(AssistantError):
+    """This process cannot write a part of the index. Ingest refuses before it changes anything;
+    readers answer from what they can read and name the part when they cannot."""
+
+    def __init__(self, index, part, doing: str):
+        super().__init__(f"cannot {doing} the index at {index}: {part} is read-only; make it writable "
+                         f"(as its owner: `chmod -R u+w {part}`) or use an index folder you can write")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -25,8 +25,16 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
+EmbedModel = Literal["minilm", "minilm-static"]
+EMBED_MODELS: tuple[str, ...] = get_args(EmbedModel)
+
+
 class EmbedSettings(_Strict):
-    backend: str = Field("auto", description="auto | onnx | torch: how all-MiniLM-L6-v2 runs (assistant.embedder).")
+    model: EmbedModel = Field(
+        "minilm", description="What a new index's passages are embedded with: all-MiniLM-L6-v2, or a static model "
+        "distilled from it on this machine (assistant.static_embedder: ingest ~2x faster, retrieval a little weaker; "
+        "README, ingest table). An index keeps the model it was built with; change it with ingest --rebuild.")
+    backend: str = Field("auto", description="auto | onnx-int8 | onnx | st: how all-MiniLM-L6-v2 runs (assistant.embedder).")
     batch_size: int = Field(32, ge=1, description="Texts embedded per batch.")
 
 
@@ -41,10 +49,16 @@ class ChunkSettings(_Strict):
 class IngestSettings(_Strict):
     max_file_mb: int = Field(200, ge=1, description="Larger files are refused with a reason.")
     max_pages: int = Field(3000, ge=1, description="Files with more pages are refused with a reason.")
-    parse_workers: int = Field(1, ge=1, description="Parsing runs beside embedding; 2 cores leave room for one.")
+    parse_workers: int = Field(1, ge=1, description="Reader processes parsing beside embedding; 2 cores leave room for one.")
     ocr: bool = Field(True, description="Read scanned pages (no text layer, an image) with Tesseract when it is installed.")
     ocr_dpi: int = Field(300, ge=72, le=600, description="Resolution a scanned page is rendered at for OCR.")
     ocr_timeout_s: float = Field(60.0, gt=0, description="Longest OCR of one page; past it the page is skipped with a warning.")
+    read_timeout_s: float = Field(
+        120.0, gt=0, description="Longest a file may take to read, describe and chunk (the corpus's longest, 51 pages, takes ~2 s), "
+        "plus ocr_timeout_s per scanned page; past it its reader process is killed and the file refused.")
+    max_parse_mb: int = Field(
+        2048, ge=64, description="Heap (MiB) the reader process may use for one file (RLIMIT_DATA; every corpus "
+        "report reads within 64); past it the file is refused.")
 
 
 class StoreSettings(_Strict):

@@ -5,6 +5,7 @@ These names are stable API (README documents them); add fields, never rename.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -129,6 +130,17 @@ class Claim:
     group: str = ""  # the heading it is listed under (a report's label, a theme, "Weaknesses")
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?%?")
+
+
+def spreadsheet_cell(value: object) -> str:
+    """A CSV cell a spreadsheet shows as text: one starting like a formula ("=HYPERLINK(...)" in
+    a PDF's text) gets a leading apostrophe, as OWASP advises against CSV injection; numbers stay."""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text) else text
+
+
 @dataclass
 class Table:
     """Rows an answer shows as a table (comparison, coverage, themes, a report's grades);
@@ -144,8 +156,8 @@ class Table:
 
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(self.columns)
-        writer.writerows(self.rows)
+        writer.writerow([spreadsheet_cell(c) for c in self.columns])
+        writer.writerows([spreadsheet_cell(c) for c in row] for row in self.rows)
         return out.getvalue()
 
 

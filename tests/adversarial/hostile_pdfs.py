@@ -109,3 +109,46 @@ def with_javascript_and_attachment(path: Path, source: Path) -> Path:
     with path.open("wb") as fh:
         writer.write(fh)
     return path
+
+
+def operator_flood(path: Path, operators: int = 300_000) -> Path:
+    """One page whose small compressed content stream holds `operators` text-showing operators:
+    pypdf builds a Python object per operand, so reading it costs seconds and more than 64 MiB."""
+    content = b"BT /F1 10 Tf 72 700 Td\n" + b"(ab) Tj\n" * operators + b"ET"
+    data = zlib.compress(content, 9)
+    path.write_bytes(raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        f"<< /Length {len(data)} /Filter /FlateDecode >>\nstream\n".encode() + data + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]))
+    return path
+
+
+def unmapped_font(path: Path, lines: list[str]) -> Path:
+    """A page drawn in an embedded TrueType font addressed by glyph id (Identity-H) with no
+    ToUnicode map: it renders as text, but extraction yields glyph ids (",QVSHFWRUV\\x03...")."""
+    import os
+
+    import reportlab
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    ttf = os.path.join(os.path.dirname(reportlab.__file__), "fonts", "Vera.ttf")
+    glyph = TTFontFile(ttf).charToGlyph
+    shown = [f"<{''.join(f'{glyph.get(ord(ch), 0):04x}' for ch in line)}> Tj T*" for line in lines]
+    content = "\n".join(["BT /F1 12 Tf 16 TL 72 760 Td", *shown, "ET"]).encode()
+    font = Path(ttf).read_bytes()
+    path.write_bytes(raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /Vera /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Vera /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) "
+        b"/Supplement 0 >> /FontDescriptor 7 0 R /CIDToGIDMap /Identity /DW 600 >>",
+        b"<< /Type /FontDescriptor /FontName /Vera /Flags 32 /FontBBox [-183 -236 1287 928] /ItalicAngle 0 /Ascent 928 "
+        b"/Descent -236 /CapHeight 700 /StemV 80 /FontFile2 8 0 R >>",
+        f"<< /Length {len(font)} /Length1 {len(font)} >>\nstream\n".encode() + font + b"\nendstream",
+    ]))
+    return path
