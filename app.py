@@ -19,8 +19,6 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 import click
 import gradio as gr
 from starlette.middleware import Middleware
-from starlette.requests import HTTPConnection
-from starlette.responses import JSONResponse
 
 from assistant import Assistant, Filters
 from assistant import judgements_view as jv
@@ -28,7 +26,7 @@ from assistant.api import checked_question
 from assistant.background import BackgroundIngest
 from assistant.cli import chroma_option, index_option, llm_options, open_index, preset_option
 from assistant.cli import main as cli
-from assistant.phrases import EMPTY_INDEX, LLM_DRAFT, SIGN_IN
+from assistant.phrases import EMPTY_INDEX, LLM_DRAFT
 from assistant.present import (
     answer_markdown,
     chat_markdown,
@@ -37,6 +35,7 @@ from assistant.present import (
     source_target,
     sources_html,
 )
+from assistant.signed_in import SignedInOnly
 from assistant.uploads import MAX_UPLOAD_MB
 from ingest.core.errors import AssistantError
 from ingest.core.vocabulary import REPORT_TYPE_LABELS
@@ -206,37 +205,6 @@ def ingest_bar(background: BackgroundIngest | None, assistant: Assistant) -> str
         return ""
     bar = f'<progress value="{indexed}" max="{max(p.files, 1)}" style="width:100%"></progress>' if p.running else ""
     return f'<div id="ingest-progress">{bar}<div>{html.escape(line)}</div></div>'
-
-
-# What the login page needs before anyone has signed in: the page, its scripts, styles, fonts
-# and icons, the login form, and the start-up call `launch` makes to its own server.
-LOGIN_PAGE = frozenset({"/", "/login", "/login/", "/logout", "/favicon.ico", "/theme.css", "/gradio_api/theme.css",
-                        "/robots.txt", "/manifest.json", "/gradio_api/startup-events"})
-LOGIN_ASSETS = ("/assets/", "/static/", "/svelte/")
-
-
-class SignedInOnly:
-    """With --auth, every request but the login page's needs a signed-in session (Gradio's cookie).
-
-    Gradio checks the login on its page config, API and file routes but not on all of them
-    (cancel, reset, heartbeat, stream, run history...); checked here, a route that Gradio adds
-    later is covered too."""
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        path = scope.get("path", "")
-        if scope["type"] in ("http", "websocket") and path not in LOGIN_PAGE and not path.startswith(LOGIN_ASSETS):
-            server, cookies = scope["app"], HTTPConnection(scope).cookies
-            token = cookies.get(f"access-token-{server.cookie_id}") or cookies.get(f"access-token-unsecure-{server.cookie_id}")
-            if token not in server.tokens:
-                if scope["type"] == "websocket":
-                    await send({"type": "websocket.close", "code": 1008})
-                else:
-                    await JSONResponse({"detail": SIGN_IN}, status_code=401)(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
 
 
 def build(assistant: Assistant, background: BackgroundIngest | None = None) -> gr.Blocks:

@@ -13,7 +13,7 @@ from assistant.composers.llm import LLMComposer
 from assistant.evidence import Composer, Evidence, when
 from assistant.lexical import LexicalIndex
 from assistant.llm import OnToken
-from assistant.passage_model import RECORD, passage_embedder, record_model, recorded_model
+from assistant.passage_model import RECORD, TABLE, passage_embedder, record_model, recorded_model
 from assistant.query import ACROSS_REPORTS, Intent, ParserFactory, QueryParser, QuestionParser, Shape, inherit
 from assistant.retrieve import report_years
 from assistant.stages import Mode, Query, RetrievalPipeline, default_pipeline
@@ -125,7 +125,7 @@ class Assistant:
             client = make_client(index_dir, store)
             if collection_name(index_dir, store) in [c.name for c in client.list_collections()]:
                 client.delete_collection(collection_name(index_dir, store))
-        for name in ("catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm", RECORD):
+        for name in ("catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm", RECORD, TABLE):
             (index_dir / name).unlink(missing_ok=True)
         for name in ("bm25", "chroma"):
             shutil.rmtree(index_dir / name, ignore_errors=True)
@@ -151,7 +151,7 @@ class Assistant:
     def passage_embedder(self):
         """What this index's passage vectors were made with, for them and the questions searched
         against them (assistant.passage_model)."""
-        return passage_embedder(self.embed_model(), self.settings.embed.backend)
+        return passage_embedder(self.index_dir, self.embed_model(), self.settings.embed.backend)
 
     def embed_model(self) -> str:
         has_reports = bool(self.catalog.query("SELECT 1 FROM reports LIMIT 1"))

@@ -108,8 +108,12 @@ class LexicalIndex:
             meta = self.directory / "ids.json"
             if not meta.exists():
                 return False
-            data = json.loads(meta.read_text())
-            model = bm25s.BM25.load(str(self.directory)) if data["ids"] else None
+            try:
+                data = json.loads(meta.read_text())
+                model = bm25s.BM25.load(str(self.directory)) if data["ids"] else None
+            except (ValueError, KeyError, TypeError, OSError):
+                # Truncated or overwritten: derived from the catalog, so rebuilt like a deleted one.
+                return False
         self._install(model, data["ids"], data["generation"], data.get("df", {}))
         return True
 

@@ -29,6 +29,14 @@ def markdown_text(text: str) -> str:
     return _MARKUP.sub(lambda m: "\\" + m[1] if m[1] else m[0], str(text))
 
 
+def code_span(text: str) -> str:
+    """`text` as a Markdown code span that shows it literally, whatever backticks it holds: the
+    fence is one backtick longer than its longest run of them (CommonMark)."""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def report_line(report: ReportMeta | None, file: str) -> str:
     """'Haringey · ILACS inspection · inspected 10 Feb 2023 · published 11 Apr 2023'."""
     if report is None:
@@ -103,7 +111,7 @@ def answer_markdown(answer: Answer) -> str:
         if answer.passages:
             lines.append(f"*{phrases.NEAREST_NOTE}*")
             for p in answer.passages[:3]:
-                lines.append(f"- {markdown_text(report_line(p.report, p.file))}; `{p.file}`, page {p.page_start}: "
+                lines.append(f"- {markdown_text(report_line(p.report, p.file))}; {code_span(p.file)}, page {p.page_start}: "
                              f"{markdown_text(' '.join(p.text.split())[:240])}...")
         return "\n".join(lines)
     lines += [markdown_text(answer.text), ""]
@@ -111,7 +119,7 @@ def answer_markdown(answer: Answer) -> str:
         lines += [*table_markdown(answer.table), ""]
     lines += ["**Sources**", ""]
     for c in answer.citations:
-        lines.append(f'[{c.marker}] {markdown_text(report_line(_report(c), c.file))}; `{c.file}`, page {c.page}{_ocr(c)}: '
+        lines.append(f'[{c.marker}] {markdown_text(report_line(_report(c), c.file))}; {code_span(c.file)}, page {c.page}{_ocr(c)}: '
                      f'"{markdown_text(c.quote)}"  ')
     return "\n".join(lines)
 

@@ -1,7 +1,7 @@
 """A static embedder distilled on this machine from the packaged all-MiniLM-L6-v2 (the model2vec
 recipe, without its package: its distiller pins an older transformers than ours).
 
-Distillation, once per machine (about 30 s on 2 cores), cached beside the ONNX export:
+Distillation, once per machine (~15 s on 2 cores), cached beside the ONNX export:
   1. every word piece of MiniLM's vocabulary goes through the model alone ([CLS] piece [SEP]),
      mean-pooled like a sentence: one 384-d vector per piece;
   2. PCA to `DIMS` dimensions (fewer dimensions, and the shared direction all pieces have is
@@ -16,7 +16,6 @@ retrieval quality the README's ingest table states (`settings.embed.model = "min
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -43,49 +42,60 @@ class _Ids:
         self.ids = ids
 
 
-class StaticEmbedder:
-    """Same interface as `Embedder` for the vector store: encode_documents, encode_queries, dim."""
+def distilled_table(cache_dir: str | Path | None = None) -> Path:
+    """This machine's distilled table (made on first use, ~15 s), beside the ONNX export. Its own
+    lock file: distilling exports the ONNX teacher, which takes the export folder's lock."""
+    path = export_dir(Path(cache_dir) if cache_dir else cache_root(), model_dir()) / f"{RECIPE}.npy"
+    if not path.exists():
+        with _file_lock(path.with_suffix(".lock")):
+            if not path.exists():
+                _distill(path)
+    return path
 
-    def __init__(self, cache_dir: str | Path | None = None):
+
+def _distill(path: Path) -> None:
+    from tokenizers import Tokenizer
+
+    log.info("distilling a static embedder into %s (one-off)", path)
+    tok = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
+    teacher = Embedder("onnx")
+    vocab_size = tok.get_vocab_size()
+    cls_id, sep_id = (int(tok.token_to_id(t) or 0) for t in ("[CLS]", "[SEP]"))
+    pieces = [_Ids([cls_id, i, sep_id]) for i in range(vocab_size)]
+    vectors = teacher._encode_onnx(pieces, 512, teacher._main_session())
+    centred = vectors - vectors.mean(0)
+    _, _, components = np.linalg.svd(centred, full_matrices=False)
+    reduced = centred @ components[:DIMS].T
+    rank = np.maximum(np.arange(vocab_size) - _SPECIAL_OFFSET, 0) + 1
+    zipf = 1.0 / rank
+    weight = SIF_A / (SIF_A + zipf / zipf.sum())
+    table = (reduced * weight[:, None]).astype(np.float32)
+    tmp = _atomic_path(path)
+    try:
+        with open(tmp, "wb") as fh:
+            np.save(fh, table)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+class StaticEmbedder:
+    """Same interface as `Embedder` for the vector store (encode_documents, encode_queries, dim),
+    over one table: an index keeps its own copy (assistant.passage_model), so its questions are
+    embedded with exactly the table its passages were, whatever this machine distils later."""
+
+    def __init__(self, table: Path):
         from tokenizers import Tokenizer
 
-        teacher = model_dir()
-        self.path = export_dir(Path(cache_dir) if cache_dir else cache_root(), teacher) / f"{RECIPE}.npy"
         self.backend = "static"
-        self._tok = Tokenizer.from_file(str(teacher / "tokenizer.json"))
+        self._tok = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
         self._tok.no_truncation()
         self._tok.no_padding()
-        if not self.path.exists():
-            with _file_lock(self.path.parent / ".lock"):
-                if not self.path.exists():
-                    self._distill()
-        self.table = np.load(self.path)
+        self.table = np.load(table)
         self.dim = int(self.table.shape[1])
 
-    def _distill(self) -> None:
-        log.info("distilling a static embedder from %s (one-off)", self.path.parent)
-        teacher = Embedder("onnx")
-        vocab_size = self._tok.get_vocab_size()
-        cls_id, sep_id = (int(self._tok.token_to_id(t) or 0) for t in ("[CLS]", "[SEP]"))
-        pieces = [_Ids([cls_id, i, sep_id]) for i in range(vocab_size)]
-        vectors = teacher._encode_onnx(pieces, 512, teacher._main_session())
-        centred = vectors - vectors.mean(0)
-        _, _, components = np.linalg.svd(centred, full_matrices=False)
-        reduced = centred @ components[:DIMS].T
-        rank = np.maximum(np.arange(vocab_size) - _SPECIAL_OFFSET, 0) + 1
-        zipf = 1.0 / rank
-        weight = SIF_A / (SIF_A + zipf / zipf.sum())
-        table = (reduced * weight[:, None]).astype(np.float32)
-        tmp = _atomic_path(self.path)
-        try:
-            with open(tmp, "wb") as fh:
-                np.save(fh, table)
-            os.replace(tmp, self.path)
-        finally:
-            tmp.unlink(missing_ok=True)
-        (self.path.parent / f"{RECIPE}.json").write_text(json.dumps({"dims": DIMS, "vocab": vocab_size}))
-
     def encode_documents(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """`batch_size` is Embedder's signature; a lookup needs no batches."""
         out = np.zeros((len(texts), self.dim), np.float32)
         for row, enc in enumerate(self._tok.encode_batch(list(texts), add_special_tokens=False)):
             if enc.ids:
@@ -97,14 +107,14 @@ class StaticEmbedder:
         return self.encode_documents(texts)
 
 
-_instance: StaticEmbedder | None = None
-_instance_lock = threading.Lock()
+_instances: dict[tuple[Path, int], StaticEmbedder] = {}
+_instances_lock = threading.Lock()
 
 
-def get_static_embedder() -> StaticEmbedder:
-    """One per process: the table is 31 MB."""
-    global _instance
-    with _instance_lock:
-        if _instance is None:
-            _instance = StaticEmbedder()
-        return _instance
+def get_static_embedder(table: Path) -> StaticEmbedder:
+    """One per table file per process (a table is 31 MB); a rebuilt index's new table is loaded anew."""
+    key = (table, table.stat().st_mtime_ns)
+    with _instances_lock:
+        if key not in _instances:
+            _instances[key] = StaticEmbedder(table)
+        return _instances[key]

@@ -19,12 +19,13 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import chromadb
+import chromadb.errors
 import httpx
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
 from ingest.catalog import Catalog, read_only_part
-from ingest.core.errors import ChromaServerUnreachable, IndexReadOnly, StoreUnavailable
+from ingest.core.errors import ChromaServerUnreachable, IndexDamaged, IndexReadOnly, StoreUnavailable
 from ingest.core.settings import StoreSettings
 
 EMBEDDED_COLLECTION = "chunks"
@@ -48,7 +49,10 @@ def make_client(index_dir: Path, settings: StoreSettings):
     # Embedded Chroma writes to its SQLite file as it opens, even to read.
     if store.exists() and (part := read_only_part(store)):
         raise IndexReadOnly(index_dir, part, "search the vectors of")
-    return chromadb.PersistentClient(path=str(store), settings=chroma_settings)
+    try:
+        return chromadb.PersistentClient(path=str(store), settings=chroma_settings)
+    except chromadb.errors.ChromaError as exc:  # e.g. a truncated chroma.sqlite3: "database disk image is malformed"
+        raise IndexDamaged(index_dir, f"vector store unreadable: {exc}") from None
 
 
 @contextmanager

@@ -5,12 +5,13 @@ and a thread can be neither stopped nor capped. The child caps its own heap (RLI
 `ingest.max_parse_mb`); the parent waits at most `ingest.read_timeout_s` per file, plus
 `ingest.ocr_timeout_s` for each scanned page the child says it will OCR, then kills the child's
 process group (Tesseract included) and refuses the file with the reason. The next file gets a
-fresh child. Parsing in a process also takes pypdf's pure-Python work off the GIL the embedder
+fresh child (after a kill, or a file that hit the memory limit). Parsing in a process also takes pypdf's pure-Python work off the GIL the embedder
 shares with the ingest thread.
 
 Protocol on the child's stdin/stdout: length-prefixed pickles. Parent -> child: one
 (path, rel, sha, settings JSON) per file. Child -> parent: ("start",) when it takes the file,
-("ocr", pages) before OCR, then ("done", Parsed, stage seconds). Children are kept between ingest runs of one process and
+("ocr", pages) before OCR, then ("done", Parsed, stage seconds, exhausted); after a file that
+ran out of memory (exhausted) the child exits and the parent starts a fresh one. Children are kept between ingest runs of one process and
 exit when their stdin closes (the parent exited, even by SIGKILL) or their parent changes.
 """
 
@@ -32,8 +33,11 @@ from typing import IO, Any
 
 from ingest.core.settings import Settings
 from ingest.parse import Parsed, StageClock, parse_file
+from ingest.wordpieces import count_wordpieces, known_words
 
 _HEADER = struct.Struct("<Q")
+MAX_FRAME = 2**31  # a 3,000-page report parses to well under 100 MB
+MAX_IDLE = 2  # readers kept between files; each holds the heap its largest file left it
 READER_START_S = 120  # a fresh child imports pypdf and the tokenizer: ~1 s, far more on a loaded machine
 
 
@@ -44,22 +48,23 @@ def _write_frame(out: IO[bytes], obj: Any) -> None:
 
 
 def _read_frame(read: Callable[[int], bytes]) -> Any | None:
-    """One frame, through `read(n)` (up to n bytes; b"" at the end), or None at the end."""
+    """One frame, through `read(n)` (up to n bytes; b"" at the end), or None at the end or when
+    the length is past MAX_FRAME (bytes that are not a frame: the peer is not speaking this)."""
     head = _read_exact(read, _HEADER.size)
-    if head is None:
+    if head is None or (size := _HEADER.unpack(head)[0]) > MAX_FRAME:
         return None
-    blob = _read_exact(read, _HEADER.unpack(head)[0])
+    blob = _read_exact(read, size)
     return None if blob is None else pickle.loads(blob)  # noqa: S301 - our own child's frames
 
 
 def _read_exact(read: Callable[[int], bytes], n: int) -> bytes | None:
-    buf = b""
+    buf = bytearray()
     while len(buf) < n:
-        part = read(n - len(buf))
+        part = read(min(n - len(buf), 1 << 20))
         if not part:
             return None
         buf += part
-    return buf
+    return bytes(buf)
 
 
 class ReaderProcess:
@@ -67,14 +72,17 @@ class ReaderProcess:
 
     def __init__(self, max_parse_mb: int):
         self.max_parse_mb = max_parse_mb
+        # This package's folder goes last on the child's path (not PYTHONPATH, which would come
+        # before the standard library), so it imports this code wherever the ingest was started.
         package_root = str(Path(__file__).resolve().parents[1])
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
+        start = f"import sys; sys.path.append({package_root!r}); from ingest.parse_worker import main; main()"
+        env = {**os.environ,
                # One thread each: the reader needs no BLAS or OpenMP pools, whose per-thread buffers
                # would eat the memory limit (OpenBLAS aborts at import under a small one).
                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "RAYON_NUM_THREADS": "1",
                "TOKENIZERS_PARALLELISM": "false", "MALLOC_ARENA_MAX": "2"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "ingest.parse_worker", str(max_parse_mb)], stdin=subprocess.PIPE,
+            [sys.executable, "-c", start, str(max_parse_mb)], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, env=env, start_new_session=True)  # own group: a kill takes Tesseract too
 
     def _read(self, n: int) -> bytes:
@@ -87,9 +95,10 @@ class ReaderProcess:
         return self.proc.poll() is None
 
     def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait()
+        if self.proc.returncode is None:  # once reaped, its pid (and group id) may be another's
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
         for stream in (self.proc.stdin, self.proc.stdout):
             if stream:
                 stream.close()
@@ -128,8 +137,10 @@ class ReaderProcess:
                 deadline += frame[1] * cfg.ocr_timeout_s
                 allowed += frame[1] * cfg.ocr_timeout_s
                 continue
-            _, parsed, seconds = frame
+            _, parsed, seconds, exhausted = frame
             clock.add(seconds)
+            if exhausted:  # its heap limit is for the process's life: the next file gets a fresh one
+                self.kill()
             return parsed
 
     def _died_reason(self) -> str:
@@ -152,9 +163,11 @@ class ReaderPool:
         except BaseException:
             reader.kill()  # mid-protocol: its next frame would belong to this file
             raise
-        if reader.alive():
-            with self._lock:
+        with self._lock:
+            if reader.alive() and len(self._idle) < MAX_IDLE:
                 self._idle.append(reader)
+                return parsed
+        reader.kill()
         return parsed
 
     def _take(self, max_parse_mb: int) -> ReaderProcess:
@@ -185,8 +198,14 @@ def main() -> None:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
     threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
-    jobs, out = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr  # a stray print must not corrupt the frames
+    # Frames go to a copy of fd 1; fd 1 itself then points at stderr, so a stray print or a C
+    # library writing to stdout cannot corrupt them.
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    jobs = sys.stdin.buffer
+    count_wordpieces("warm")  # loaded before the first file's clock starts, not inside its limit
+    known_words()
     try:
         serve(jobs, out, limit)
     except BrokenPipeError:  # the ingest process is gone (killed): nothing to report to
@@ -204,10 +223,9 @@ def serve(jobs: IO[bytes], out: IO[bytes], limit: int) -> None:
         except MemoryError:
             parsed = Parsed(rel, path, sha, error=f"needs more than {limit // 2**20} MiB of memory to read "
                             "(limit: ingest.max_parse_mb)")
+            _write_frame(out, ("done", parsed, clock.seconds, True))
+            return
         except Exception as exc:  # a bug in structure or chunking must cost one file, not the reader
             parsed = Parsed(rel, path, sha, error=f"could not process this PDF ({type(exc).__name__}: {exc})")
-        _write_frame(out, ("done", parsed, clock.seconds))
+        _write_frame(out, ("done", parsed, clock.seconds, False))
 
-
-if __name__ == "__main__":
-    main()

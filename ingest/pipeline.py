@@ -126,7 +126,8 @@ def _parsed_stream(jobs: list[tuple[str, str, str]], settings: Settings, clock: 
             yield READERS.parse(*job, settings, clock)
         return
     ahead = 2 * settings.ingest.parse_workers
-    with ThreadPoolExecutor(settings.ingest.parse_workers, thread_name_prefix="parse") as pool:
+    pool = ThreadPoolExecutor(settings.ingest.parse_workers, thread_name_prefix="parse")
+    try:
         pending = deque(pool.submit(READERS.parse, *job, settings, clock) for job in jobs[:ahead])
         for job in jobs[ahead:]:
             parsed = pending.popleft().result()
@@ -134,6 +135,9 @@ def _parsed_stream(jobs: list[tuple[str, str, str]], settings: Settings, clock: 
             yield parsed
         while pending:
             yield pending.popleft().result()
+    finally:
+        # On Ctrl-C or a failed write, files queued but not started are dropped, not parsed first.
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def run_ingest(

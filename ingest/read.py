@@ -84,7 +84,7 @@ def read_pdf(path: str | Path, max_bytes: int = 200 * 2**20, max_pages: int = 30
         if reader.is_encrypted and not _try_empty_password(reader):
             raise ReadError("encrypted PDF (password protected)")
         n_pages = len(reader.pages)
-    except ReadError:
+    except (ReadError, MemoryError):  # MemoryError: the reader process's limit names itself
         raise
     except (FileNotDecryptedError, NotImplementedError) as exc:
         raise ReadError(f"encrypted PDF ({exc})") from exc
@@ -122,6 +122,8 @@ def read_pdf(path: str | Path, max_bytes: int = 200 * 2**20, max_pages: int = 30
         try:
             raw_pages[i] = _lines(read_page(path, i, ocr_dpi, ocr_timeout_s))
             ocr_pages.append(i + 1)
+        except MemoryError:
+            raise
         except Exception as exc:  # one unreadable scan must not lose the rest of the report
             warnings.append(f"page {i + 1} could not be read by OCR ({type(exc).__name__}: {exc})")
     what = " and ".join(part for part, pages in (("scanned pages with no text layer", scanned),
@@ -150,7 +152,8 @@ def _garbled(raw: str) -> bool:
     many. On the 4,212 corpus pages: no control characters, and at least 44% known words."""
     if len(raw) < MIN_TEXT_CHARS:
         return False
-    control = sum(1 for ch in raw if ch < " " and ch not in "\n\r\t" or "\ue000" <= ch <= "\uf8ff")
+    # C0 controls only: Word's Symbol-font bullets (U+F0B7...) are private-use, yet real text.
+    control = sum(1 for ch in raw if ch < " " and ch not in "\n\r\t")
     if control > GARBLED_CONTROL_SHARE * len(raw):
         return True
     words = _WORD.findall(raw)

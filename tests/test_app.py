@@ -17,6 +17,7 @@ from assistant.present import (
     answer_markdown,
     chat_markdown,
     highlighted_passage,
+    markdown_text,
     report_rows,
     source_target,
     sources_html,
@@ -84,7 +85,7 @@ def test_answer_presentation_carries_every_citation(small_index):
     md, cards = answer_markdown(answer), sources_html(answer)
     assert md.startswith(f"**Q:** {QUESTION}") and "published 19 Nov 2014" in md
     for i, c in enumerate(answer.citations):
-        assert f'`{c.file}`, page {c.page}: "{c.quote}"' in md
+        assert f'`{c.file}`, page {c.page}: "{markdown_text(c.quote)}"' in md
         assert f"data-source='{i}'" in cards and f"page {c.page}" in cards
         assert source_target(answer, i) == (c.file, c.page, c.quote)
     assert cards.count("<mark>") == len(answer.citations)

@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 from assistant import Assistant
-from assistant.static_embedder import DIMS, get_static_embedder
+from assistant.passage_model import TABLE
+from assistant.static_embedder import DIMS, distilled_table, get_static_embedder
 from ingest.normalize import for_match
 from tests.conftest import REPO
 
@@ -24,7 +25,7 @@ REPORTS = ["ofsted-focused-visits/croydon_2021-07-26_focused-visit.pdf",
 
 
 def test_vectors_are_unit_length_and_near_for_paraphrases():
-    static = get_static_embedder()
+    static = get_static_embedder(distilled_table())
     vectors = static.encode_documents([
         "Children in care see their social workers regularly.",
         "Looked after children are visited often by their social worker.",
@@ -34,7 +35,7 @@ def test_vectors_are_unit_length_and_near_for_paraphrases():
     assert vectors.shape == (4, DIMS)
     assert np.allclose(np.linalg.norm(vectors[:3], axis=1), 1, atol=1e-5) and not vectors[3].any()
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.2
-    again = get_static_embedder().encode_queries(["Children in care see their social workers regularly."])
+    again = get_static_embedder(distilled_table()).encode_queries(["Children in care see their social workers regularly."])
     assert np.allclose(again[0], vectors[0])
 
 
@@ -63,6 +64,9 @@ def test_an_index_keeps_the_model_it_was_built_with_until_rebuilt(corpus, tmp_pa
     index = tmp_path / "index"
     cli("ingest", folder, "--index", index, "--preset", "fast-ingest")
     assert json.loads((index / "embedder.json").read_text()) == {"model": "minilm-static"}
+    # The index keeps the table its passages were embedded with: a table distilled again later
+    # (another machine or library version) must not embed its questions.
+    assert (index / TABLE).read_bytes() == distilled_table().read_bytes()
     assistant = Assistant.open(index, create=False)  # default settings: MiniLM for a new index
     assert assistant.embed_model() == "minilm-static"
     assert vector_dims(index) == DIMS
@@ -76,6 +80,6 @@ def test_an_index_keeps_the_model_it_was_built_with_until_rebuilt(corpus, tmp_pa
     assert answer.text.splitlines()[0] in asked.stdout
 
     cli("ingest", folder, "--index", index, "--rebuild")  # the default model now
-    assert json.loads((index / "embedder.json").read_text()) == {"model": "minilm"}
+    assert json.loads((index / "embedder.json").read_text()) == {"model": "minilm"} and not (index / TABLE).exists()
     assert vector_dims(index) == 384
     assert "croydon" in cli("ask", question, "--index", index).stdout

@@ -1,6 +1,6 @@
-"""Faults in an index: deleted vectors or a truncated catalog are detected when a reader opens
-it, with one line naming the repair (`ingest --rebuild`), never a silent wrong answer; a
-deleted BM25 index heals itself; two ingest processes at once end as one clean ingest."""
+"""Faults in an index: deleted or truncated vectors or a truncated catalog are detected when a
+reader opens it, with one line naming the repair (`ingest --rebuild`), never a silent wrong
+answer; a deleted or truncated BM25 index heals itself; two ingest processes at once end as one clean ingest."""
 
 from __future__ import annotations
 
@@ -52,11 +52,14 @@ def _copy(tmp_path, folder) -> Path:
     return index
 
 
-@pytest.mark.parametrize("damage", ["vectors deleted", "catalog truncated"])
+@pytest.mark.parametrize("damage", ["vectors deleted", "vector store truncated", "catalog truncated"])
 def test_damage_is_named_in_one_line_and_rebuild_repairs_it(tmp_path, folder, clean, damage):
     index = _copy(tmp_path, folder)
     if damage == "vectors deleted":
         shutil.rmtree(index / "chroma")
+    elif damage == "vector store truncated":
+        with (index / "chroma" / "chroma.sqlite3").open("r+b") as fh:
+            fh.truncate(4096)
     else:
         for extra in ("catalog.sqlite3-wal", "catalog.sqlite3-shm"):
             (index / extra).unlink(missing_ok=True)
@@ -74,9 +77,14 @@ def test_damage_is_named_in_one_line_and_rebuild_repairs_it(tmp_path, folder, cl
     assert assistant.ask(QUESTION).text == answer
 
 
-def test_a_deleted_bm25_index_heals_itself(tmp_path, folder, clean):
+@pytest.mark.parametrize("damage", ["deleted", "truncated"])
+def test_a_deleted_or_truncated_bm25_index_heals_itself(tmp_path, folder, clean, damage):
     index = _copy(tmp_path, folder)
-    shutil.rmtree(index / "bm25")
+    if damage == "deleted":
+        shutil.rmtree(index / "bm25")
+    else:
+        for part in (index / "bm25").glob("*.npy"):
+            part.write_bytes(part.read_bytes()[:10])
     assert Assistant.open(index, create=False).ask(QUESTION).text == clean[1]
 
 

@@ -28,6 +28,7 @@ import pytest
 
 import app
 from assistant import Assistant
+from assistant.signed_in import LOGIN_ASSETS, LOGIN_PAGE
 from eval.bench_query import percentile
 from scripts.with_chroma_server import free_port
 from tests.adversarial import hostile_pdfs as hostile
@@ -204,7 +205,7 @@ def test_auth_refuses_every_route_without_a_session(auth_server):
     with httpx.Client(base_url=url, timeout=10) as anonymous:
         for path, method in found:
             response = anonymous.request(method, concrete(path), json={} if method == "POST" else None)
-            if path in app.LOGIN_PAGE or path.startswith(app.LOGIN_ASSETS):
+            if path in LOGIN_PAGE or path.startswith(LOGIN_ASSETS):
                 public.append(path)  # the login page itself: nothing of the app's in it
                 assert app.EXAMPLES[0] not in response.text and "index-status" not in response.text, path
             else:
