@@ -8,15 +8,22 @@ INDEX  ?= index
 WHEELS := $(wildcard /opt/wheels)
 PIP    := $(BIN)/pip install --disable-pip-version-check $(if $(WHEELS),--find-links $(WHEELS))
 
-.PHONY: install install-ocr install-llm run ingest serve lint test test-fast test-slow test-server test-wheel test-llm eval eval-quick eval-llm bench bench-scale
+.PHONY: install install-ocr install-pdftotext install-llm run ingest serve lint test test-fast test-slow test-server test-wheel test-llm eval eval-quick eval-llm bench bench-scale
 
-install: $(VENV)/.installed install-ocr
+install: $(VENV)/.installed install-ocr install-pdftotext
 
 # Tesseract (Debian's tesseract-ocr) reads scanned pages; without it ingest refuses them with the reason.
 install-ocr:
 	@command -v tesseract >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
 		&& apt-get update -qq && apt-get install -y -qq tesseract-ocr >/dev/null; } \
 		|| echo "note: install tesseract-ocr to read scanned pages (sudo apt-get install tesseract-ocr)"
+
+# Poppler's pdftotext (Debian's poppler-utils): the evaluation's own PDF text, apart from our
+# reader, for the eval-set checks, coverage gold and quote checks (eval/independent_text.py).
+install-pdftotext:
+	@command -v pdftotext >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
+		&& apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; } \
+		|| echo "note: install poppler-utils for the evaluation's checks (sudo apt-get install poppler-utils)"
 
 $(VENV)/.installed: pyproject.toml
 	command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON)"; exit 1; }

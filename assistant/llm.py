@@ -28,14 +28,17 @@ class ChatClient:
         key = os.environ.get(cfg.api_key_env) or os.environ.get("OPENAI_API_KEY") or "not-needed"
         self._client = openai.OpenAI(base_url=cfg.url, api_key=key, timeout=cfg.timeout_s, max_retries=0)
 
-    def complete(self, messages: list[dict[str, str]], on_token: OnToken | None = None) -> str:
-        """The model's whole reply; `on_token` sees it as it streams."""
+    def complete(self, messages: list[dict[str, str]], on_token: OnToken | None = None,
+                 grammar: str | None = None) -> str:
+        """The model's whole reply; `on_token` sees it as it streams. `grammar`: a GBNF grammar
+        the reply must follow, sent as the request's `grammar` field (llama.cpp's server)."""
         deadline = time.monotonic() + self.cfg.timeout_s
         parts: list[str] = []
         try:
             stream = self._client.chat.completions.create(
                 model=self.cfg.model, messages=cast(Any, messages), stream=True,
-                max_tokens=self.cfg.max_tokens, temperature=self.cfg.temperature)
+                max_tokens=self.cfg.max_tokens, temperature=self.cfg.temperature,
+                extra_body={"grammar": grammar} if grammar else None)
             for chunk in stream:
                 if time.monotonic() > deadline:
                     stream.close()

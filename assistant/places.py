@@ -70,13 +70,34 @@ NOT_INDEXED = [
     "Dublin", "Cork", "Paris", "New York",
 ]
 
-# Kinds of inspected body our corpus does not cover.
-OUT_OF_SCOPE = re.compile(
-    r"\b(hospitals?|nhs (foundation )?trusts?|prisons?|hmp\b|young offender institutions?|police forces?|"
-    r"constabulary|peel|care homes?|gp (practice|surgery)|universit(y|ies)|probation service|"
-    r"hmicfrs|hmi prisons|hmi probation|dental|ambulance|fire (and rescue )?service|nursing homes?)",
+# Out of scope means the thing being RATED is not in the corpus, never that a word appears:
+# "How do councils work with hospitals?" is answered by many reports; "How was Great Ormond
+# Street Hospital rated?" is not. Two readings count as being rated:
+#   - another inspectorate is the one asking or rating (and Ofsted is not named with it);
+#   - a named body of another kind (a capitalised name before Hospital, Police, Prison...,
+#     or "HMP X") beside a rating word.
+OTHER_INSPECTORATE = re.compile(
+    r"\b(cqc|care quality commission|hmicfrs|peel (grade|inspection|assessment|rating)s?|"
+    r"hm inspectorate of (prisons|probation|constabulary)|hmi (prisons|probation)|"
+    r"care inspectorate( wales)?|estyn)\b",
     re.I,
 )
+_OFSTED = re.compile(r"\bofsted\b", re.I)
+_NAMED_BODY = re.compile(
+    r"\b(?:[A-Z][\w'\u2019&-]*\s+){1,5}(?:NHS\s+)?(?:Hospitals?|Police|Constabulary|Prisons?|"
+    r"(?:Foundation\s+)?Trust|University|Care\s+Homes?|Young\s+Offender\s+Institution|Probation\s+Service)\b"
+    r"|\bHMP\s+[A-Z]\w+"
+)
+_RATING = re.compile(r"\b(rat(e|ed|es|ing|ings)|grade[ds]?|judged|judgements?|scored?|inspection of|inspected|find at|found at)\b", re.I)
+
+
+def out_of_scope(question: str) -> str:
+    """What makes a question ask for a rating the corpus cannot hold, or '' when nothing does."""
+    if (m := OTHER_INSPECTORATE.search(question)) and not _OFSTED.search(question):
+        return f"inspections by {m.group(0)}"
+    if (m := _NAMED_BODY.search(question)) and _RATING.search(question):
+        return f"ratings of {m.group(0).strip()}"
+    return ""
 
 
 def canonical_key(name: str) -> str:

@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from assistant.lexical import tokenize
-from assistant.places import COMMON_WORDS, NOT_INDEXED, OUT_OF_SCOPE, canonical_key, variants
+from assistant.places import COMMON_WORDS, NOT_INDEXED, canonical_key, out_of_scope, variants
 from ingest.core.vocabulary import SEND_GRADES
 from ingest.normalize import collapse
 
@@ -201,8 +201,7 @@ class QueryParser:
         intent.asks_grade = bool(GRADE_QUESTION.search(question))
         intent.comparison = bool(COMPARISON.search(question)) or len(intent.years) >= 2
         intent.latest = bool(LATEST.search(question))
-        if match := OUT_OF_SCOPE.search(question):
-            intent.out_of_scope = match.group(0)
+        intent.out_of_scope = out_of_scope(question)
         intent.year_range = year_range(question, intent.years)
         intent.relative_years = relative_years(question)
         _read_what_it_asks(question, intent)

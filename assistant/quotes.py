@@ -87,7 +87,10 @@ def same_grade(found: str, grade: str) -> bool:
 NOT_A_SENTENCE = re.compile(
     r"\b(dear (mr|mrs|ms|miss|dr|sir)|yours sincerely|piccadilly gate|store street|@ofsted|ofsted\.gov\.uk|"
     r"strategic director|director of children's services,|his majesty's inspector,|ofsted regulates|"
-    r"it assesses council children's services|the office for standards in education)", re.I)
+    r"it assesses council children's services|the office for standards in education|"
+    # Ofsted's fixed definitions of each grade, printed at the end of SIF reports
+    r"what the inspection judgements mean|\b(an outstanding|a good) (local authority|lscb) leads|"
+    r"\ban? (local authority|lscb) that (requires improvement|is inadequate)\b)", re.I)
 # Title blocks and grade tables: facts a question may ask for ("who led it?"), never a finding.
 TITLE_BLOCK = re.compile(r"\b(inspection dates?|lead inspector|judgement grade|this letter summarises|www\.)", re.I)
 

@@ -120,15 +120,18 @@ def rrf(rankings: list[list[str]], k: int = 60) -> dict[str, float]:
     return scores
 
 
+QUESTION_WORDS = frozenset(tokenize("how when where why who whom whose what which do does did"))
+
+
 def term_weights(question: str, idf, intent: Intent | None = None) -> dict[str, float]:
     """Content terms of the question with their inverse document frequency.
 
     With an intent, the words that only name the report (council, year, month, type) are
     left out: they say which report, not what in it.
     """
-    drop: set[str] = set()
+    drop: set[str] = set(QUESTION_WORDS)  # "how", "when": the asking, not what is asked about
     if intent is not None and (intent.authorities or intent.years or intent.report_types):
-        drop = SCOPE_WORDS | MONTH_WORDS | {str(y) for y in intent.years}
+        drop |= SCOPE_WORDS | MONTH_WORDS | {str(y) for y in intent.years}
         for authority in intent.authorities:
             drop |= set(tokenize(authority))
     return {t: idf(t) for t in dict.fromkeys(tokenize(question)) if t not in drop}

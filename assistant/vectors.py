@@ -109,7 +109,9 @@ class VectorStore:
             self.collection = self.client.get_or_create_collection(
                 self.name,
                 embedding_function=None,
-                configuration={"hnsw": {"space": "cosine"}},
+                # one insertion thread: the same chunks in the same order make the same graph,
+                # so a rebuilt index answers exactly as before (the evaluation's gates rely on it)
+                configuration={"hnsw": {"space": "cosine", "num_threads": 1}},
             )
         self.exact_scope_ratio = settings.exact_scope_server if settings.chroma_url else settings.exact_scope_embedded
         self._store = None

@@ -13,15 +13,20 @@ leak into the gold it is measured against.
 * Improvement items: the list under the first "What needs to improve" (ILACS, focused
   visits), "Areas for improvement" (SIF, LAC, area SEND) or "Recommendations" heading
   (SIF 2016+, re-inspections, LSCB review), parsed by `improvement_items` below.
-* Coverage: eval.shape_metrics.page_mentions is THE match rule (for_match both sides,
-  lower-case, whitespace collapsed; the phrase's last word also with a trailing "s"
-  added/removed).
+* Coverage: a report is expected when a page of it, as poppler's pdftotext reads it,
+  mentions the phrase by eval.independent_text.page_mentions (letters and digits only,
+  whole words, the phrase's last word also with a trailing "s" added/removed) -- a second
+  extractor and normalisation, not our reader's text. The gold page and evidence of each
+  expected report come from the same text.
 
 Selection is deterministic; questions name the council and the inspection year (the year
 the inspection ended) plus the report type when the council has two reports that year.
 
 Run: .venv/bin/python -m eval.build_shape_items --corpus ../shared/corpus --out eval/data/shapes
      [--pages-cache /tmp/shape_pages.json]   (a JSON {file: [page texts]} read/written there)
+     [--text-cache /tmp/pdftotext-cache]     (pdftotext page texts kept there)
+Re-gold coverage only (every other field and file as it is, no pypdf):
+     .venv/bin/python -m eval.build_shape_items --regold-coverage [--text-cache DIR]
 """
 
 from __future__ import annotations
@@ -34,8 +39,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from eval.check_set import PdfPages
+from eval.independent_text import IndependentPages, clean
+from eval.independent_text import page_mentions as independent_mentions
 from eval.manifest import NOT_A_GRADE, headline_grades, inspection_year, read_manifest, report_type
-from eval.shape_metrics import page_mentions
 from ingest.normalize import for_match
 
 QUICK = set("""
@@ -148,9 +154,9 @@ def next_item_soon(ahead: list[tuple[int, str]], style: str, last_num: int | Non
     return False
 
 
-def evidence(pages: list[str], page: int, anchor: str = "", words: int = 20) -> str:
-    """A verbatim (after for_match) run of words from `page`, starting at `anchor` if found."""
-    toks = for_match(pages[page - 1]).split()
+def evidence(pages: list[str], page: int, anchor: str = "", words: int = 20, norm=for_match) -> str:
+    """A verbatim (after `norm`) run of words from `page`, starting at `anchor` if found."""
+    toks = norm(pages[page - 1]).split()
     at = 0
     if anchor:
         a = anchor.lower().split()
@@ -162,10 +168,11 @@ def evidence(pages: list[str], page: int, anchor: str = "", words: int = 20) -> 
 
 
 class Corpus:
-    def __init__(self, root: Path, cache: Path | None):
+    def __init__(self, root: Path, cache: Path | None, text_cache: Path | None = None):
         self.root = root
         self.rows = [r for r in read_manifest(root)]
         self.pages = PdfPages.with_cache_file(root, cache)
+        self.independent = IndependentPages(root, text_cache)  # coverage gold: pdftotext, not our reader
         self.history = self._history()
         self.by_council: dict[str, list[dict]] = defaultdict(list)
         for r in self.rows:
@@ -367,20 +374,26 @@ COVERAGE_SCOPED = [  # (phrase, authorities, report types)
 ]
 
 
+def coverage_files(rows: list[dict], pages: IndependentPages, phrase: str,
+                   authorities: list[str] | None, types: list[str] | None) -> list[str]:
+    """Reports in scope (manifest rows) with a page mentioning the phrase, as pdftotext reads them."""
+    rows = [r for r in rows if (not authorities or r["local_authority"] in authorities)
+            and (not types or report_type(r) in types)]
+    return sorted(r["file"] for r in rows if any(independent_mentions(t, phrase) for t in pages(r["file"])))
+
+
 def coverage_items(c: Corpus) -> list[dict]:
     out = []
 
     def files_for(phrase, authorities, types):
-        rows = [r for r in c.rows if (not authorities or r["local_authority"] in authorities)
-                and (not types or r["type"] in types)]
-        return sorted(r["file"] for r in rows if any(page_mentions(t, phrase) for t in c.pages(r["file"])))
+        return coverage_files(c.rows, c.independent, phrase, authorities, types)
 
     def gold_of(files, phrase):  # first page of each matching report (evidence = the page's words at the phrase)
         gold = []
         for f in files[:50]:
-            pages = c.pages(f)
-            n = next(i for i, t in enumerate(pages, 1) if page_mentions(t, phrase))
-            gold.append({"file": f, "pages": [n], "evidence": evidence(pages, n, phrase.split()[0])})
+            pages = c.independent(f)
+            n = next(i for i, t in enumerate(pages, 1) if independent_mentions(t, phrase))
+            gold.append({"file": f, "pages": [n], "evidence": evidence(pages, n, phrase.split()[0], norm=clean)})
         return gold
 
     forms = ['Which reports mention "{p}"?', "How many reports mention {p}?", "Which reports mention {p}?",
@@ -488,8 +501,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "corpus")
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "data" / "shapes")
     ap.add_argument("--pages-cache", type=Path, default=None, help="JSON page-text cache (keep it in /tmp)")
+    ap.add_argument("--text-cache", type=Path, default=None, help="pdftotext page-text cache directory (in /tmp)")
+    ap.add_argument("--regold-coverage", action="store_true",
+                    help="only recompute expected_files of the existing coverage items in --out")
     args = ap.parse_args(argv)
-    corpus = Corpus(args.corpus, args.pages_cache)
+    if args.regold_coverage:
+        regold_coverage(args.corpus, args.out / "coverage.jsonl", args.text_cache)
+        return
+    corpus = Corpus(args.corpus, args.pages_cache, args.text_cache)
     args.out.mkdir(parents=True, exist_ok=True)
     seen: set[str] = set()
     for kind, build in BUILDERS.items():
@@ -506,6 +525,32 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{kind}: {len(items)} items ({quick} quick-subset only)")
     if args.pages_cache and corpus.pages.reads:  # keep what was read for the next run
         args.pages_cache.write_text(json.dumps(corpus.pages.cache), encoding="utf-8")
+
+
+def regold_coverage(root: Path, path: Path, text_cache: Path | None = None) -> list[tuple[str, list[str], list[str]]]:
+    """Recompute `expected_files` of every item in coverage.jsonl (same phrase and scope) with
+    coverage_files. Ids, questions, scope and key order stay; a gold entry stays unless its
+    report is no longer expected or its page no longer mentions the phrase (gold is a sample
+    of the expected reports), and none is added. Returns (id, old, new) per item."""
+    rows = read_manifest(root)
+    pages = IndependentPages(root, text_cache)
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    changes = []
+    for item in items:
+        scope = item.get("scope") or {}
+        new = coverage_files(rows, pages, item["phrase"], scope.get("authorities"), scope.get("report_types"))
+        changes.append((item["id"], item["expected_files"], new))
+        item["expected_files"] = new
+        item["gold"] = [g for g in item["gold"] if g["file"] in new and any(
+            independent_mentions(pages(g["file"])[p - 1], item["phrase"]) for p in g["pages"])]
+        print(f"{item['id']} {item['phrase']!r}: {len(changes[-1][1])} -> {len(new)} "
+              f"(+{len(set(new) - set(changes[-1][1]))} -{len(set(changes[-1][1]) - set(new))})")
+    with open(path, "w", encoding="utf-8") as fh:
+        for item in items:
+            fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+    old_n, new_n = sum(len(o) for _, o, _ in changes), sum(len(n) for _, _, n in changes)
+    print(f"coverage: {len(items)} items, expected files {old_n} -> {new_n}")
+    return changes
 
 
 def item_files(item: dict) -> set[str]:

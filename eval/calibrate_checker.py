@@ -4,7 +4,7 @@ cited passages do not support.
 
     python -m eval.calibrate_checker --index build/quick-index [--limit 40]
 
-For each answerable quick item, the passages a model would be given (the extractive answer's
+For each answerable quick item on the dev side of the split, the passages a model would be given (the extractive answer's
 cited ones first) and:
 - supported: each cited sentence reworded as a model does ("Inspectors found that ...",
   its opening clause dropped);
@@ -22,6 +22,7 @@ from assistant import Assistant
 from assistant.checker import Checker
 from assistant.composers.llm import LLMComposer
 from eval.run import load_items, quick_items
+from eval.split import side_of
 from eval.run_llm import spread
 from ingest.sentences import split_sentences
 
@@ -68,7 +69,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=40)
     args = parser.parse_args()
     assistant = Assistant.open(args.index, create=False)
-    items = spread([i for i in quick_items(load_items(args.set)) if i.get("type") != "unanswerable"], args.limit)
+    # Calibrated on dev items only: the checker is then reported on test (eval.run_llm --side test).
+    items = spread([i for i in quick_items(load_items(args.set))
+                    if i.get("type") != "unanswerable" and side_of(i) == "dev"], args.limit)
     cfg = assistant.settings.llm.model_copy()
     loose = cfg.model_copy(update={"min_similarity": 0.01, "min_term_share": 0.01})
     checker = Checker(assistant, loose)

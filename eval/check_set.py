@@ -1,6 +1,11 @@
-"""Validate evaluation-set items (eval/data/<version>/*.jsonl) against the corpus.
+"""Validate evaluation-set items (eval/data/v1/*.jsonl, eval/data/shapes/*.jsonl) against the corpus.
 
-Each line of a set file is one JSON object:
+The checks read the PDFs with poppler's pdftotext and compare text with the evaluation's own
+normalisation (eval.independent_text: NFKC, casefold, letters and digits only), never with
+our reader (ingest.read) or ingest.normalize: gold checked with the code under test would
+only show that the code agrees with itself.
+
+Each line of a v1 set file is one JSON object:
 
     {"id": "judgement-001", "type": "judgement", "question": "...",
      "gold": [{"file": "ofsted-ilacs/x.pdf", "pages": [1], "evidence": "<10-40 words, verbatim>"}],
@@ -12,22 +17,30 @@ Rules checked by ``check_items`` (each problem string starts with a ``[tag]``):
   duplicate question text, ``gold`` entries with ``file`` / ``pages`` / ``evidence``;
 * ``file`` is a relative path to an existing file under the corpus root;
 * ``pages`` are 1-based physical page numbers within the document;
-* ``evidence`` has 10-40 words and occurs, after ``ingest.normalize.for_match`` on both
-  sides, in the reference text (``ingest.read.read_pdf(path).pages[n-1].text``) of at
-  least one of the listed pages;
-* every answer keyword (for ``"a|b"``: at least one alternative) occurs,
-  case-insensitively after ``for_match``, in a gold evidence or on a gold page;
-* ``comparison`` items have >= 2 gold entries from >= 2 different files;
+* ``evidence`` has 10-40 words and its letters and digits (``independent_text.normalise``)
+  occur, contiguously, in those of the pdftotext text of at least one of the listed pages;
+* every answer keyword (for ``"a|b"``: at least one alternative) occurs, compared the same
+  way, in a gold evidence or on a gold page;
+* ``comparison`` items (v1) have >= 2 gold entries from >= 2 different files;
 * ``unanswerable`` items have ``gold == []`` and ``answer_keywords == []``; every other
-  type has at least one gold entry and at least one keyword.
+  v1 type has at least one gold entry and at least one keyword.
+
+Answer-shape items (eval/data/shapes: summary, grades, comparison, coverage, themes,
+strengths) have the same schema and gold checks, may have no keywords (and coverage or
+themes items no gold); their keywords come from the manifest, so they are not looked up
+on the gold pages. In addition:
+
+* summary: every ``expected_improve`` text occurs in its gold report (any page, or across
+  a page break);
+* coverage: a non-empty ``phrase``, a ``scope`` object, ``expected_files`` sorted, unique
+  and in the corpus, every gold file among them and each gold page mentioning the phrase
+  (``independent_text.page_mentions``);
+* themes: ``set_files`` in the corpus.
 
 Usage::
 
-    .venv/bin/python -m eval.check_set eval/data/v1            # reads the PDFs (slow)
-    .venv/bin/python -m eval.check_set eval/data/v1/fact.jsonl --pages-cache /tmp/pages_cache.json
-
-The pages cache is a JSON object {relative file path: [page texts]} produced by exactly
-``read_pdf(...).pages[i].text``; files missing from it are read from the PDF.
+    .venv/bin/python -m eval.check_set eval/data/v1 eval/data/shapes       # runs pdftotext (about 2 min)
+    .venv/bin/python -m eval.check_set eval/data/v1 --cache-dir /tmp/pdftotext-cache
 """
 
 from __future__ import annotations
@@ -36,15 +49,16 @@ import argparse
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 if __package__ in (None, ""):  # run as a script: make the repo root importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ingest.normalize import for_match  # noqa: E402
+from eval.independent_text import IndependentPages, fold, normalise, page_mentions  # noqa: E402
 
 TYPES = {"judgement", "finding", "fact", "comparison", "unanswerable"}
+SHAPE_TYPES = {"summary", "grades", "comparison", "coverage", "themes", "strengths"}
 REQUIRED_KEYS = ("id", "type", "question", "gold", "answer_keywords")
 MIN_EVIDENCE_WORDS = 10
 MAX_EVIDENCE_WORDS = 40
@@ -73,7 +87,9 @@ def load_set(path_or_dir: str | Path) -> list[dict]:
 
 
 class PdfPages:
-    """Reads each PDF at most once (``read_pdf`` page texts), optionally seeded from a cache."""
+    """OUR reader's page texts (``ingest.read.read_pdf``), each PDF read at most once,
+    optionally seeded from a cache. Not used by the checks here (see IndependentPages);
+    kept for tests and tools that want what the assistant itself reads."""
 
     def __init__(self, corpus_root: str | Path, cache: dict[str, list[str]] | None = None):
         self.corpus_root = Path(corpus_root)
@@ -81,7 +97,7 @@ class PdfPages:
         self.reads: Counter[str] = Counter()  # files actually read from PDF
 
     @classmethod
-    def with_cache_file(cls, corpus_root: str | Path, cache_path: str | Path | None) -> "PdfPages":
+    def with_cache_file(cls, corpus_root: str | Path, cache_path: str | Path | None) -> PdfPages:
         cache = None
         if cache_path and Path(cache_path).exists():
             cache = json.loads(Path(cache_path).read_text(encoding="utf-8"))
@@ -97,7 +113,21 @@ class PdfPages:
 
 
 def _words(text: str) -> int:
-    return len(for_match(text).split())
+    return len(fold(text).split())
+
+
+class _Norm:
+    """normalise() of each page of a reader's output, computed once per check run."""
+
+    def __init__(self, read: PageReader):
+        self.read = read
+        self.memo: dict[tuple[str, int], str] = {}
+
+    def __call__(self, rel: str, page: int) -> str:
+        key = (rel, page)
+        if key not in self.memo:
+            self.memo[key] = normalise(self.read(rel)[page - 1])
+        return self.memo[key]
 
 
 def check_items(
@@ -105,9 +135,13 @@ def check_items(
     corpus_root: str | Path = DEFAULT_CORPUS,
     pages: PageReader | None = None,
 ) -> list[str]:
-    """Problems found in ``items`` (empty list when the set is valid)."""
+    """Problems found in ``items`` (empty list when the set is valid).
+
+    ``pages`` maps a relative file path to its page texts; by default pdftotext's
+    (``IndependentPages``)."""
     corpus_root = Path(corpus_root)
-    read = pages or PdfPages(corpus_root)
+    read = pages if pages is not None else IndependentPages(corpus_root)
+    norm = _Norm(read)
     problems: list[str] = []
     items = list(items)
 
@@ -132,13 +166,14 @@ def check_items(
             bad("schema", f"missing keys {missing}")
             continue
         iid, itype, question, gold, keywords = (item[k] for k in REQUIRED_KEYS)
+        shape = itype in SHAPE_TYPES and (itype != "comparison" or "expected_grades_by_file" in item)
         if not isinstance(iid, str) or not iid.strip():
             bad("schema", "id must be a non-empty string")
         elif ids[iid] > 1 and iid not in seen_dup:
             seen_dup.add(iid)
             bad("duplicate-id", f"id occurs {ids[iid]} times")
-        if itype not in TYPES:
-            bad("schema", f"type {itype!r} not in {sorted(TYPES)}")
+        if itype not in TYPES | SHAPE_TYPES:
+            bad("schema", f"type {itype!r} not in {sorted(TYPES | SHAPE_TYPES)}")
         if not isinstance(question, str) or not question.strip():
             bad("schema", "question must be a non-empty string")
         elif questions[collapse_q(question)] > 1:
@@ -156,13 +191,13 @@ def check_items(
             if keywords:
                 bad("unanswerable", "unanswerable items must have answer_keywords == []")
             continue
-        if not gold:
+        if not gold and not (shape and itype in ("coverage", "themes")):
             bad("schema", f"{itype} item has no gold entries")
-        if not keywords:
+        if not keywords and not shape:
             bad("schema", f"{itype} item has no answer_keywords")
 
-        evidence_texts: list[str] = []  # for_match, lower-cased
-        gold_pages: list[str] = []  # for_match, lower-cased
+        evidence_texts: list[str] = []  # normalised
+        gold_pages: list[str] = []  # normalised
         files: set[str] = set()
         for g_idx, g in enumerate(gold, 1):
             where = f"gold[{g_idx}]"
@@ -177,7 +212,7 @@ def check_items(
                 n = _words(evidence)
                 if not MIN_EVIDENCE_WORDS <= n <= MAX_EVIDENCE_WORDS:
                     bad("evidence-length", f"{where} evidence has {n} words (want {MIN_EVIDENCE_WORDS}-{MAX_EVIDENCE_WORDS})")
-                evidence_texts.append(for_match(evidence).lower())
+                evidence_texts.append(normalise(evidence))
             if (
                 not isinstance(pages_, list)
                 or not pages_
@@ -185,7 +220,7 @@ def check_items(
             ):
                 bad("schema", f"{where} pages must be a non-empty list of integers")
                 continue
-            if not isinstance(rel, str) or not rel or rel.startswith("/") or ".." in Path(rel).parts:
+            if not _is_rel(rel):
                 bad("file", f"{where} file must be a path relative to the corpus root: {rel!r}")
                 continue
             files.add(rel)
@@ -194,7 +229,7 @@ def check_items(
                 continue
             try:
                 texts = read(rel)
-            except Exception as exc:  # ReadError or anything pypdf throws
+            except Exception as exc:  # ExtractError, ExtractorMissing, or a reader's own error
                 bad("file", f"{where} cannot read {rel}: {exc}")
                 continue
             in_range = []
@@ -203,38 +238,86 @@ def check_items(
                     bad("page-range", f"{where} page {p} out of range 1-{len(texts)} for {rel}")
                 else:
                     in_range.append(p)
-            page_norm = {p: for_match(texts[p - 1]) for p in in_range}
-            gold_pages.extend(t.lower() for t in page_norm.values())
-            if evidence and in_range:
-                ev = for_match(evidence)
-                if not any(ev in t for t in page_norm.values()):
-                    elsewhere = [i + 1 for i, t in enumerate(texts) if ev in for_match(t)]
-                    hint = f" (found on page(s) {elsewhere})" if elsewhere else ""
-                    bad("evidence-not-found", f"{where} evidence not on page(s) {in_range} of {rel}{hint}: {evidence[:60]!r}")
+            gold_pages.extend(norm(rel, p) for p in in_range)
+            ev = normalise(evidence)
+            if ev and in_range and not any(ev in norm(rel, p) for p in in_range):
+                elsewhere = [i for i in range(1, len(texts) + 1) if ev in norm(rel, i)]
+                hint = f" (found on page(s) {elsewhere})" if elsewhere else ""
+                bad("evidence-not-found", f"{where} evidence not on page(s) {in_range} of {rel}{hint}: {evidence[:60]!r}")
+            phrase = item.get("phrase") if itype == "coverage" and shape else None
+            if isinstance(phrase, str) and in_range and not any(page_mentions(texts[p - 1], phrase) for p in in_range):
+                bad("coverage", f"{where} page(s) {in_range} of {rel} do not mention {phrase!r}")
 
-        for kw in keywords:
-            alts = [for_match(a).lower() for a in kw.split("|") if a.strip()]
+        for kw in keywords if not shape else ():  # shape keywords come from the manifest, not a page
+            alts = [normalise(a) for a in kw.split("|") if normalise(a)]
             haystacks = evidence_texts + gold_pages
             if not alts or not any(a in h for a in alts for h in haystacks):
                 bad("keyword-not-found", f"keyword {kw!r} not in gold evidence or gold pages")
 
-        if itype == "comparison" and (len(gold) < 2 or len(files) < 2):
+        if itype == "comparison" and not shape and (len(gold) < 2 or len(files) < 2):
             bad("comparison", "comparison needs >= 2 gold entries from >= 2 different files")
+        if shape:
+            _check_shape(item, files, corpus_root, read, bad)
     return problems
 
 
+def _is_rel(rel) -> bool:
+    return isinstance(rel, str) and bool(rel) and not rel.startswith("/") and ".." not in Path(rel).parts
+
+
+def _check_shape(item: dict, gold_files: set[str], corpus_root: Path, read: PageReader, bad) -> None:
+    itype = item["type"]
+    if itype == "summary":
+        improve = item.get("expected_improve")
+        if not isinstance(improve, list) or not all(isinstance(t, str) and t.strip() for t in improve):
+            bad("schema", "expected_improve must be a list of non-empty strings")
+            return
+        if len(gold_files) != 1 or not (corpus_root / next(iter(gold_files))).is_file():
+            return
+        rel = next(iter(gold_files))
+        whole = normalise("\n".join(read(rel)))
+        for n, text in enumerate(improve, 1):
+            if normalise(text) not in whole:
+                bad("improve-not-found", f"expected_improve[{n}] not in {rel}: {text[:60]!r}")
+    elif itype == "coverage":
+        phrase, scope, expected = item.get("phrase"), item.get("scope"), item.get("expected_files")
+        if not isinstance(phrase, str) or not normalise(phrase):
+            bad("schema", "coverage needs a non-empty phrase")
+        if not isinstance(scope, dict) or not set(scope) <= {"authorities", "report_types"}:
+            bad("schema", "coverage scope must be an object with authorities and/or report_types")
+        if not isinstance(expected, list) or not all(_is_rel(f) for f in expected):
+            bad("schema", "expected_files must be a list of relative paths")
+            return
+        if expected != sorted(set(expected)):
+            bad("coverage", "expected_files must be sorted and unique")
+        missing = [f for f in expected if not (corpus_root / f).is_file()]
+        if missing:
+            bad("file", f"expected_files not in corpus: {missing[:3]}")
+        outside = sorted(gold_files - set(expected))
+        if outside:
+            bad("coverage", f"gold file(s) not in expected_files: {outside[:3]}")
+    elif itype == "themes":
+        files = item.get("set_files")
+        if not isinstance(files, list) or not all(_is_rel(f) for f in files):
+            bad("schema", "set_files must be a list of relative paths")
+            return
+        missing = [f for f in files if not (corpus_root / f).is_file()]
+        if missing:
+            bad("file", f"set_files not in corpus: {missing[:3]}")
+
+
 def collapse_q(q) -> str:
-    return for_match(q).lower() if isinstance(q, str) else ""
+    return fold(q) if isinstance(q, str) else ""
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("paths", nargs="+", help="set directories or .jsonl files")
     ap.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="corpus root (default: ../shared/corpus)")
-    ap.add_argument("--pages-cache", default=None, help="optional JSON {file: [page texts]} made by read_pdf")
+    ap.add_argument("--cache-dir", default=None, help="directory to keep pdftotext page texts in (e.g. /tmp/...)")
     args = ap.parse_args(argv)
 
-    reader = PdfPages.with_cache_file(args.corpus, args.pages_cache)
+    reader = IndependentPages(args.corpus, args.cache_dir)
     items: list[dict] = []
     for p in args.paths:
         items.extend(load_set(p))

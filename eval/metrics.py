@@ -147,6 +147,10 @@ class Metric:
     label: str = ""
     higher_is_better: bool = True
     kind: str = "retrieval"  # retrieval | answer
+    # Which page text a quote is checked against: "independent" (another PDF extractor, the
+    # figure we report) or "store" (our own stored text: a consistency check, which Draft
+    # already enforces, so it cannot fail by construction).
+    verifier: str = "independent"
 
     def compute(self, item: Any, result: Result, verify: Verifier | None = None) -> float | None:
         raise NotImplementedError
@@ -248,7 +252,8 @@ class KeywordAccuracy(Metric):
 
 @register("citation_precision", label="cit-prec")
 class CitationPrecision(Metric):
-    """Share of shown quotes that occur verbatim (after for_match) on the cited page."""
+    """Share of shown quotes that occur on the cited page as another extractor reads it
+    (eval.independent_text: poppler's pdftotext, its own normalisation)."""
 
     kind = "answer"
 
@@ -265,6 +270,14 @@ class CitationPrecision(Metric):
                 good = False
             ok += good
         return ok / len(answer.citations)
+
+
+@register("citation_consistency", label="cit-store")
+class CitationConsistency(CitationPrecision):
+    """The same share against our own stored page text: a consistency check of the store and
+    the verifier, not evidence of correctness (Draft drops any quote that fails it)."""
+
+    verifier = "store"
 
 
 @register("citation_recall", label="cit-recall")
@@ -323,14 +336,25 @@ ANSWER_METRICS = [n for n, c in REGISTRY.items() if c.kind == "answer"]
 
 
 def score_item(
-    item: Any, result: Result, metrics: Iterable[str] | None = None, verify: Verifier | None = None
+    item: Any,
+    result: Result,
+    metrics: Iterable[str] | None = None,
+    verify: Verifier | dict[str, Verifier | None] | None = None,
+    errors: list[str] | None = None,
 ) -> dict[str, float | None]:
+    """Scores by metric name. verify: one verifier for every metric, or {"independent": f,
+    "store": g} chosen by each metric's `verifier`. A metric that raises scores None here
+    and is named in `errors`, which the run counts and the gate fails on (never a silent gap)."""
     out: dict[str, float | None] = {}
     for name in metrics or DEFAULT_METRICS:
+        metric = get_metric(name)
+        check = verify.get(metric.verifier) if isinstance(verify, dict) else verify
         try:
-            out[name] = get_metric(name).compute(item, result, verify)
-        except Exception:  # a metric bug must not sink the run; show it as not applicable
+            out[name] = metric.compute(item, result, check)
+        except Exception as exc:  # the run goes on; the error is counted, not hidden
             out[name] = None
+            if errors is not None:
+                errors.append(f"{name}: {type(exc).__name__}: {exc}")
     return out
 
 
@@ -350,14 +374,21 @@ def aggregate(rows: list[dict[str, Any]], metrics: Iterable[str] | None = None) 
         return {"metrics": values, "n": counts, "items": len(sub)}
 
     by_type: dict[str, list[dict[str, Any]]] = {}
+    by_side: dict[str, list[dict[str, Any]]] = {}
+    by_group: dict[str, list[dict[str, Any]]] = {}  # "<side>/<set>": test/v1 apart from test/v2
     for r in rows:
         by_type.setdefault(str(r.get("type") or "unknown"), []).append(r)
+        if r.get("side"):
+            by_side.setdefault(str(r["side"]), []).append(r)
+            by_group.setdefault(f"{r['side']}/{r.get('set') or '?'}", []).append(r)
     overall = summarise(rows)
     return {
         "overall": overall["metrics"],
         "n": overall["n"],
         "items": overall["items"],
         "by_type": {t: summarise(sub) for t, sub in sorted(by_type.items())},
+        "by_side": {side: summarise(sub) for side, sub in sorted(by_side.items())},
+        "by_group": {group: summarise(sub) for group, sub in sorted(by_group.items())},
     }
 
 

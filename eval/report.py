@@ -16,6 +16,7 @@ TABLE_METRICS = [
     ("ndcg@10", "nDCG"),
     ("keyword_accuracy", "kw-acc"),
     ("citation_precision", "cit-prec"),
+    ("citation_consistency", "cit-store"),
     ("citation_recall", "cit-recall"),
     ("abstention_rate", "abstain"),
     ("false_abstention_rate", "false-abstain"),
@@ -46,18 +47,24 @@ def format_table(results: dict[str, Any]) -> str:
     """Systems as rows: overall metrics, then hit@5 by question type (n = applicable items)."""
     systems = results.get("systems", {})
     meta = results.get("meta", {})
-    header = ["system"] + [label for _, label in TABLE_METRICS] + ["err", "s/item"]
+    header = ["system", "side"] + [label for _, label in TABLE_METRICS] + ["err", "s/item"]
     rows = []
     for name, agg in systems.items():
-        overall = agg.get("overall", {})
-        rows.append(
-            [name]
-            + [_fmt(overall.get(m)) for m, _ in TABLE_METRICS]
-            + [str(agg.get("errors", 0)), _fmt(agg.get("seconds_per_item"))]
-        )
+        groups = [*sorted((agg.get("by_side") or {}).items())]
+        if len(agg.get("by_group") or {}) > len(groups):  # several sets: each set of each side too
+            groups += [(f"  {g}", v) for g, v in sorted(agg["by_group"].items())]
+        for side, summary in [*groups, ("all", {"metrics": agg.get("overall", {}), "items": agg.get("items")})]:
+            values = summary.get("metrics", {})
+            rows.append(
+                [name, f"{side} ({summary.get('items', '?')})"]
+                + [_fmt(values.get(m)) for m, _ in TABLE_METRICS]
+                + [str(agg.get("errors", 0)), _fmt(agg.get("seconds_per_item"))]
+            )
     title = (
         f"{'quick' if meta.get('quick') else 'full'} eval: {meta.get('items', '?')} items "
-        f"{meta.get('items_by_type', {})}, {meta.get('indexed_files', '?')} indexed files"
+        f"{meta.get('items_by_type', {})}, {meta.get('indexed_files', '?')} indexed files; "
+        "headline figures are the test side's (eval/data/split.json); cit-prec checks quotes against "
+        "pdftotext's reading of the PDF, cit-store against our own stored text (a consistency check)"
     )
     out = [title, _grid(header, rows)]
 

@@ -21,8 +21,10 @@ from pathlib import Path
 from assistant import Assistant
 from assistant.checker import split_reply
 from eval.bench_query import percentile
+from eval.independent_text import independent_verifier
 from eval.metrics import Result, get_metric
-from eval.run import DEFAULT_CORPUS, load_items, pdf_verifier, quick_items
+from eval.run import DEFAULT_CORPUS, load_items, quick_items
+from eval.split import side_of
 from ingest.core.settings import Settings
 
 METRICS = ["keyword_accuracy", "citation_precision", "abstention_rate", "false_abstention_rate"]
@@ -41,13 +43,14 @@ def spread(items: list[dict], limit: int) -> list[dict]:
     return out
 
 
-def run(index: str, set_dir: str, corpus: str, limit: int, llm_url: str | None) -> dict:
+def run(index: str, set_dir: str, corpus: str, limit: int, llm_url: str | None, side: str = "test") -> dict:
     settings = Settings.from_env()
     if llm_url:
         settings.llm.url = llm_url
     assistant = Assistant.open(index, settings=settings, create=False)
-    verify = pdf_verifier(corpus)
-    items = spread(quick_items(load_items(set_dir)), limit)
+    verify = independent_verifier(corpus)
+    # the checker's thresholds were set on dev items (eval.calibrate_checker): report on test
+    items = spread([i for i in quick_items(load_items(set_dir)) if side_of(i) == side], limit)
     rows = []
     for n, item in enumerate(items, start=1):
         row: dict = {"id": item["id"], "type": item.get("type"), "question": item["question"]}
@@ -111,8 +114,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=24)
     parser.add_argument("--llm-url", default=None)
     parser.add_argument("--out", default="eval/out")
+    parser.add_argument("--side", default="test", choices=["dev", "test"], help="side of the frozen split")
     args = parser.parse_args()
-    got = run(args.index, args.set, args.corpus, args.limit, args.llm_url)
+    got = run(args.index, args.set, args.corpus, args.limit, args.llm_url, args.side)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "eval_llm.json").write_text(json.dumps(got, indent=2), encoding="utf-8")

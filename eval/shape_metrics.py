@@ -3,16 +3,15 @@ coverage, themes, strengths), registered with eval.metrics.register (kind "answe
 
 They read the structured answer contract (ingest.core.types.Answer.claims / .table), never
 its prose, except coverage_count which checks the number the text states. Every metric
-returns None when it does not apply (another item type, no gold for it) and never raises.
+returns None when it does not apply (another item type, no gold for it); one that raises is
+counted by the run (eval.metrics.score_item) and fails the gate.
 
 Retrieval-only systems (result.answer is None) are scored from their top 10 passages
 where the shape allows it: coverage from the set of files, summary improvement items
 that occur in a passage, grades from a gold-file passage naming the area and the grade.
 
-Coverage match rule (the builder uses the same one): a page mentions a phrase when
-``for_match`` of the page, lower-cased and whitespace-collapsed, contains ``for_match``
-of the phrase lower-cased -- or that phrase with its last word's trailing "s" added or
-removed ("return home interview" also matches "return home interviews").
+Coverage gold (expected_files) is made by eval/build_shape_items.py from another extractor's
+text (poppler's pdftotext) with eval.independent_text.page_mentions, never from our reader.
 """
 
 from __future__ import annotations
@@ -58,22 +57,6 @@ def token_share(expected: str, candidate: str, n: int = 12) -> float:
         return 0.0
     have = set(content_tokens(candidate))
     return sum(t in have for t in want) / len(want)
-
-
-def phrase_variants(phrase: str) -> list[str]:
-    """The phrase as matched: itself and its last word with a trailing "s" added/removed."""
-    p = _norm(phrase)
-    if not p:
-        return []
-    out = [p]
-    out.append(p[:-1] if p.endswith("s") else p + "s")
-    return out
-
-
-def page_mentions(page_text: str, phrase: str) -> bool:
-    """THE coverage match rule (see module docstring); the builder imports this function."""
-    hay = _norm(page_text)
-    return any(v in hay for v in phrase_variants(phrase))
 
 
 def _files_of(claim: Any) -> set[str]:
@@ -158,10 +141,7 @@ class _ShapeMetric(Metric):
     def compute(self, item, result, verify=None):
         if field_of(item, "type") not in self.types:
             return None
-        try:
-            return self.score(item, result)
-        except Exception:  # tolerant by contract: a malformed answer is "not scored", never a crash
-            return None
+        return self.score(item, result)  # a raise is counted by the run and fails the gate
 
     def score(self, item, result) -> float | None:
         raise NotImplementedError
@@ -345,7 +325,10 @@ def first_number(text: str) -> int | None:
 
 @register("coverage_count", label="cov-count")
 class CoverageCount(_ShapeMetric):
-    """1.0 if the first number stated in the text equals the distinct files of "mention" claims."""
+    """1.0 if the first number stated in the text equals the gold count: the indexed reports in
+    scope whose pages mention the phrase as another extractor reads them (expected_files,
+    cut to the index by eval.run_shapes.runnable). Not the answer's own list: that would
+    compare the answer with itself."""
 
     types = ("coverage",)
 
@@ -353,9 +336,8 @@ class CoverageCount(_ShapeMetric):
         answer = _answer_of(result)
         if answer is None:
             return None
-        mentions = _claims(answer, "mention")
-        n_files = len(set().union(*(_files_of(c) for c in mentions))) if mentions else 0
-        return 1.0 if first_number(answer.text or "") == n_files else 0.0
+        expected = {norm_file(f) for f in field_of(item, "expected_files") or []}
+        return 1.0 if first_number(answer.text or "") == len(expected) else 0.0
 
 
 # ---------------------------------------------------------------- themes
@@ -386,7 +368,8 @@ def _cell(text: Any) -> str:
 @register("themes_counts", label="themes-counts")
 class ThemesCounts(_ShapeMetric):
     """1.0 if every table row's count (2nd column) equals the distinct reports cited by the
-    theme claims of that group (row[0]); 0.0 with no table or any mismatch."""
+    theme claims of that group (row[0]); 0.0 with no table or any mismatch. A consistency
+    check of the answer with itself (no gold), so it is reported but not gated."""
 
     types = ("themes",)
 
@@ -442,9 +425,10 @@ def lexicon_polarity(sentence: str) -> str:
     return "neutral"
 
 
-@register("strengths_polarity", label="polarity")
+@register("strengths_polarity", label="polarity-vs-lexicon")
 class StrengthsPolarity(_ShapeMetric):
-    """Share of weakness/strength claims whose quote the lexicon labels the same way."""
+    """Share of weakness/strength claims whose quote the lexicon labels the same way: agreement
+    between two word lists, not accuracy (that is measured on hand labels), so not gated."""
 
     types = ("strengths",)
 

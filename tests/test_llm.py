@@ -93,6 +93,44 @@ def test_the_model_answers_and_every_shown_sentence_is_supported_by_its_page(wit
     assert written >= len(QUESTIONS)
 
 
+@pytest.fixture(scope="module")
+def copying(small_index, llm_url):
+    """The same server and model, held by the copy grammar (settings.llm.constrain = "copy")."""
+    settings = small_index.settings.model_copy(deep=True)
+    settings.llm.url = llm_url
+    settings.llm.constrain = "copy"
+    settings.llm.timeout_s = 300  # on 2 busy cores the model reads its ~2,500-token prompt in 30 s or more
+    return Assistant(settings)
+
+
+def test_under_the_copy_grammar_the_small_model_writes_an_answer_whose_every_sentence_is_checked(
+        copying, corpus_pages):
+    """Unconstrained, this model's answer to QUESTIONS[0] falls back to the extractive one; held
+    to copying the passages' sentences with their markers, it is shown, checked sentence by sentence."""
+    question = QUESTIONS[0]
+    streamed: list[str] = []
+    answer = copying.ask(question, composer="llm", on_token=streamed.append)
+    reply = "".join(streamed)
+    assert answer.composer == "llm", f"fell back: {answer.text.splitlines()[0]} (the model wrote {reply!r})"
+    assert answer.claims and not answer.abstained
+    # What the model read, and every sentence it wrote checked again, as the composer checked it.
+    passages = LLMComposer(copying.settings.llm).evidence(copying.evidence(question), copying.ask(question))
+    checker = Checker(copying, copying.settings.llm)
+    written = split_reply(reply)
+    assert written, reply
+    for text, cited in written:  # the grammar: a passage's own sentence, then that passage's marker
+        assert len(cited) == 1 and text in " ".join(passages[cited[0] - 1].text.split()), (text, cited)
+    passed = [text for text, cited in written if checker.check(text, cited, passages).supported]
+    for claim in answer.claims:
+        shown = re.sub(r"\s*\[\d+\]", "", claim.text)
+        assert shown in passed, f"shown but not passed by the checker: {shown!r}"
+        assert claim.citations, claim.text
+        for citation in claim.citations:  # the quote shown as support is on its PDF page
+            assert quote_on_page(citation.quote, corpus_pages(citation.file)[citation.page - 1])
+    for removed in answer.unsupported:  # what the checker refused is not shown
+        assert removed not in answer.text
+
+
 def test_the_checker_catches_what_the_small_model_gets_wrong(with_llm, answers):
     """The model's own sentences, checked again: whatever it wrote that the cited passages do not
     support is not in the answer; and its supported sentences, altered the ways a model

@@ -16,7 +16,7 @@ import pytest
 from eval import metrics as M
 from eval.metrics import DEFAULT_METRICS, REGISTRY, Result, aggregate, get_metric, page_verifier, score_item
 from eval.report import format_table, write_report
-from eval.run import QUICK_FILES, gate, quick_items, run_eval
+from eval.run import QUICK_FILES, gate, measured_gates, quick_items, run_eval
 from ingest.core.types import Answer, Citation, Passage, ReportMeta
 
 pytestmark = pytest.mark.unit  # no model, no corpus: `make test-fast`
@@ -229,20 +229,56 @@ def fake_results():
     }
 
 
-def test_gate():
-    res = fake_results()
-    assert gate(res, {"ours": {"hit@5": 0.5, "citation_precision": 1.0, "false_abstention_rate": 0.1}}) == []
-    fails = gate(res, {"ours": {"hit@5": 0.6, "false_abstention_rate": 0.05, "mrr@10": ("<", 0.4)},
-                       "bm25": {"keyword_accuracy": 0.1}, "missing": {"hit@5": 0.1}})
-    assert len(fails) == 5
-    assert any("hit@5 = 0.500" in f for f in fails)
-    assert any("false_abstention_rate" in f and "<=" in f for f in fails)
-    assert any("missing: not evaluated" in f for f in fails)
-    assert any("no applicable items" in f for f in fails)
-    res["systems"]["ours"]["overall"]["citation_precision"] = 0.99
-    assert gate(res, {"ours": {"citation_precision": 1.0}})
+def side_results(hits: list[float], abstained: list[bool]) -> dict:
+    """A run of ours on test-side items: hit@5 per answerable item, abstention per unanswerable."""
+    rows = [{"type": "fact", "side": "test", "hit@5": h, "abstention_rate": None, "false_abstention_rate": 0.0}
+            for h in hits]
+    rows += [{"type": "unanswerable", "side": "test", "hit@5": None, "abstention_rate": float(a),
+              "false_abstention_rate": None} for a in abstained]
+    rows.append({"type": "fact", "side": "dev", "hit@5": 0.0, "abstention_rate": None, "false_abstention_rate": 1.0})
+    agg = aggregate(rows, ["hit@5", "abstention_rate", "false_abstention_rate"])
+    return {"systems": {"ours": {**agg, "errors": 0, "metric_errors": []}}}
+
+
+def test_gate_fails_when_one_test_item_is_lost_and_only_the_test_side_counts():
+    measured = measured_gates(side_results([1.0] * 9 + [0.0], [True] * 4), {"ours": ["hit@5", "abstention_rate",
+                                                                             "false_abstention_rate"]})
+    assert measured["ours"]["hit@5"] == {"measured": 0.9, "n": 10}
+    assert measured["ours"]["false_abstention_rate"] == {"measured": 0.0, "n": 10}  # the dev row is not counted
+    assert gate(side_results([1.0] * 9 + [0.0], [True] * 4), measured) == []
+    assert gate(side_results([1.0] * 10, [True] * 4), measured) == []  # better passes
+    lost_hit = gate(side_results([1.0] * 8 + [0.0] * 2, [True] * 4), measured)
+    assert len(lost_hit) == 1 and "hit@5 = 0.800" in lost_hit[0] and "1.0 item(s) worse" in lost_hit[0]
+    lost_abstention = gate(side_results([1.0] * 9 + [0.0], [True] * 3 + [False]), measured)
+    assert len(lost_abstention) == 1 and "abstention_rate" in lost_abstention[0]
+
+
+def test_gate_fails_on_lower_is_better_a_raise_a_missing_system_and_no_gates():
+    res = side_results([1.0] * 4, [True] * 2)
+    res["systems"]["ours"]["by_side"]["test"]["metrics"]["false_abstention_rate"] = 0.25
+    fails = gate(res, {"ours": {"false_abstention_rate": {"measured": 0.0, "n": 4}},
+                       "bm25": {"hit@5": {"measured": 0.5, "n": 4}}})
+    assert any("false_abstention_rate = 0.250" in f for f in fails) and any("bm25: not evaluated" in f for f in fails)
+    res = side_results([1.0] * 4, [True] * 2)
+    res["systems"]["ours"]["metric_errors"] = ["hit@5: ZeroDivisionError: x"]
     res["systems"]["ours"]["errors"], res["systems"]["ours"]["first_errors"] = 2, ["X: y"]
-    assert any("raised" in f for f in gate(res, {"ours": {}}))
+    fails = gate(res, {"ours": {}})
+    assert any("a metric raised" in f for f in fails) and any("item(s) raised" in f for f in fails)
+    assert gate(res, {}) and "no gates measured" in gate(res, {})[0]
+
+
+def test_a_metric_that_raises_is_counted_not_hidden():
+    class Broken(M.Metric):
+        def compute(self, item, result, verify=None):
+            raise ZeroDivisionError("boom")
+
+    M.REGISTRY["broken-for-test"] = Broken
+    try:
+        errors: list[str] = []
+        scores = score_item(item(), Result(), ["hit@5", "broken-for-test"], None, errors)
+        assert scores["broken-for-test"] is None and errors == ["broken-for-test: ZeroDivisionError: boom"]
+    finally:
+        del M.REGISTRY["broken-for-test"]
 
 
 def test_report_writes_json_png_and_table(tmp_path):
@@ -298,7 +334,10 @@ def test_run_eval_plumbing(tmp_path):
     assert ("search", "lexical", False, False) in stand_in.calls
     assert ("search", "hybrid", False, True) in stand_in.calls
     ours = res["systems"]["ours"]
-    assert ours["errors"] == 1 and ours["overall"]["citation_precision"] == 1.0
+    # the stand-in's quotes are on its own stored pages, but its files are no PDFs of the corpus:
+    # the consistency check passes them, the independent check (pdftotext) cannot
+    assert ours["errors"] == 1 and ours["overall"]["citation_consistency"] == 1.0
+    assert ours["overall"]["citation_precision"] == 0.0
     assert ours["overall"]["abstention_rate"] == 0.0
     assert res["systems"]["bm25"]["overall"]["hit@3"] == 1.0
     assert res["systems"]["bm25"]["overall"]["keyword_accuracy"] is None

@@ -7,6 +7,10 @@ Answers whose substance is our own data (grades, counts, tables, exhaustive list
 extractive; so does an abstention. The extractive answer is also what the user gets, with
 the reason, when the endpoint is down, slow or answers nonsense, when the model says the
 passages do not answer, and when none of its sentences survives the checker.
+
+With `LLMSettings.constrain = "copy"` the request carries a grammar under which the model can
+only copy the passages' own sentences, each with its marker (assistant/prompt.py); the reply
+is checked exactly like free text.
 """
 
 from __future__ import annotations
@@ -16,11 +20,13 @@ from dataclasses import replace
 from assistant import phrases, prompt
 from assistant.checker import Checker, split_reply
 from assistant.draft import Draft
-from assistant.evidence import Evidence
+from assistant.evidence import Evidence, Library
 from assistant.llm import ChatClient, OnToken
+from assistant.verify import on_matched_page
 from ingest.core.errors import LLMUnavailable
 from ingest.core.settings import LLMSettings
 from ingest.core.types import Answer, Passage
+from ingest.normalize import for_match
 
 # Answer kinds the model may write in prose; the others are our data, shown as they are.
 WRITES_PROSE = {"finding", "summary", "strengths"}
@@ -38,8 +44,10 @@ class LLMComposer:
         if extractive.kind not in WRITES_PROSE:
             return replace(extractive, text=f"{extractive.text}\n\n{phrases.LLM_OWN_DATA}")
         passages = self.evidence(ev, extractive)
+        copy = self.cfg.constrain == "copy"  # the reply held to copied passage sentences (prompt.copy_grammar)
         try:
-            reply = self.client.complete(prompt.messages(ev.question, passages, earlier), on_token)
+            reply = self.client.complete(prompt.messages(ev.question, passages, earlier, copy=copy), on_token,
+                                         grammar=prompt.copy_grammar(passages, on_one_page(ev.library)) if copy else None)
         except LLMUnavailable as exc:
             return fallback(extractive, str(exc))
         if reply.strip().upper().startswith(prompt.NOT_ANSWERED):
@@ -48,8 +56,10 @@ class LLMComposer:
         verdicts = [checker.check(text, cited, passages) for text, cited in split_reply(reply)]
         draft = Draft(ev.question, "llm", ev.library, sep=" ")
         draft.note(phrases.LLM_WRITTEN)
+        shown: set[str] = set()
         for verdict in verdicts:
-            if verdict.supported:
+            if verdict.supported and verdict.text not in shown:  # a sentence written twice is shown once
+                shown.add(verdict.text)
                 marks = [draft.cite(s.passage.report, s.page, s.sentence, s.passage) for s in verdict.support]
                 draft.claim(f"{verdict.text} {' '.join(marks)}", "finding", verdict.support[0].passage.report)
         removed = [v.text for v in verdicts if not v.supported]
@@ -73,6 +83,23 @@ class LLMComposer:
                 seen.add(passage.chunk_id)
                 out.append(passage)
         return out[: self.cfg.passages]
+
+
+def on_one_page(library: Library) -> prompt.OnPage:
+    """Whether a passage's sentence lies whole on one of its pages, as the checker finds it
+    (a sentence across a page break is never a citation's quote); each page normalised once."""
+    pages: dict[tuple[str, int], str] = {}
+
+    def on_page(passage: Passage, sentence: str) -> bool:
+        for page in passage.pages:
+            key = (passage.file, page)
+            if key not in pages:
+                pages[key] = for_match(library.page_text(passage.file, page) or "")
+            if on_matched_page(sentence, pages[key]):
+                return True
+        return False
+
+    return on_page
 
 
 def fallback(extractive: Answer, reason: str) -> Answer:

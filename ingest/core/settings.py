@@ -133,6 +133,16 @@ class LLMSettings(_Strict):
     max_tokens: int = Field(350, ge=16, description="Longest answer the model may write.")
     temperature: float = Field(0.0, ge=0, le=2, description="0 gives the most literal answer.")
     passages: int = Field(8, ge=1, description="Passages the model is given: the extractive answer's cited ones first.")
+    constrain: Literal["none", "copy"] = Field(
+        "none", description="none: the model writes freely. copy: for small local models that cannot yet write a "
+        "sentence the checker passes (e.g. Gemma 3 270M): each request carries a GBNF grammar, built from the numbered "
+        "passages, under which the model can only reply with 1 to 3 sentences each copied verbatim from a passage and "
+        "followed by that passage's marker ('Supervision records are brief. [2]'), or NOT ANSWERED. Only the "
+        "passages' complete sentences of 4 to 40 words that lie on one page are offered, so the grammar stays small "
+        "(a few KB for 8 passages). The checker still checks every sentence, as for free text. The grammar travels "
+        "as the `grammar` field of the chat request, which llama.cpp's server (llama-server, llama-cpp-python) "
+        "honours; an endpoint that refuses it falls back to the extractive answer, one that ignores it lets the model "
+        "write freely. Environment: INSPECTION_ASSISTANT_LLM__CONSTRAIN=copy.")
     min_similarity: float = Field(
         0.7, gt=0, lt=1, description="A sentence must be this close (MiniLM cosine) to a sentence of a passage it "
         "cites. Set on the quick set (python -m eval.calibrate_checker): with min_term_share 0.6 it passes 85% of "
