@@ -82,10 +82,12 @@ OTHER_INSPECTORATE = re.compile(
     r"care inspectorate( wales)?|estyn)\b",
     re.I,
 )
-_OFSTED = re.compile(r"\bofsted\b", re.I)
+# Ofsted named, or an inspection Ofsted makes with others (area SEND with the CQC, joint
+# targeted area inspections): then another inspectorate beside it is no reason to refuse.
+_OFSTED = re.compile(r"\b(ofsted|area send|local area|joint (targeted|area|inspection)|jtai)\b", re.I)
 _NAMED_BODY = re.compile(
     r"\b(?:[A-Z][\w'\u2019&-]*\s+){1,5}(?:NHS\s+)?(?:Hospitals?|Police|Constabulary|Prisons?|"
-    r"(?:Foundation\s+)?Trust|University|Care\s+Homes?|Young\s+Offender\s+Institution|Probation\s+Service)\b"
+    r"(?:NHS\s+|Foundation\s+)Trust|University|Care\s+Homes?|Young\s+Offender\s+Institution|Probation\s+Service)\b"
     r"|\bHMP\s+[A-Z]\w+"
 )
 _RATING = re.compile(r"\b(rat(e|ed|es|ing|ings)|grade[ds]?|judged|judgements?|scored?|inspection of|inspected|find at|found at)\b", re.I)
@@ -94,9 +96,12 @@ _RATING = re.compile(r"\b(rat(e|ed|es|ing|ings)|grade[ds]?|judged|judgements?|sc
 def out_of_scope(question: str) -> str:
     """What makes a question ask for a rating the corpus cannot hold, or '' when nothing does."""
     if (m := OTHER_INSPECTORATE.search(question)) and not _OFSTED.search(question):
-        return f"inspections by {m.group(0)}"
-    if (m := _NAMED_BODY.search(question)) and _RATING.search(question):
-        return f"ratings of {m.group(0).strip()}"
+        name = "HMICFRS (PEEL)" if m.group(0).lower().startswith("peel") else m.group(0)
+        return f"inspections by {name}"
+    for m in _NAMED_BODY.finditer(question):  # a rating word within four words of the body
+        before, after = question[: m.start()].split()[-4:], question[m.end():].split()[:4]
+        if _RATING.search(" ".join(before + ["|"] + after)):
+            return f"ratings of {m.group(0).strip()}"
     return ""
 
 

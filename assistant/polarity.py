@@ -5,8 +5,8 @@ weaknesses" is neither).
 Ofsted writes findings in a small, steady vocabulary: praise ("effective", "timely",
 "well supported", "strong"), criticism ("not consistently", "too long", "delays", "drift",
 "lack of"), and hedged mixtures ("Although X, Y"), where the main clause decides. Negation
-turns praise into criticism ("not always timely"). Measured against hand-labelled sentences
-in eval/data/polarity.jsonl (`python -m eval.run_shapes --polarity`).
+turns praise into criticism ("not always timely"). Measured against two labellers' hand labels
+(eval/data/polarity*.jsonl), dev and test apart (`python -m eval.run_shapes --index INDEX`).
 """
 
 from __future__ import annotations

@@ -11,10 +11,10 @@ evaluation's second opinion: it imports nothing from ingest/ or assistant/.
   on disk (keyed by path, size, mtime and the poppler version).
 * Normalisation: Unicode NFKC, typographic quotes and dashes folded, soft hyphens and
   zero-width characters dropped (``clean``), casefolded (``fold``); then letters and digits
-  only (``normalise``). Two extractors that space, hyphenate or break lines differently agree;
-  a different word or a different number does not.
+  only, digits kept apart where anything separated them (``normalise``). Two extractors that
+  space, hyphenate or break lines differently agree; a different word or number does not.
 * Quotes: ``quote_on_page`` / ``independent_verifier`` -- the quote's letters and digits
-  occur, in order and contiguous, in the page's.
+  occur, in order and contiguous, in the page's, from the start of a word to the end of one.
 * Coverage: ``page_mentions`` -- the phrase, or the phrase with a trailing "s" added to or
   removed from its last word, occurs as whole words: its letters and digits match and
   begin and end at word boundaries (spaces and hyphens inside the phrase do not matter:
@@ -75,8 +75,9 @@ def fold(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """The compared form: the letters and digits of ``fold(text)``, nothing else."""
-    return "".join(ch for ch in fold(text) if ch.isalnum())
+    """The compared form: the letters and digits of ``fold(text)``, with "#" where anything
+    separated two digits ("5.2" is "5#2", never "52"; "2,345" is "2#345")."""
+    return _compact(text)[0]
 
 
 def _compact(text: str) -> tuple[str, bytearray]:
@@ -85,12 +86,25 @@ def _compact(text: str) -> tuple[str, bytearray]:
     bounds = bytearray([1])
     for ch in fold(text):
         if ch.isalnum():
+            if bounds[-1] and chars and chars[-1].isdigit() and ch.isdigit():
+                chars.append("#")  # digits apart stay apart: a decimal point or a thousands comma
+                bounds.append(1)
             chars.append(ch)
             bounds.append(0)
         else:
             bounds[-1] = 1
     bounds[-1] = 1
     return "".join(chars), bounds
+
+
+def _find_words(compact: str, bounds: bytearray, needle: str) -> bool:
+    """Whether `needle` occurs in `compact` beginning and ending on word boundaries."""
+    i = compact.find(needle)
+    while i >= 0:
+        if bounds[i] and bounds[i + len(needle)]:
+            return True
+        i = compact.find(needle, i + 1)
+    return False
 
 
 def phrase_variants(phrase: str) -> list[str]:
@@ -125,9 +139,10 @@ def page_mentions(page_text: str, phrase: str) -> bool:
 
 
 def text_has_quote(page_text: str, quote: str) -> bool:
-    """The quote's letters and digits occur contiguously in the page's (an empty quote never does)."""
+    """The quote's letters and digits occur contiguously in the page's, from the start of a word
+    to the end of one ("ractice is" is not on a page saying "practice is"; an empty quote never is)."""
     q = normalise(quote)
-    return bool(q) and q in normalise(page_text)
+    return bool(q) and _find_words(*_compact(page_text), q)
 
 
 # ---------------------------------------------------------------- pdftotext
@@ -236,7 +251,7 @@ class IndependentPages:
     def quote_on_page(self, rel: str, page: int, quote: str) -> bool:
         q = normalise(quote)
         c = self.compact(rel, page)
-        return bool(q) and c is not None and q in c[0]
+        return bool(q) and c is not None and _find_words(c[0], c[1], q)
 
     def pages_with_quote(self, rel: str, quote: str) -> list[int]:
         """1-based pages of `rel` on which the quote occurs."""

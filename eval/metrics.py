@@ -3,7 +3,8 @@
 Every metric maps one (item, result) pair to a float, or to None when the metric does
 not apply to that item (e.g. retrieval metrics on unanswerable items, answer metrics for
 a retrieval-only system). `aggregate` takes the mean over applicable items only, overall
-and per question type. Nothing here raises on empty passages or a missing answer.
+per question type and per side of the split. Empty passages or a missing answer score, they
+do not raise; a metric that does raise is counted by `score_item` and fails the gate.
 
 Items are the eval-set JSON objects (dicts) or objects with the same attribute names:
 {"id", "type", "question", "gold": [{"file", "pages": [int], "evidence"}], "answer_keywords"}.

@@ -288,15 +288,23 @@ def load_gates(section: str) -> dict[str, dict[str, dict[str, float]]]:
     return gates.get(section) or {}
 
 
+def _scores_by_item(results: dict[str, Any], system: str, metric: str, side: str) -> dict[str, float]:
+    """`<set>/<id>` -> this system's score on one side, for the items the metric applies to."""
+    return {f"{r.get('set')}/{r['id']}": round(float(r[metric]), 6) for r in results.get("items") or []
+            if r.get("system") == system and r.get("side") == side and r.get(metric) is not None}
+
+
 def measured_gates(results: dict[str, Any], gated: dict[str, list[str]], side: str = "test") -> dict[str, Any]:
-    """The values a run measured for the gated metrics on one side, in the gates file's form."""
-    out: dict[str, dict[str, dict[str, float]]] = {}
+    """The values a run measured for the gated metrics on one side, in the gates file's form:
+    the mean, the number of items and each item's score."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
     for system, names in gated.items():
         summary = ((results.get("systems") or {}).get(system) or {}).get("by_side", {}).get(side) or {}
         for metric in names:
             value, n = (summary.get("metrics") or {}).get(metric), (summary.get("n") or {}).get(metric, 0)
             if value is not None and n:
-                out.setdefault(system, {})[metric] = {"measured": round(value, 6), "n": n}
+                out.setdefault(system, {})[metric] = {"measured": round(value, 6), "n": n,
+                                                      "items": _scores_by_item(results, system, metric, side)}
     return out
 
 
@@ -306,13 +314,21 @@ def write_gates(section: str, measured: dict[str, Any]) -> None:
     GATES_FILE.write_text(json.dumps(gates, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def gate(results: dict[str, Any], gates: dict[str, dict[str, dict[str, float]]], side: str = "test") -> list[str]:
-    """Failure messages ([] = pass). A metric fails when it is one item (1/n of its mean) or more
-    below its measured value (above, for a lower-is-better one), when it has no applicable
-    item, or when any metric raised; a system that raised on an item fails too."""
+def gate(results: dict[str, Any], gates: dict[str, dict[str, dict[str, Any]]],
+         gated: dict[str, list[str]] | None = None, side: str = "test") -> list[str]:
+    """Failure messages ([] = pass). A gated metric fails when any item it was measured on now
+    scores worse than it did, or is no longer scored (a drop of one item fails, whatever the
+    others do); when its mean is one item (1/n) or more below the measured one (above, for a
+    lower-is-better metric); when it has no applicable item; and when `gated` names a metric
+    the gates file has no measured value for. Any metric that raised, and any item that
+    raised, fail too."""
     failures: list[str] = []
     if not gates:
         return ["no gates measured for this evaluation: write them with --write-gates from a measured run"]
+    for system, names in (gated or {}).items():
+        missing = [m for m in names if m not in (gates.get(system) or {})]
+        if missing:
+            failures.append(f"{system}: no measured value for {', '.join(missing)}: re-measure with --write-gates")
     for system, checks in gates.items():
         agg = (results.get("systems") or {}).get(system)
         if agg is None:
@@ -326,11 +342,16 @@ def gate(results: dict[str, Any], gates: dict[str, dict[str, dict[str, float]]],
                 failures.append(f"{system}: {metric} has no applicable {side} items (measured {want:.3f})")
                 continue
             higher = REGISTRY[metric].higher_is_better if metric in REGISTRY else True
-            one_item = 1.0 / n
             lost = (want - got) if higher else (got - want)
-            if lost >= one_item - 1e-6:
+            if lost >= 1.0 / n - 1e-6:
                 failures.append(f"{system}: {metric} = {got:.3f} on {n} {side} items, measured {want:.3f}: "
                                 f"{lost * n:.1f} item(s) worse")
+            now = _scores_by_item(results, system, metric, side)
+            worse = [key for key, was in (spec.get("items") or {}).items()
+                     if key not in now or (was - now[key] if higher else now[key] - was) > 1e-6]
+            if worse:
+                failures.append(f"{system}: {metric} worse on {len(worse)} {side} item(s) than measured, "
+                                f"e.g. {', '.join(worse[:3])}")
         if agg.get("errors"):
             failures.append(f"{system}: {agg['errors']} item(s) raised, e.g. {agg['first_errors'][:1]}")
         if agg.get("metric_errors"):
@@ -342,7 +363,8 @@ def load_sets(spec: str) -> list[dict]:
     """Items of comma-separated set folders (names under eval/data, or paths)."""
     out: list[dict] = []
     for part in (p.strip() for p in spec.split(",") if p.strip()):
-        path = Path(part) if Path(part).exists() else REPO_ROOT / "eval" / "data" / part
+        packaged = REPO_ROOT / "eval" / "data" / part
+        path = packaged if "/" not in part and packaged.is_dir() else Path(part)
         out += load_items(path)
     return out
 
@@ -361,6 +383,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write-gates", action="store_true", help="write this run's test-side values to eval/gates.json")
     ap.add_argument("--no-shapes", action="store_true", help="skip the answer-shape evaluation (eval/data/shapes)")
     args = ap.parse_args(argv)
+    if args.write_gates and (args.gate or args.types):
+        ap.error("--write-gates measures every item of a whole run: not with --gate or --types")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
@@ -381,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
     section = "quick" if args.quick else "full"
     if args.write_gates:
         write_gates(f"{section}/findings", measured_gates(results, GATED_METRICS))
-    failures = gate(results, load_gates(f"{section}/findings")) if args.gate else []
+    failures = gate(results, load_gates(f"{section}/findings"), GATED_METRICS) if args.gate else []
     if not args.types and not args.no_shapes:  # the answer shapes, on the same index
         from eval.run_shapes import SHAPE_GATED, format_shapes, polarity_gate_values, run_shapes, shapes_gate
 

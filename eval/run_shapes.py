@@ -61,7 +61,7 @@ def polarity_labels() -> list[dict]:
     rows = []
     for path in POLARITY_FILES:
         if path.exists():
-            rows += [{**row, "side": councils.get(council_of(row["file"]), "dev")} for row in shape_metrics.load_polarity(path)]
+            rows += [{**row, "side": councils[council_of(row["file"])]} for row in shape_metrics.load_polarity(path)]
     return rows
 
 
@@ -124,7 +124,7 @@ def format_shapes(results: dict[str, Any]) -> str:
 def shapes_gate(results: dict[str, Any], section: str) -> list[str]:
     """The shape metrics' gates, and polarity on the test side's hand labels: above the
     plain-lexicon baseline, and no more than one sentence below its measured accuracy."""
-    failures = gate(results, load_gates(section))
+    failures = gate(results, load_gates(section), SHAPE_GATED)
     test = results["polarity"]["test"]
     ours, baseline = test["ours"], test["lexicon baseline"]
     if ours["accuracy"] is None:
@@ -133,7 +133,9 @@ def shapes_gate(results: dict[str, Any], section: str) -> list[str]:
         failures.append(f"ours: polarity accuracy {ours['accuracy']:.3f} on test labels is not above the "
                         f"plain-lexicon baseline {baseline['accuracy']:.3f}")
     measured = load_gates(section + "-polarity").get("ours", {}).get("accuracy")
-    if measured and measured["measured"] - ours["accuracy"] >= 1.0 / ours["n"] - 1e-6:
+    if not measured:
+        failures.append("ours: no measured polarity accuracy: re-measure with --write-gates")
+    elif measured["measured"] - ours["accuracy"] >= 1.0 / ours["n"] - 1e-6:
         failures.append(f"ours: polarity accuracy {ours['accuracy']:.3f} on {ours['n']} test labels, "
                         f"measured {measured['measured']:.3f}: at least one sentence worse")
     return failures
@@ -141,6 +143,8 @@ def shapes_gate(results: dict[str, Any], section: str) -> list[str]:
 
 def polarity_gate_values(results: dict[str, Any]) -> dict[str, Any]:
     ours = results["polarity"]["test"]["ours"]
+    if ours["accuracy"] is None:
+        return {}
     return {"ours": {"accuracy": {"measured": round(ours["accuracy"], 6), "n": ours["n"]}}}
 
 

@@ -99,11 +99,12 @@ def assign(items: list[dict], frozen: dict[str, Any]) -> dict[str, Any]:
             side = known[0] if len(known) == 1 else ("test" if _on_test_side(root) else "dev")
             for c in group:
                 councils.setdefault(c, side)
-    for item in items:
+    # rewordings last: each sits with the item it rewords, which may be new itself
+    for item in sorted(items, key=lambda it: bool(field_of(it, "rewords"))):
         key = item_key(item)
         if key in sides:
             continue
-        if base := field_of(item, "rewords"):  # a rewording sits with the item it rewords
+        if base := field_of(item, "rewords"):
             sides[key] = sides[base]
             continue
         mine = {councils[c] for c in item_councils(item)}

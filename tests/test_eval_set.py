@@ -64,7 +64,12 @@ def _need_pdftotext() -> None:
 @pytest.mark.unit
 def test_normalise_keeps_letters_and_digits_only():
     assert normalise("Children\u2019s  ser-\nvices \u00adand \ufb01ne") == "childrensservicesandfine"
-    assert normalise("COVID\u201119: 2,345") == normalise("covid-19 2345")
+    assert normalise("COVID\u201119: 2,345") == normalise("covid-19 2, 345") == "covid19#2#345"
+    assert normalise("2,345") != normalise("2345") and normalise("5.2") != normalise("52")
+    # a quote runs from the start of a word to the end of one, and keeps its numbers apart
+    assert not text_has_quote("a caseload of 5.2 per worker", "52 per worker")
+    assert not text_has_quote("practice is not effective", "ractice is not effective")
+    assert not text_has_quote("working ineffectively", "working ineffective")
     assert clean("\u201cA\u201d \u2013 b\u00ad c\n d") == '"A" - b c d'
     assert text_has_quote("The plan was re-\nviewed in May 2023.", "plan was reviewed in May 2023")
     assert not text_has_quote("The plan was reviewed in May 2023.", "plan was reviewed in May 2024")

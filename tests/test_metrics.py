@@ -236,21 +236,35 @@ def side_results(hits: list[float], abstained: list[bool]) -> dict:
     rows += [{"type": "unanswerable", "side": "test", "hit@5": None, "abstention_rate": float(a),
               "false_abstention_rate": None} for a in abstained]
     rows.append({"type": "fact", "side": "dev", "hit@5": 0.0, "abstention_rate": None, "false_abstention_rate": 1.0})
+    for i, row in enumerate(rows):
+        row.update(system="ours", set="v1", id=f"item-{i}")
     agg = aggregate(rows, ["hit@5", "abstention_rate", "false_abstention_rate"])
-    return {"systems": {"ours": {**agg, "errors": 0, "metric_errors": []}}}
+    return {"systems": {"ours": {**agg, "errors": 0, "metric_errors": []}}, "items": rows}
 
 
 def test_gate_fails_when_one_test_item_is_lost_and_only_the_test_side_counts():
     measured = measured_gates(side_results([1.0] * 9 + [0.0], [True] * 4), {"ours": ["hit@5", "abstention_rate",
                                                                              "false_abstention_rate"]})
-    assert measured["ours"]["hit@5"] == {"measured": 0.9, "n": 10}
-    assert measured["ours"]["false_abstention_rate"] == {"measured": 0.0, "n": 10}  # the dev row is not counted
+    assert {k: v for k, v in measured["ours"]["hit@5"].items() if k != "items"} == {"measured": 0.9, "n": 10}
+    assert measured["ours"]["hit@5"]["items"]["v1/item-9"] == 0.0 and len(measured["ours"]["hit@5"]["items"]) == 10
+    assert measured["ours"]["false_abstention_rate"]["n"] == 10  # the dev row is not counted
     assert gate(side_results([1.0] * 9 + [0.0], [True] * 4), measured) == []
     assert gate(side_results([1.0] * 10, [True] * 4), measured) == []  # better passes
     lost_hit = gate(side_results([1.0] * 8 + [0.0] * 2, [True] * 4), measured)
-    assert len(lost_hit) == 1 and "hit@5 = 0.800" in lost_hit[0] and "1.0 item(s) worse" in lost_hit[0]
+    assert "hit@5 = 0.800" in lost_hit[0] and "1.0 item(s) worse" in lost_hit[0]
+    assert "worse on 1 test item(s) than measured, e.g. v1/item-8" in lost_hit[1] and len(lost_hit) == 2
     lost_abstention = gate(side_results([1.0] * 9 + [0.0], [True] * 3 + [False]), measured)
-    assert len(lost_abstention) == 1 and "abstention_rate" in lost_abstention[0]
+    assert lost_abstention and all("abstention_rate" in f for f in lost_abstention)
+    # one item lost and another gained: the mean is unchanged, the lost item still fails
+    swapped = gate(side_results([0.0] + [1.0] * 9, [True] * 4), measured)
+    assert swapped == ["ours: hit@5 worse on 1 test item(s) than measured, e.g. v1/item-0"]
+    # a fraction of an item (a rank of 1 -> 2 in MRR, one quote of several) is a loss too
+    half = side_results([1.0] * 9 + [0.5], [True] * 4)
+    assert any("item-9" in f for f in gate(half, measured_gates(side_results([1.0] * 10, [True] * 4),
+                                                               {"ours": ["hit@5"]})))
+    # a gated metric with no measured value fails, rather than going unchecked
+    assert any("no measured value for abstention_rate" in f
+               for f in gate(side_results([1.0] * 10, [True] * 4), {"ours": {}}, {"ours": ["abstention_rate"]}))
 
 
 def test_gate_fails_on_lower_is_better_a_raise_a_missing_system_and_no_gates():

@@ -169,6 +169,7 @@ def test_the_polarity_gate_needs_the_lexicon_beaten_and_no_sentence_lost(monkeyp
         return {"systems": {"ours": {"by_side": {}, "errors": 0}},
                 "polarity": {"test": {"ours": acc(ours), "lexicon baseline": acc(baseline)}}}
 
+    monkeypatch.setattr(run_shapes, "SHAPE_GATED", {"ours": []})
     gates = {"quick/shapes": {"ours": {}}, "quick/shapes-polarity": {"ours": {"accuracy": {"measured": 0.70, "n": 100}}}}
     monkeypatch.setattr(run_shapes, "load_gates", lambda section: gates.get(section, {}))
     assert run_shapes.shapes_gate(results(0.70, 0.65), "quick/shapes") == []

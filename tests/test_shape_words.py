@@ -51,3 +51,24 @@ def test_the_parser_reads_periods_topics_and_questions_across_reports():
     assert themes.year_span == (2014, 2016) and themes.asks_schools
     assert parser.parse("What did inspectors say about SEND in Bexley?").asks_send
     assert parser.parse("What did Ofsted find about Rotherham in 2014?").across is None
+
+
+@pytest.mark.parametrize("question, refused", [
+    ("How was Great Ormond Street Hospital rated at its last inspection?", True),
+    ("What rating did Alder Hey Children's Hospital get?", True),
+    ("What CQC rating did the Royal London Hospital get?", True),
+    ("What did HM Inspectorate of Prisons find at HMP Pentonville?", True),
+    ("What PEEL grade did the Metropolitan Police receive?", True),
+    # a body named, but not what is rated: answered from the reports
+    ("What do inspectors say about dental checks for children in care?", False),
+    ("How well are care leavers supported to go to university?", False),
+    ("How do councils work with hospitals when a baby is at risk?", False),
+    ("How was Birmingham Children's Trust rated?", False),  # a trust running a council's services
+    ("What did the CQC find in the area SEND inspection of Wakefield?", False),  # joint with Ofsted
+    ("How was Surrey rated and how does the MASH work with Surrey Police?", False),
+    ("What did the inspection of Rotherham say about work with South Yorkshire Police?", False),
+])
+def test_out_of_scope_only_when_another_body_is_what_is_rated(question, refused):
+    from assistant.places import out_of_scope
+
+    assert bool(out_of_scope(question)) is refused, out_of_scope(question)

@@ -27,6 +27,13 @@ def test_every_item_is_in_the_frozen_split_and_running_the_rule_again_moves_noth
     assert again["items"] == frozen["items"] and again["councils"] == frozen["councils"]
 
 
+def test_the_rule_alone_gives_the_frozen_sides(items, frozen):
+    """Re-derived from nothing but the councils' sides (new rewordings of new items included),
+    every item lands where the file froze it."""
+    again = assign(items, {"councils": frozen["councils"], "items": {}})
+    assert again["items"] == frozen["items"]
+
+
 def test_no_council_feeds_both_sides(items, frozen):
     sides: dict[str, set[str]] = {}
     for it in items:
