@@ -75,9 +75,10 @@ class VectorSearch(Protocol):
     """The vector store as dense retrieval uses it (assistant.vectors.VectorStore)."""
 
     exact_scope_ratio: float
+    exact_index_max: int
 
     def query(self, vector, k: int, report_ids: list[str] | None = None,
-              chunk_ids: list[str] | None = None) -> list[tuple[str, float]]: ...
+              chunk_ids: list[str] | None = None, whole: list[str] | None = None) -> list[tuple[str, float]]: ...
 
 
 class DenseCandidates:
@@ -95,6 +96,9 @@ class DenseCandidates:
         allowed = query.allowed_chunks
         if allowed is not None and len(allowed) * store.exact_scope_ratio <= len(query.chunks):
             hits = store.query(vector, self.k, chunk_ids=sorted(allowed))
+        elif len(query.chunks) <= store.exact_index_max:  # a small index: every vector, exactly
+            ranked = store.query(vector, len(query.chunks), whole=sorted(query.chunks))
+            hits = [(cid, s) for cid, s in ranked if allowed is None or cid in allowed][: self.k]
         else:
             reports = sorted(query.allowed_reports) if query.allowed_reports is not None else None
             hits = store.query(vector, self.k, reports)

@@ -109,11 +109,11 @@ class VectorStore:
             self.collection = self.client.get_or_create_collection(
                 self.name,
                 embedding_function=None,
-                # one insertion thread: the same chunks in the same order make the same graph,
-                # so a rebuilt index answers exactly as before (the evaluation's gates rely on it)
-                configuration={"hnsw": {"space": "cosine", "num_threads": 1}},
+                configuration={"hnsw": {"space": "cosine"}},
             )
         self.exact_scope_ratio = settings.exact_scope_server if settings.chroma_url else settings.exact_scope_embedded
+        self.exact_index_max = settings.exact_index_max
+        self._whole: tuple[tuple[str, ...], list[str], np.ndarray] | None = None  # (chunk ids, ids, vectors)
         self._store = None
         self._store_lock = threading.Lock()
 
@@ -159,16 +159,19 @@ class VectorStore:
             return self.collection.count()
 
     def query(self, vector, k: int, report_ids: list[str] | None = None,
-              chunk_ids: list[str] | None = None) -> list[tuple[str, float]]:
+              chunk_ids: list[str] | None = None, whole: list[str] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity), best first; optionally only within some reports.
 
         A scope given as chunk ids is ranked exactly from their stored vectors, at a cost that
         grows with the scope; given report ids, Chroma's `report_id $in` filter scans every
         record's metadata (1 s at 1M chunks). The caller picks the cheaper for the scope's size
-        (`exact_scope_ratio`).
+        (`exact_scope_ratio`). `whole`: every chunk of a small index (`exact_index_max`), ranked
+        exactly from vectors fetched once and kept while the index holds the same chunks.
         """
         if chunk_ids is not None:
             return self._rank_within(vector, k, chunk_ids)
+        if whole is not None:
+            return self._rank_whole(vector, k, whole)
         where = None
         if report_ids is not None:
             if not report_ids:
@@ -183,7 +186,18 @@ class VectorStore:
         # Cosine space: distance = 1 - cosine similarity.
         return [(cid, 1.0 - dist) for cid, dist in zip(result["ids"][0], result["distances"][0], strict=True)]
 
+    def _rank_whole(self, vector, k: int, chunk_ids: list[str]) -> list[tuple[str, float]]:
+        key = tuple(chunk_ids)
+        cached = self._whole
+        if cached is None or cached[0] != key:
+            ids, matrix = self._fetch(chunk_ids)
+            cached = self._whole = (key, ids, matrix)
+        return _rank(cached[1], cached[2], vector, k)
+
     def _rank_within(self, vector, k: int, chunk_ids: list[str]) -> list[tuple[str, float]]:
+        return _rank(*self._fetch(chunk_ids), vector, k)
+
+    def _fetch(self, chunk_ids: list[str]) -> tuple[list[str], np.ndarray]:
         ids, vectors = [], []
         for i in range(0, len(chunk_ids), BATCH):
             with reaching(self.url):
@@ -191,10 +205,14 @@ class VectorStore:
             if got["ids"]:  # ids not (or no longer) in the store are simply not returned
                 ids += got["ids"]
                 vectors.append(np.asarray(got["embeddings"], dtype=np.float32))
-        if not ids:
-            return []
-        matrix = np.concatenate(vectors)
-        query = np.asarray(vector, dtype=np.float32)
-        sims = matrix @ query / np.maximum(np.linalg.norm(matrix, axis=1) * np.linalg.norm(query), 1e-12)
-        top = np.argsort(-sims, kind="stable")[:k]
-        return [(ids[i], float(sims[i])) for i in top]
+        return ids, (np.concatenate(vectors) if vectors else np.zeros((0, 0), dtype=np.float32))
+
+
+def _rank(ids: list[str], matrix: np.ndarray, vector, k: int) -> list[tuple[str, float]]:
+    """(id, cosine similarity) of the k rows of `matrix` closest to `vector`, best first."""
+    if not ids:
+        return []
+    query = np.asarray(vector, dtype=np.float32)
+    sims = matrix @ query / np.maximum(np.linalg.norm(matrix, axis=1) * np.linalg.norm(query), 1e-12)
+    top = np.argsort(-sims, kind="stable")[:k]
+    return [(ids[i], float(sims[i])) for i in top]

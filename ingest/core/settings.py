@@ -74,6 +74,11 @@ class StoreSettings(_Strict):
         "id, not by Chroma's metadata filter. At 1M chunks (docs/scale.md) a vector by id costs ~68 us embedded, "
         "the filter ~1 us per stored chunk.")
     exact_scope_server: int = Field(120, ge=1, description="The same ratio against a server (~120 us a vector, JSON over HTTP).")
+    exact_index_max: int = Field(
+        5000, ge=0, description="An index of at most this many chunks is ranked exactly, every vector compared (kept "
+        "in memory: 7.5 MB at 5,000 MiniLM vectors), not by Chroma's approximate HNSW graph, whose shape depends on "
+        "how the build went: two builds of the same reports then answer alike, which the evaluation's per-item "
+        "gates rely on. Larger indexes use the graph.")
 
 
 class RetrievalSettings(_Strict):
