@@ -112,7 +112,8 @@ class VectorStore:
                 configuration={"hnsw": {"space": "cosine"}},
             )
         self.exact_scope_ratio = settings.exact_scope_server if settings.chroma_url else settings.exact_scope_embedded
-        self.exact_index_max = settings.exact_index_max
+        # Embedded only: against a server every question reads the shared store, as other processes write it.
+        self.exact_index_max = 0 if settings.chroma_url else settings.exact_index_max
         self._whole: tuple[tuple[str, ...], list[str], np.ndarray] | None = None  # (chunk ids, ids, vectors)
         self._store = None
         self._store_lock = threading.Lock()

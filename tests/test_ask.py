@@ -58,11 +58,29 @@ def test_a_scope_ranked_from_its_vectors_agrees_with_chromas_filter(small_index,
 
     question = "What did inspectors say about management oversight in Rotherham in 2014?"
     monkeypatch.setattr(small_index.vectors, "exact_scope_ratio", 10**9)  # never small enough: Chroma filters
+    monkeypatch.setattr(small_index.vectors, "exact_index_max", 0)  # nor the whole index ranked exactly
     filtered = small_index.search(question, k=10)
     monkeypatch.setattr(small_index.vectors, "exact_scope_ratio", 1)  # always: ranked from vectors fetched by id
     exact = small_index.search(question, k=10)
     assert exact and {p.file for p in exact} == {ROTHERHAM_2014}
     assert len({p.chunk_id for p in exact} & {p.chunk_id for p in filtered}) >= 8
+
+
+def test_a_small_index_is_ranked_exactly_from_vectors_fetched_once(small_index, monkeypatch):
+    """Every vector compared, not Chroma's approximate graph (whose shape depends on the build)."""
+    import numpy as np
+
+    store = small_index.vectors
+    ids = sorted(c.chunk_id for chunks in small_index.snapshot().by_report.values() for c in chunks)
+    assert len(ids) <= small_index.settings.store.exact_index_max
+    vector = small_index.embedder.encode_queries(["children missing from care and return home interviews"])[0]
+    got = store.query(vector, 10, whole=ids)
+    everything = store.collection.get(ids=ids, include=["embeddings"])
+    matrix = np.asarray(everything["embeddings"], dtype=np.float32)
+    sims = matrix @ vector / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(vector))
+    assert [cid for cid, _ in got] == [everything["ids"][i] for i in np.argsort(-sims, kind="stable")[:10]]
+    monkeypatch.setattr(store, "_fetch", lambda chunk_ids: pytest.fail("fetched again for the same chunks"))
+    assert store.query(vector, 10, whole=ids) == got
 
 
 def test_filters_are_applied(small_index):

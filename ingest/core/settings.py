@@ -78,7 +78,8 @@ class StoreSettings(_Strict):
         5000, ge=0, description="An index of at most this many chunks is ranked exactly, every vector compared (kept "
         "in memory: 7.5 MB at 5,000 MiniLM vectors), not by Chroma's approximate HNSW graph, whose shape depends on "
         "how the build went: two builds of the same reports then answer alike, which the evaluation's per-item "
-        "gates rely on. Larger indexes use the graph.")
+        "gates rely on. Larger indexes use the graph, and so does a Chroma server (every question reads the "
+        "shared store).")
 
 
 class RetrievalSettings(_Strict):
