@@ -253,10 +253,6 @@ class IndependentPages:
         c = self.compact(rel, page)
         return bool(q) and c is not None and _find_words(c[0], c[1], q)
 
-    def pages_with_quote(self, rel: str, quote: str) -> list[int]:
-        """1-based pages of `rel` on which the quote occurs."""
-        return [n for n in range(1, len(self(rel)) + 1) if self.quote_on_page(rel, n, quote)]
-
     def mentions(self, rel: str, page: int, phrase: str) -> bool:
         c = self.compact(rel, page)
         return c is not None and _mentions(c[0], c[1], phrase_variants(phrase))

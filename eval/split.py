@@ -28,7 +28,6 @@ from eval.metrics import field_of, gold_reports  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 SPLIT_FILE = DATA / "split.json"
-SIDES = ("dev", "test")
 TEST_SHARE = 0.5  # of councils (and of corpus-wide items)
 SALT = "inspection-eval-split-v1"  # fixed once; changing it would move every item
 
@@ -87,7 +86,7 @@ def assign(items: list[dict], frozen: dict[str, Any]) -> dict[str, Any]:
     sides: dict[str, str] = dict(frozen.get("items") or {})
     groups = _Groups()
     for item in items:
-        groups.union(item_councils(item) or set())
+        groups.union(item_councils(item))
     for item in items:
         for council in item_councils(item):
             if council in councils:
