@@ -232,7 +232,7 @@ def build(assistant: Assistant, background: BackgroundIngest | None = None) -> g
             return
         searching = {"role": "assistant", "content": "_Searching the reports…_"}
         yield chat + [searching], answers, gr.update(), gr.update(), gr.update(), gr.update(), "", gr.update()
-        previous = [a.question for a in answers if a is not None]
+        previous = [a for a in answers if a is not None]  # answers: a follow-up keeps the report one drew on
         filters = filters_from(authority, report_type, year_from, year_to)
         if use_llm and assistant.settings.llm.url:
             # The model's text streams in marked as unchecked; the checked answer replaces it.

@@ -10,12 +10,15 @@ from pathlib import Path
 
 from assistant.composers import COMPOSERS
 from assistant.composers.llm import LLMComposer
+from assistant.conversation import Reading, turns_of
+from assistant.conversation import read as read_conversation
 from assistant.evidence import Composer, Evidence, when
 from assistant.lexical import LexicalIndex
 from assistant.llm import OnToken
 from assistant.passage_model import RECORD, TABLE, passage_embedder, record_model, recorded_model
-from assistant.query import ACROSS_REPORTS, Intent, ParserFactory, QueryParser, QuestionParser, Shape, inherit
-from assistant.retrieve import report_years
+from assistant.query import Intent, ParserFactory, QueryParser, QuestionParser, Shape
+from assistant.reading import reading_line
+from assistant.retrieve import Scope, report_years
 from assistant.stages import Mode, Query, RetrievalPipeline, default_pipeline
 from ingest.catalog import Catalog, ChunkRow, read_only_part
 from ingest.core.errors import BadQuestion, BadSetting, IndexDamaged, IndexNotFound, IndexReadOnly
@@ -299,27 +302,24 @@ class Assistant:
         aware = cfg.aware if aware is None else aware
         rerank = cfg.rerank if rerank is None else rerank
         snap = self.snapshot()
-        intent = self._intent(question, history, snap)
+        reading = self.read(question, history)
+        question, intent = reading.question, reading.intent
         scope = self.pipeline.scope(question, intent if aware else Intent(), list(snap.reports.values()), filters)
+        if aware and (kept := [snap.by_file[f] for f in reading.pinned_files if f in snap.by_file]):
+            scope = Scope(kept)  # the report(s) the last answer drew on
         if not snap.chunks or (scope.report_ids is not None and not scope.report_ids):
-            return [], intent, scope
+            return [], reading, scope
         query = Query(question, intent, scope, snap.chunks, aware=aware)
         if scope.report_ids is not None:
             query.allowed_reports = set(scope.report_ids)
             query.allowed_chunks = {c.chunk_id for rid in query.allowed_reports for c in snap.by_report.get(rid, [])}
         order, scores = self.pipeline.rank(query, mode, rerank)
         passages = [self._passage(snap, cid, scores[cid]) for cid in order[:k]]
-        return passages, intent, scope
+        return passages, reading, scope
 
-    def _intent(self, question: str, history, snap: _Snapshot) -> Intent:
-        intent = snap.parser.parse(question)
-        if intent.shape in ACROSS_REPORTS:
-            return intent  # "which reports mention X" asks across reports, whatever the last turn was about
-        for previous in reversed(_previous_questions(history)):
-            before = snap.parser.parse(previous)
-            if before.names_report:
-                return inherit(question, intent, before)
-        return intent
+    def read(self, question: str, history=None) -> Reading:
+        """How the question is read after the earlier turns (assistant.conversation)."""
+        return read_conversation(checked_question(question), history, self.snapshot().parser.parse)
 
     def _passage(self, snap: _Snapshot, cid: str, score: float) -> Passage:
         chunk = snap.chunks[cid]
@@ -346,13 +346,15 @@ class Assistant:
         evidence = self.evidence(question, history, filters)
         answer = compose(evidence, self.composers)
         if composer == "llm":
-            answer = self.llm_composer(evidence, answer, _previous_questions(history), on_token)
+            answer = self.llm_composer(evidence, answer, [t.asked for t in turns_of(history)], on_token)
+        answer.question = question  # as asked; the reading line gives it as read
+        answer.reading = reading_line(evidence, answer)
         return answer
 
     def evidence(self, question: str, history=None, filters: Filters | None = None) -> Evidence:
         """What the composers are given for this question: what it names, its scope, the passages."""
-        passages, intent, scope = self._retrieve(question, 10, filters, history=history)
-        return Evidence(question, intent, scope, passages, self, self.settings.answer, filters)
+        passages, reading, scope = self._retrieve(question, 10, filters, history=history)
+        return Evidence(reading.question, reading.intent, scope, passages, self, self.settings.answer, filters, reading)
 
     @property
     def llm_composer(self) -> LLMComposer:
@@ -410,16 +412,3 @@ class Assistant:
             vectors = self.embedder.encode_documents(missing, batch_size=self.settings.embed.batch_size)
             self._embedded.update(zip(missing, np.asarray(vectors, dtype=np.float32), strict=True))
         return np.stack([np.asarray(self._embedded[t]) for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
-
-
-def _previous_questions(history) -> list[str]:
-    """User turns from history given as strings, (question, answer) pairs or chat messages."""
-    out = []
-    for turn in history or []:
-        if isinstance(turn, str):
-            out.append(turn)
-        elif isinstance(turn, dict) and turn.get("role") == "user":
-            out.append(str(turn.get("content", "")))
-        elif isinstance(turn, (list, tuple)) and turn:
-            out.append(str(turn[0]))
-    return out

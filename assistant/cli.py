@@ -179,16 +179,21 @@ def search(question, index_dir, chroma_url, k, as_json, preset, **filters) -> No
 @chroma_option
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--csv", "as_csv", is_flag=True, help="Print only the answer's table (comparisons, coverage, themes, grades) as CSV.")
+@click.option("--after", "earlier", multiple=True, metavar="QUESTION",
+              help="An earlier question of the conversation, oldest first (repeat it): QUESTION is read as its follow-up.")
 @preset_option
 @llm_options
 @filter_options
-def ask(question, index_dir, chroma_url, as_json, as_csv, preset, llm_url, llm_model, **filters) -> None:
+def ask(question, index_dir, chroma_url, as_json, as_csv, earlier, preset, llm_url, llm_model, **filters) -> None:
     """Answer QUESTION with verified citations."""
     chosen = _filters(**filters)
     assistant = open_index(index_dir, chroma_url, preset=preset, llm_url=llm_url, llm_model=llm_model)
     _known_councils(assistant, chosen)
     composer = "llm" if assistant.settings.llm.url else "extractive"
-    answer = assistant.ask(question, filters=chosen, composer=composer)
+    history: list = []
+    for before in earlier:  # each earlier turn answered, so a follow-up keeps the report its answer drew on
+        history.append(assistant.ask(before, history=list(history), filters=chosen))
+    answer = assistant.ask(question, history=history, filters=chosen, composer=composer)
     if as_json:
         click.echo(json.dumps(answer_json(answer), indent=2))
         return
@@ -197,6 +202,7 @@ def ask(question, index_dir, chroma_url, as_json, as_csv, preset, llm_url, llm_m
             raise click.ClickException(f"this answer ({answer.kind}) has no table; ask without --csv")
         click.echo(answer.table.to_csv(), nl=False)
         return
+    click.echo(answer.reading)
     click.echo(answer.text)
     click.echo("")
     if answer.table is not None:
@@ -258,6 +264,7 @@ def passage_json(p: Passage) -> dict:
 def answer_json(answer: Answer) -> dict:
     return {
         "question": answer.question,
+        "reading": answer.reading,
         "text": answer.text,
         "abstained": answer.abstained,
         "kind": answer.kind,

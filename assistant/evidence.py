@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from assistant.conversation import Reading
 from assistant.query import Intent, Shape
 from assistant.retrieve import Scope
 from ingest.core.settings import AnswerSettings
@@ -58,6 +59,7 @@ class Evidence:
     library: Library
     settings: AnswerSettings
     filters: Filters | None = None  # the user's filters (council, type, years), already in `scope`
+    reading: Reading | None = None  # how the question was read (follow-ups, corrections)
 
     @property
     def shape(self) -> Shape:

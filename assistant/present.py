@@ -89,13 +89,15 @@ def answer_body(answer: Answer) -> list[str]:
 
 
 def chat_markdown(answer: Answer) -> str:
-    """The chat bubble: the answer with its [n] markers and a one-line key to each source."""
+    """The chat bubble: how the question was read, then the answer with its [n] markers and a
+    one-line key to each source."""
+    read = [f"_{markdown_text(answer.reading)}_", ""] if answer.reading else []
     if answer.abstained:
-        lines = abstention_lines(answer)
+        lines = read + abstention_lines(answer)
         if answer.passages:
             lines += ["", f"_{phrases.NEAREST_NOTE} see the panel on the right._"]
         return "\n".join(lines)
-    lines = [*answer_body(answer), ""]
+    lines = [*read, *answer_body(answer), ""]
     for c in answer.citations:
         report = _report(c)
         lines.append(f"<sub>[{c.marker}] {markdown_text(report.label if report else c.file)}, p. {c.page}{_ocr(c)}</sub>  ")
@@ -105,7 +107,7 @@ def chat_markdown(answer: Answer) -> str:
 def answer_markdown(answer: Answer) -> str:
     """The answer followed by its citations (report, date, page, quote), ready to paste; what came
     from a PDF or the user is escaped, so the pasted Markdown shows it as text, never as markup."""
-    lines = [f"**Q:** {markdown_text(answer.question)}", ""]
+    lines = [f"**Q:** {markdown_text(answer.question)}", ""] + ([f"*{markdown_text(answer.reading)}*", ""] if answer.reading else [])
     if answer.abstained:
         lines += abstention_lines(answer) + [""]
         if answer.passages:

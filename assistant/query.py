@@ -19,8 +19,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
+from assistant.gazetteer import Gazetteer
 from assistant.lexical import tokenize
-from assistant.places import COMMON_WORDS, NOT_INDEXED, canonical_key, out_of_scope, variants
+from assistant.places import out_of_scope
 from ingest.core.vocabulary import SEND_GRADES
 from ingest.normalize import collapse
 
@@ -140,6 +141,13 @@ class Intent:
     year_span: tuple[int, int] | None = None  # "2014-2016" (themes read it as inspection years)
     asks_send: bool = False  # names SEND or disabilities: the area SEND report, when a council has one
     asks_schools: bool = False  # about schools, not children's services
+    corrections: list[tuple[str, str]] = field(default_factory=list)  # (name as written, council read)
+    former: list[tuple[str, list[str]]] = field(default_factory=list)  # (former council, its successors)
+    group: str = ""  # a region ("London") or "outstanding councils": the councils it scopes to
+    grades: list[str] = field(default_factory=list)  # grade words named ("inadequate")
+    previous: bool = False  # "the one before", "the previous inspection"
+    topic_terms: list[str] = field(default_factory=list)  # what it asks about, as index terms, framing left out
+    vague: bool = False  # names nothing and asks nothing that can be told ("what's wrong?")
 
     @property
     def names_report(self) -> bool:
@@ -161,29 +169,16 @@ class QueryParser:
     """Built from the indexed reports' authorities, so it knows exactly what is there."""
 
     def __init__(self, authorities: list[str]):
-        self._names: list[tuple[str, str]] = []  # (variant, canonical authority), longest first
-        for authority in sorted(set(authorities)):
-            for variant in variants(authority):
-                self._names.append((variant, authority))
-        self._names.sort(key=lambda item: -len(item[0]))
-        known = {v for v, _ in self._names}
-        self._unknown = sorted(
-            {canonical_key(p) for p in NOT_INDEXED} - known, key=len, reverse=True
-        )
+        from ingest.wordpieces import known_words
+
+        self.gazetteer = Gazetteer(authorities, known_words())
 
     def parse(self, question: str) -> Intent:
         intent = Intent()
-        text = " " + canonical_key(question) + " "
-        for variant, authority in self._names:
-            needle = f" {variant} "
-            if needle in text and (variant not in COMMON_WORDS or _capitalised(question, variant)):
-                if authority not in intent.authorities:
-                    intent.authorities.append(authority)
-                text = text.replace(needle, " \u00a7 ")
-        for place in self._unknown:
-            if f" {place} " in text:
-                intent.unknown_places.append(place)
-                text = text.replace(f" {place} ", " \u00a7 ")
+        names = self.gazetteer.find(question)
+        intent.authorities, intent.unknown_places = names.authorities, names.unknown
+        intent.corrections, intent.former = names.corrections, names.former
+        intent.group = names.region or grade_group(question)
         intent.years = sorted({int(y) for y in YEAR.findall(question)})
         lowered = question.lower()
         intent.months = sorted({n for name, n in MONTHS.items() if re.search(rf"\b{name}\b", lowered) and name != "may"})
@@ -210,7 +205,41 @@ class QueryParser:
             intent.year_span = (lo, hi)
         intent.asks_send = bool(SEND.search(question))
         intent.asks_schools = bool(SCHOOLS.search(question))
+        intent.grades = grades_named(question)
+        intent.previous = bool(PREVIOUS.search(question))
+        intent.topic_terms = topic_terms(question, intent, names.rest)
+        intent.vague = not (intent.names_report or intent.group or intent.grades or intent.topic_terms
+                            or intent.unknown_places or intent.out_of_scope or intent.shape is not Shape.FINDING
+                            or intent.across is not None and intent.across.kind != "findings")
         return intent
+
+
+GRADE_GROUP = re.compile(r"\b(outstanding|good|inadequate|requires improvement)(?:[- ]rated)?\s+"
+                         r"(?:councils|authorities|local authorities|las|areas)\b", re.I)
+
+
+def grade_group(question: str) -> str:
+    """"outstanding councils": the councils whose latest overall grade is outstanding."""
+    match = GRADE_GROUP.search(question)
+    return f"{match.group(1).lower()} councils" if match else ""
+
+
+PREVIOUS = re.compile(r"\b(previous|prior|earlier|one before|last but one|penultimate)\b", re.I)
+# Words that carry no topic: the shapes' own words, the asking, the framing, vague fillers.
+VAGUE_WORDS = set(tokenize("wrong right problem problems issue issues help more this that thing things stuff bad "
+                           "hi hello hmm yes no anything everything else going on why here there one before"))
+
+
+def topic_terms(question: str, intent: Intent, rest: str) -> list[str]:
+    """The index terms of what the question asks about: its words once names, periods, grades,
+    report kinds, the shape's own words and the asking are taken out (`rest`: the question
+    with names taken out, assistant.gazetteer)."""
+    frame = (WRAPPING | SUMMARY_TERMS | STRENGTH_TERMS | COMPARE_TERMS | ASKING_WORDS | ACROSS_WORDS
+             | REPORT_WORDS | SCOPE_WORDS | MONTH_WORDS | VAGUE_WORDS | TOPIC_FRAME)
+    grades = set(tokenize(" ".join(intent.grades)))
+    terms = [t for t in tokenize(without_grades(rest))
+             if t not in frame and t not in grades and not t.isdigit() and len(t) > 1]
+    return list(dict.fromkeys(terms))
 
 
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z\u00e0-\u00ff]+(?:['\u2019]s)?)\b")
@@ -219,10 +248,6 @@ _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z\u00e0-\u00ff]+(?:['\u2019]s)
 def proper_names(question: str) -> list[str]:
     """Capitalised words that are not the first word of the question (candidate names)."""
     return [m.group(1).removesuffix("'s").removesuffix("\u2019s") for m in _NAME.finditer(question.strip())]
-
-
-def _capitalised(question: str, word: str) -> bool:
-    return re.search(rf"\b{re.escape(word.title())}\b", question) is not None
 
 
 def inherit(question: str, intent: Intent, previous: Intent | None) -> Intent:
@@ -334,6 +359,14 @@ GRADE_FRAME = set(tokenize(
 )) | SCOPE_WORDS | MONTH_WORDS
 
 
+TOPIC_FRAME = GRADE_FRAME - set(tokenize("children care leavers help protection adoption"))
+TOPIC_FRAME |= set(tokenize("mention mentions mentioned discuss discusses discussed refer refers referred talk talks "
+                            "cite cites phrase term word words quote quotes common commonly recurring typical themes "
+                            "pattern patterns often across compared improve improved decline declined change changed "
+                            "history over time years year since between recommend recommended recommendations "
+                            "councils authorities boroughs counties las region regions"))
+
+
 def names_topic(question: str, intent: Intent) -> bool:
     named = set(tokenize(" ".join(intent.authorities))) | {str(y) for y in intent.years}
     return any(t not in GRADE_FRAME and t not in named and not t.isdigit() for t in tokenize(question))
@@ -361,11 +394,18 @@ STRENGTH_TERMS = set(tokenize(
     "commended doing right main key biggest major areas what were are"))
 
 
+# How people wrap a request and open a follow-up: "Could you give me...", "What about its...",
+# "ok and ...". Never a topic.
+WRAPPING = set(tokenize(
+    "about please could would can you give me show tell let i we need want like know wondering looking "
+    "and so ok okay also then what how which thanks thank just quick quickly brief briefly"))
+
+
 def names_other_topic(question: str, intent: Intent, frame: set[str] = COMPARE_TERMS) -> bool:
     """The question names a topic beyond the report, its judgement areas and the shape's own
     words (`frame`): it wants what the reports say about that topic, a finding."""
     named = set(tokenize(" ".join(intent.authorities))) | {str(y) for y in intent.years}
-    skip = GRADE_FRAME | AREA_TERMS | frame | named
+    skip = GRADE_FRAME | AREA_TERMS | WRAPPING | frame | named
     return any(t not in skip and not t.isdigit() for t in tokenize(question))
 
 
@@ -395,7 +435,7 @@ def relative_years(question: str) -> list[int]:
 
 
 # -- questions across reports, answered from the reports table (assistant/aggregate.py) -------------
-ACROSS_NOUNS = r"(councils?|authorities|local authorities|las|areas|local areas|partnerships|inspections|reports)"
+ACROSS_NOUNS = r"(councils?|authorities|local authorities|las|areas|local areas|partnerships|inspections|reports|boroughs|counties)"
 QUALIFIERS = r"(?:(?:local|area|send|english|london|other|the|all|ilacs|sif|children's|of)\s+){0,3}"
 ACROSS = re.compile(rf"\b(which|what|list(?: all)?|name(?: the)?|how many)\s+{QUALIFIERS}{ACROSS_NOUNS}\b", re.I)
 JUDGED = re.compile(r"\b(judged|rated|graded|grades?|gradings?|ratings?|judgements?|outcomes?|found|received|got|given)\b", re.I)

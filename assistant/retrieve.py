@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.gazetteer import REGIONS, region_members
 from assistant.lexical import tokenize
 from assistant.query import MONTH_WORDS, SCOPE_WORDS, Intent
 from ingest.core.types import Filters, ReportMeta
@@ -59,9 +60,16 @@ def resolve_scope(question: str, intent: Intent, reports: list[ReportMeta], filt
     filtered = apply_filters(reports, filters)
     restricted = filters is not None and not filters.is_empty()
     if intent.unknown_places and not intent.authorities:
-        return Scope([], f"{intent.unknown_places[0].title()} is not among the indexed authorities")
+        return Scope([], unknown_place(intent))
     candidates = filtered
     named = []
+    if intent.group and not intent.authorities:
+        members = set(group_members(intent.group, reports))
+        candidates = [r for r in candidates if r.authority in members]
+        if not candidates:
+            return Scope([], f"no indexed report is from a council of {intent.group}")
+        named.append(intent.group)
+        restricted = True
     if intent.authorities:
         candidates = [r for r in candidates if r.authority in intent.authorities]
         named.append(" and ".join(intent.authorities))
@@ -88,6 +96,31 @@ def resolve_scope(question: str, intent: Intent, reports: list[ReportMeta], filt
     if not restricted:
         return Scope(None)
     return Scope([r.report_id for r in candidates])
+
+
+def unknown_place(intent: Intent) -> str:
+    place = intent.unknown_places[0]
+    for old, successors in intent.former:
+        if old.lower() == place:
+            return (f"{old} is no longer a council; its children's services are now "
+                    f"{' and '.join(successors)}: ask about {' or '.join(successors)}")
+    return f"{place.title()} is not among the indexed authorities"
+
+
+def group_members(group: str, reports: list[ReportMeta]) -> list[str]:
+    """The authorities of a region, or of a grade group: councils whose latest overall grade is that."""
+    authorities = sorted({r.authority for r in reports if r.authority})
+    if group in REGIONS:
+        return region_members(group, authorities)
+    grade = group.removesuffix(" councils")
+    latest: dict[str, ReportMeta] = {}
+    for meta in reports:
+        if "overall_effectiveness" not in meta.judgements or not meta.when:
+            continue
+        if meta.authority not in latest or meta.when > (latest[meta.authority].when or meta.when):
+            latest[meta.authority] = meta
+    return sorted(a for a, m in latest.items()
+                  if m.judgements["overall_effectiveness"].grade.startswith(grade))
 
 
 def _year_match(intent: Intent, reports: list[ReportMeta]) -> list[ReportMeta]:

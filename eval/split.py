@@ -5,7 +5,9 @@ split by council, which is stricter than by report: every report of a council si
 side, so no report (and no earlier or later report of the same council) feeds both. Items
 that name several councils (comparisons across councils) tie those councils together first.
 Items with no report of their own (coverage and themes across the corpus, unanswerable
-questions) are split by their id; a rewording (`"rewords": "<set>/<id>"`) sits with its base.
+questions) are split by their id; a rewording (`"rewords": "<set>/<id>"`) sits with its base,
+a phrasing with the rest of its paraphrase group. An item written after its councils were frozen
+on both sides (a conversation moving from a dev council to a test one) is "excluded": neither.
 
 The rule only assigns items the file does not hold yet: an item's side never changes once
 frozen. `python -m eval.split --assign` adds new items (a new set, new questions) by the
@@ -18,8 +20,9 @@ import argparse
 import hashlib
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -51,8 +54,33 @@ def item_councils(item: Any) -> set[str]:
     """The councils whose reports an item is about; empty for corpus-wide items."""
     if field_of(item, "type") in ("coverage", "themes"):
         return set()
+    if (named := _named_councils(item)) is not None:  # a reading item: the councils its labels name
+        return named
     about = field_of(item, "about_file")  # an unanswerable question about a real report
     return {council_of(f) for f in gold_reports(item)} | ({council_of(about)} if about else set())
+
+
+def _named_councils(item: Any) -> set[str] | None:
+    """The councils a reading item (eval/data/reading) is labelled with, every turn of a
+    conversation together, as the corpus files name them; None for other items."""
+    turns = field_of(item, "turns") or ([item] if field_of(item, "councils") is not None else None)
+    if turns is None:
+        return None
+    keys = _council_keys()
+    return {keys.get(name, name.lower()) for turn in turns for name in field_of(turn, "councils") or []}
+
+
+def _council_keys() -> dict[str, str]:
+    """Council name (as the manifest writes it) -> the key its corpus files start with."""
+    if "keys" not in _CACHE:
+        import csv
+
+        from eval.run import DEFAULT_CORPUS
+
+        manifest = Path(DEFAULT_CORPUS) / "manifest.csv"
+        rows = list(csv.DictReader(manifest.open(encoding="utf-8", newline=""))) if manifest.exists() else []
+        _CACHE["keys"] = {row["local_authority"]: council_of(row["file"]) for row in rows}
+    return _CACHE["keys"]
 
 
 class _Groups:
@@ -72,6 +100,9 @@ class _Groups:
         roots = sorted({self.find(c) for c in councils})
         for r in roots[1:]:
             self.parent[r] = roots[0]
+
+
+_CACHE: dict[str, dict[str, str]] = {}
 
 
 def load_split(path: Path = SPLIT_FILE) -> dict[str, Any]:
@@ -108,13 +139,14 @@ def assign(items: list[dict], frozen: dict[str, Any]) -> dict[str, Any]:
             continue
         mine = {councils[c] for c in item_councils(item)}
         if len(mine) > 1:
-            raise ValueError(f"{key}: its councils sit on both sides ({sorted(item_councils(item))})")
-        sides[key] = mine.pop() if mine else ("test" if _on_test_side(key) else "dev")
+            # councils frozen on both sides before this item was written (a conversation that
+            # moves from a dev council to a test one): it may feed neither side
+            sides[key] = "excluded"
+            continue
+        # the phrasings of one need (a paraphrase group) share a side
+        sides[key] = mine.pop() if mine else ("test" if _on_test_side(field_of(item, "paraphrase") or key) else "dev")
     return {"about": __doc__.strip().splitlines()[0], "councils": dict(sorted(councils.items())),
             "items": dict(sorted(sides.items()))}
-
-
-_CACHE: dict[str, dict[str, str]] = {}
 
 
 def side_of(item: Any) -> str | None:

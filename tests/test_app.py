@@ -96,7 +96,8 @@ def test_answer_presentation_carries_every_citation(small_index):
 def test_abstention_is_said_plainly_and_nearest_passages_are_not_answers(small_index):
     answer = small_index.ask("What did Ofsted say about HMP Belmarsh prison?")
     assert answer.abstained
-    assert chat_markdown(answer).startswith(f"**{phrases.ABSTAIN}**")
+    reading, refusal = chat_markdown(answer).split("\n\n", 2)[:2]
+    assert reading == f"_{answer.reading}_" and refusal == f"**{phrases.ABSTAIN}**"  # how it was read, then the refusal
     assert phrases.ABSTAIN in answer_markdown(answer)
     cards = sources_html(answer)
     assert "<mark>" not in cards

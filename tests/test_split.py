@@ -37,6 +37,8 @@ def test_the_rule_alone_gives_the_frozen_sides(items, frozen):
 def test_no_council_feeds_both_sides(items, frozen):
     sides: dict[str, set[str]] = {}
     for it in items:
+        if frozen["items"][item_key(it)] == "excluded":  # feeds neither side
+            continue
         for council in item_councils(it):
             sides.setdefault(council, set()).add(frozen["items"][item_key(it)])
             assert frozen["councils"][council] == frozen["items"][item_key(it)], (item_key(it), council)
@@ -61,3 +63,16 @@ def test_council_of_a_corpus_file():
     assert council_of("ofsted-ilacs/barking-and-dagenham_2023-09-04_ilacs.pdf") == "barking-and-dagenham"
     assert council_of("ofsted-schools/rough-hay-primary-school-urn139305_2016-11_school.pdf") == (
         "rough-hay-primary-school-urn139305")
+
+
+def test_reading_items_keep_a_paraphrase_group_together_and_exclude_only_what_spans_both_sides(items, frozen):
+    reading = [it for it in items if it["set"] == "reading"]
+    groups: dict[str, set[str]] = {}
+    for it in reading:
+        if it.get("paraphrase"):
+            groups.setdefault(it["paraphrase"], set()).add(frozen["items"][item_key(it)])
+    assert len(groups) >= 60 and all(len(s) == 1 for s in groups.values())
+    for it in reading:
+        spans = {frozen["councils"][c] for c in item_councils(it)}
+        assert (frozen["items"][item_key(it)] == "excluded") == (len(spans) > 1), item_key(it)
+    assert {frozen["items"][item_key(it)] for it in reading} == {"dev", "test", "excluded"}

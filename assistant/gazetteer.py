@@ -1,0 +1,201 @@
+"""Council names as users write them: exact names and aliases, misspellings, former councils,
+places that are not indexed, and groups of councils (the nine English regions).
+
+`assistant/councils.json` holds, for each English children's-services council, its region,
+the other names people use for it (official long names, short names) and the councils it
+replaced. `tests/test_gazetteer.py` checks it against the corpus manifest's authorities.
+
+A misspelt name is read as the council it is one or two letters from ("Birmingam" ->
+Birmingham) only when the written word is not an English word (the embedder's vocabulary)
+and one council alone is that close; the correction is reported, never silent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.places import COMMON_WORDS, NOT_INDEXED, canonical_key, variants
+
+DATA = Path(__file__).with_name("councils.json")
+REGIONS = ("North East", "North West", "Yorkshire and the Humber", "East Midlands", "West Midlands",
+           "East of England", "London", "South East", "South West")
+# How people name a region, in canonical_key form, matched after council names are taken out
+# ("North East Lincolnshire" is a council, not the region).
+REGION_WORDS = {
+    "North East": r"north east(?: of england| england)?|northeast",
+    "North West": r"north west(?: of england| england)?|northwest",
+    "Yorkshire and the Humber": r"yorkshire(?: and(?: the)? humber)?|the humber",
+    "East Midlands": r"east midlands",
+    "West Midlands": r"west midlands",
+    "East of England": r"east of england|east anglia|eastern region",
+    "London": r"(?:inner |outer |greater )?london(?: boroughs?| councils?| authorities| las)?",
+    "South East": r"south east(?: of england| england)?|southeast",
+    "South West": r"south west(?: of england| england)?|southwest",
+}
+SHORTEST_FUZZY = 5  # letters: shorter words are too often another word one letter away
+
+
+@lru_cache(maxsize=1)
+def _entries() -> dict[str, dict]:
+    """Each council's entry under its name and under every alias, in canonical_key form: the
+    reports write "City of London" and "Telford and Wrekin" where the data says
+    "London Corporation" and "Telford & Wrekin"."""
+    out: dict[str, dict] = {}
+    for name, entry in json.loads(DATA.read_text(encoding="utf-8")).items():
+        entry = {**entry, "name": name}
+        for written in [name, *entry["aliases"]]:
+            out.setdefault(canonical_key(written), entry)
+    return out
+
+
+def council_entry(authority: str) -> dict:
+    """{"name", "region", "aliases", "former"} of a council however it is written, or {}."""
+    return _entries().get(canonical_key(authority), {})
+
+
+def region_of(authority: str) -> str:
+    return council_entry(authority).get("region", "")
+
+
+def region_members(region: str, authorities: list[str]) -> list[str]:
+    """The indexed authorities of a region."""
+    return [a for a in authorities if region_of(a) == region]
+
+
+@dataclass
+class NamesFound:
+    authorities: list[str] = field(default_factory=list)  # indexed councils, in the order written
+    unknown: list[str] = field(default_factory=list)  # places named that are not indexed
+    corrections: list[tuple[str, str]] = field(default_factory=list)  # (as written, read as)
+    former: list[tuple[str, list[str]]] = field(default_factory=list)  # (former council, its successors)
+    region: str = ""
+    rest: str = ""  # the question in canonical form with every name taken out
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Edit distance with adjacent swaps (optimal string alignment), or limit + 1 once past it."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _is_region(written: str) -> bool:
+    return any(re.fullmatch(pattern, written) for pattern in REGION_WORDS.values())
+
+
+def _allowed(length: int) -> int:
+    return 0 if length < SHORTEST_FUZZY else 1 if length < 9 else 2
+
+
+class Gazetteer:
+    """Built from the indexed reports' authorities, so it reads exactly the councils that are there."""
+
+    def __init__(self, authorities: list[str], known_words: frozenset[str] = frozenset()):
+        self.authorities = sorted(set(authorities))
+        self._names: list[tuple[str, str]] = []  # (variant, authority), longest first
+        for authority in self.authorities:
+            written = set(variants(authority))
+            entry = council_entry(authority)
+            written |= {canonical_key(a) for a in [entry.get("name", ""), *entry.get("aliases", [])]}
+            # "City of London" is also written "London", which here means the region.
+            self._names += [(v, authority) for v in written if v and not _is_region(v)]
+        self._names.sort(key=lambda item: -len(item[0]))
+        known = {v for v, _ in self._names}
+        self._former: dict[str, list[str]] = {}
+        for authority in self.authorities:
+            for old in council_entry(authority).get("former", []):
+                if canonical_key(old) not in known:
+                    self._former.setdefault(canonical_key(old), []).append(authority)
+        self._unknown = sorted({canonical_key(p) for p in NOT_INDEXED} - known - set(self._former), key=len, reverse=True)
+        self._name_words = {w for v in known for w in v.split()}
+        self._words = known_words
+
+    def find(self, question: str) -> NamesFound:
+        found = NamesFound()
+        text = " " + canonical_key(question) + " "
+        for variant, authority in self._names:
+            needle = f" {variant} "
+            if needle in text and (variant not in COMMON_WORDS or _capitalised(question, variant)):
+                if authority not in found.authorities:
+                    found.authorities.append(authority)
+                text = text.replace(needle, " \u00a7 ")
+        for old, successors in self._former.items():
+            if f" {old} " in text:
+                found.former.append((old.title(), successors))
+                found.unknown.append(old)
+                text = text.replace(f" {old} ", " \u00a7 ")
+        for place in self._unknown:
+            if f" {place} " in text:
+                found.unknown.append(place)
+                text = text.replace(f" {place} ", " \u00a7 ")
+        text = self._misspelt(text, found)
+        for region, pattern in REGION_WORDS.items():
+            if re.search(rf" (?:{pattern}) ", text):
+                found.region = found.region or region
+                text = re.sub(rf" (?:{pattern}) ", " \u00a7 ", text)
+        found.rest = text.strip()
+        found.authorities.sort(key=lambda a: self._first_position(a, question, found))
+        return found
+
+    def _first_position(self, authority: str, question: str, found: NamesFound) -> int:
+        """Where the question first names `authority` (however written), so councils keep the user's order."""
+        text = " " + canonical_key(question) + " "
+        written = [v for v, a in self._names if a == authority] + [w for w, a in found.corrections if a == authority]
+        hits = [text.find(f" {w} ") for w in written if f" {w} " in text]
+        return min(hits, default=len(text))
+
+    def _misspelt(self, text: str, found: NamesFound) -> str:
+        """Read a name one or two letters off a council's as that council, when only one is that close."""
+        words = text.split()
+        unknown = [i for i, w in enumerate(words) if self._is_unknown(w)]
+        if not unknown:
+            return text
+        for i in sorted(unknown, reverse=True):
+            best: list[tuple[int, int, str, str]] = []  # (distance, span, variant, authority)
+            for span in (3, 2, 1):
+                for start in range(max(0, i - span + 1), min(i, len(words) - span) + 1):
+                    written = " ".join(words[start:start + span])
+                    if "\u00a7" in written:
+                        continue
+                    for variant, authority in self._names:
+                        if variant.count(" ") != span - 1:
+                            continue
+                        limit = _allowed(len(variant.replace(" ", "")))
+                        d = _distance(written, variant, limit)
+                        if d <= limit:
+                            best.append((d, start, written, authority))
+            if not best:
+                continue
+            top = min(d for d, *_ in best)
+            councils = {a for d, _, _, a in best if d == top}
+            if len(councils) != 1:
+                continue  # as close to two councils: no guess
+            _, start, written, authority = min(b for b in best if b[0] == top)
+            if authority not in found.authorities:
+                found.authorities.append(authority)
+            found.corrections.append((written, authority))
+            words[start:start + written.count(" ") + 1] = ["\u00a7"]
+        return " " + " ".join(words) + " "
+
+    def _is_unknown(self, word: str) -> bool:
+        return (len(word) >= SHORTEST_FUZZY and word.isalpha() and word not in self._words
+                and word not in self._name_words)
+
+
+def _capitalised(question: str, word: str) -> bool:
+    return re.search(rf"\b{re.escape(word.title())}\b", question) is not None

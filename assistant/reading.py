@@ -1,0 +1,101 @@
+"""The one line that opens every answer: how the question was read.
+
+It names the answer's shape, the councils (or region, or grade group), the report chosen and
+why, the period and which dates it reads, what a follow-up kept from earlier turns and any
+name put right, so a reader can see at once when the question was taken another way than meant.
+"""
+
+from __future__ import annotations
+
+from assistant.evidence import Evidence, when
+from assistant.query import Shape
+from ingest.core.types import Answer, ReportMeta
+
+SHAPES = {
+    Shape.SUMMARY: "a summary",
+    Shape.GRADES: "the grades",
+    Shape.COMPARISON: "a comparison",
+    Shape.COVERAGE: "which reports mention it",
+    Shape.THEMES: "common findings across reports",
+    Shape.FINDING: "what the reports say",
+}
+ACROSS = {
+    "grades": "councils by grade",
+    "count": "a count of councils by grade",
+    "transition": "councils whose grade changed",
+    "history": "grades over time",
+    "recommendations_of": "the report's recommendations",
+    "recommendations": "recommendations across reports",
+    "findings": "findings across councils",
+}
+KEPT = {"council": "the council of your last question", "report": "the report of your last answer",
+        "question": "your last question, asked again"}
+
+
+def reading_line(ev: Evidence, answer: Answer) -> str:
+    """"Read as: weaknesses · Leeds · ILACS inspection, Jul 2025 (the latest) · ..."."""
+    intent = ev.intent
+    parts = [_shape(ev)]
+    if intent.authorities:
+        parts.append(" and ".join(intent.authorities))
+    elif intent.group:
+        parts.append(f"councils of {intent.group}" if not intent.group.endswith("councils")
+                     else f"{intent.group} (by their latest overall grade)")
+    if report := _one_report(ev, answer):
+        parts.append(f"{report.label}{_why(ev, report)}")
+    if period := _period(ev):
+        parts.append(period)
+    if ev.reading and ev.reading.inherited:
+        parts.append("kept: " + ", ".join(KEPT[k] for k in ev.reading.inherited))
+    if ev.reading and ev.reading.question != ev.reading.asked and "question" in ev.reading.inherited:
+        parts.append(f"read as \u201c{ev.reading.question}\u201d")
+    for written, council in intent.corrections:
+        parts.append(f"\u201c{written}\u201d read as {council}")
+    return "Read as: " + " \u00b7 ".join(parts)
+
+
+def _shape(ev: Evidence) -> str:
+    intent = ev.intent
+    if intent.across and intent.across.kind in ACROSS and intent.shape is Shape.FINDING:
+        return ACROSS[intent.across.kind]
+    if intent.shape is Shape.STRENGTHS:
+        return {-1: "weaknesses", 1: "strengths"}.get(intent.polarity, "strengths and weaknesses")
+    if intent.shape is Shape.THEMES and intent.polarity:
+        return "common " + ("weaknesses" if intent.polarity < 0 else "strengths")
+    if intent.shape is Shape.FINDING and intent.asks_grade and intent.authorities:
+        return "the grade"
+    return SHAPES.get(intent.shape, str(intent.shape))
+
+
+def _one_report(ev: Evidence, answer: Answer) -> ReportMeta | None:
+    files = {c.file for c in answer.citations}
+    if len(files) != 1:
+        return None
+    file = files.pop()
+    return next((m for m in ev.library.all_reports().values() if m.file == file), None)
+
+
+def _why(ev: Evidence, report: ReportMeta) -> str:
+    """Why this report, when the question left it open: the latest, or the latest graded one."""
+    intent = ev.intent
+    if ev.reading and "report" in ev.reading.inherited:
+        return ""
+    if intent.years or len(intent.authorities) != 1:
+        return ""
+    own = [m for m in ev.library.all_reports().values() if m.authority == report.authority]
+    newest = max(own, key=when, default=None)
+    if newest is None or newest.report_id == report.report_id:
+        return " (the latest report)" if intent.latest or len(own) > 1 else ""
+    return f" (the latest graded inspection; a newer {newest.label.split(', ', 1)[-1]} is not graded)" \
+        if report.judgements and not newest.judgements else ""
+
+
+def _period(ev: Evidence) -> str:
+    intent = ev.intent
+    if intent.year_range:
+        lo, hi = intent.year_range
+        span = f"from {lo}" if hi >= 9999 else f"{lo}\u2013{hi}"
+        return f"{span} (inspected or published)"
+    if intent.years:
+        return f"{', '.join(map(str, intent.years))} (inspected or published)"
+    return ""
