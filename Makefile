@@ -54,6 +54,7 @@ test: install lint
 	$(MAKE) test-llm
 	$(MAKE) test-wheel
 	$(BIN)/inspection-assistant eval --quick --corpus $(CORPUS) --index build/quick-index
+	$(BIN)/python -m eval.run_reading --gate
 
 # The minutes-long hostile cases (a 1,000-page file, ...), not in make test.
 test-slow: install

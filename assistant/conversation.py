@@ -19,7 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.lexical import tokenize
-from assistant.query import ACROSS_REPORTS, YEAR, Intent, inherit
+from assistant.query import COMPARE, REPORT_TYPE_PATTERNS, YEAR, Intent
+from assistant.wording import respell, the_ask
+from ingest.wordpieces import known_words
 
 # How a follow-up opens, and the words that only frame one ("what about X?", "same for X please").
 FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|what of|same for|and for|now|ok(?:ay)?|also|then|so|but|"
@@ -32,7 +34,10 @@ PERIOD = set(tokenize("in from since before after between to latest most recent 
 LATEST_WORDS = re.compile(r"\b(?:the\s+)?(?:latest|most recent|newest|current|last)\b", re.I)
 PERIOD_PHRASE = re.compile(r"\b(?:in|from|since|before|after|during)?\s*(?:between\s+)?(?:19|20)\d\d"
                            r"(?:\s*(?:-|\u2013|to|and)\s*(?:19|20)\d\d)?\b", re.I)
+# Words that point back to an earlier turn ("its weaknesses", "how do the two compare").
+POINTS_BACK = re.compile(r"\b(its|their|they|them|it|that|those|these|both|the two|this one|that one|the same)\b", re.I)
 CITED_FILE = re.compile(r"\[\d+\]\s+(\S+\.pdf)\s+pp?\.")
+Parse = Callable[..., Intent]  # QueryParser.parse: (question, before=None) -> Intent
 PINNED_MAX = 2  # an answer drawn from more reports than this is not "the report" a follow-up keeps
 
 
@@ -49,6 +54,9 @@ class Reading:
     intent: Intent
     inherited: list[str] = field(default_factory=list)  # council | question | report | period
     pinned_files: list[str] = field(default_factory=list)  # the reports kept from the last answer
+    pasted: bool = False  # read as the question a pasted paragraph ends with
+    earlier_councils: list[str] = field(default_factory=list)  # councils of the turns before this one
+    earlier_years: list[int] = field(default_factory=list)  # years of the turns before this one
 
 
 def turns_of(history) -> list[Turn]:
@@ -74,38 +82,48 @@ def _files_in(answer_text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(CITED_FILE.findall(answer_text)))
 
 
-def read(asked: str, history, parse: Callable[[str], Intent], recent: int = 6) -> Reading:
+def read(asked: str, history, parse: Parse, recent: int = 6) -> Reading:
     """The reading of `asked` after the earlier turns (the last `recent` of them)."""
     before: Reading | None = None
     turns = turns_of(history)[-recent:]
     for turn in turns:
+        earlier = before
         before = _read_turn(turn.asked, before, parse)
         before.pinned_files = list(turn.cited_files)
+        if earlier is not None:
+            before.earlier_councils = [c for c in earlier.intent.authorities if c not in before.intent.authorities]
+            before.earlier_years = [y for y in earlier.intent.years if y not in before.intent.years]
     return _read_turn(asked, before, parse)
 
 
-def _read_turn(asked: str, before: Reading | None, parse: Callable[[str], Intent]) -> Reading:
-    intent = parse(asked)
-    question = asked
+def _read_turn(asked: str, before: Reading | None, parse: Parse) -> Reading:
+    question, pasted = _cut_to_the_ask(asked, parse)
+    question, respelt = respell(question, known_words())
+    intent = parse(question)
     if intent.corrections:
-        question = corrected(asked, intent.corrections)
+        found = intent.corrections
+        question = corrected(question, found)
         intent = parse(question)
-        intent.corrections = parse(asked).corrections
-    reading = Reading(asked, question, intent)
-    if before is None or intent.shape in ACROSS_REPORTS or intent.out_of_scope:
+        intent.corrections = found
+    intent.corrections = respelt + intent.corrections
+    reading = Reading(asked, question, intent, pasted=pasted)
+    if before is None or intent.out_of_scope:
         return reading
     rest = _unstated(question, intent)
-    follow = bool(FOLLOW_UP.search(asked)) or len(tokenize(question)) <= 3
+    follow = bool(FOLLOW_UP.search(asked) or POINTS_BACK.search(asked)) or len(tokenize(question)) <= 4
     if follow and not rest and (intent.authorities or intent.group) and not intent.unknown_places:
         return _swap_council(reading, before, parse)
     if follow and not rest and _names_period(question, intent) and not intent.authorities:
         return _swap_period(reading, before, parse)
-    if intent.authorities or intent.unknown_places or intent.group or not before.intent.names_report:
+    if follow and COMPARE.search(question) and before.intent.authorities:
+        return _compare_with_before(reading, before, parse)
+    kept = parse(question, before.intent)
+    if not kept.follows:
         return reading
-    kept = inherit(question, intent, before.intent)
+    kept.corrections = intent.corrections
     reading.intent = kept
     reading.inherited = ["council"]
-    states_own = intent.years or intent.report_types or intent.latest
+    states_own = intent.years or intent.report_types or intent.latest or intent.previous
     if before.pinned_files and len(before.pinned_files) <= PINNED_MAX and not states_own:
         reading.pinned_files = list(before.pinned_files)
         reading.inherited.append("report")
@@ -113,14 +131,30 @@ def _read_turn(asked: str, before: Reading | None, parse: Callable[[str], Intent
 
 
 def _unstated(question: str, intent: Intent) -> list[str]:
-    """The question's words beyond follow-up framing, the names and the period it gives."""
+    """The question's words beyond follow-up framing, the names, the period and the report kind it gives."""
     named = set(tokenize(" ".join(intent.authorities + [intent.group])))
     named |= {w for c in intent.corrections for w in tokenize(c[0])}
-    return [t for t in tokenize(question) if t not in FRAME | PERIOD | named and not t.isdigit()]
+    kinds = set(tokenize(" ".join(m.group(0) for _, p in REPORT_TYPE_PATTERNS for m in re.finditer(p, question, re.I))))
+    return [t for t in tokenize(question) if t not in FRAME | PERIOD | named | kinds and not t.isdigit()]
 
 
 def _names_period(question: str, intent: Intent) -> bool:
-    return bool(intent.years or intent.latest or re.search(r"\b(previous|earlier|one before|prior)\b", question, re.I))
+    """A period or a kind of report: "and in 2019?", "the one before?", "and the focused visit?"."""
+    return bool(intent.years or intent.latest or intent.previous or intent.report_types)
+
+
+def _compare_with_before(reading: Reading, before: Reading, parse) -> Reading:
+    """"How does that compare with Kent?": the councils of the last turn beside those named now;
+    "how do the two compare?": the councils (or the years) of the last two turns."""
+    named = reading.intent.authorities
+    councils = list(dict.fromkeys(before.intent.authorities + named + (before.earlier_councils if not named else [])))
+    years = [] if named else list(dict.fromkeys(before.earlier_years + before.intent.years))
+    if len(councils) < 2 and len(years) < 2:
+        return reading
+    extra = [c for c in councils if c not in named] + [str(y) for y in years if y not in reading.intent.years]
+    question = f"{reading.question.rstrip(' ?.')} ({' and '.join(extra)})?"
+    intent = parse(question)
+    return Reading(reading.asked, question, intent, ["council"] if not years else ["council", "period"])
 
 
 def _swap_council(reading: Reading, before: Reading, parse) -> Reading:
@@ -153,12 +187,29 @@ def _swap_period(reading: Reading, before: Reading, parse) -> Reading:
     """"And in 2019?": the last question, for the period named now."""
     question = PERIOD_PHRASE.sub(" ", before.question)
     question = LATEST_WORDS.sub(" ", question)
+    if reading.intent.report_types:  # "and the focused visit?": the last question, of that kind of report
+        for _, pattern in REPORT_TYPE_PATTERNS:
+            question = re.sub(pattern, " ", question, flags=re.I)
     period = " ".join(FOLLOW_UP.sub(" ", reading.question).split()).strip(" ?.!")
     question = re.sub(r"\s+", " ", question).strip().rstrip(" ?.")
     question = f"{question} {period}?" if YEAR.search(period) or re.search(r"\b(in|from|since|before)\b", period) \
         else f"{question} ({period})?"
     intent = parse(question)
     return Reading(reading.asked, question, intent, ["question"])
+
+
+def _cut_to_the_ask(asked: str, parse: Parse) -> tuple[str, bool]:
+    """A pasted paragraph is read as the question at its end, with the councils, years and report
+    kinds its context names and the question does not."""
+    ask, context = the_ask(asked)
+    if not ask:
+        return asked, False
+    own, around = parse(ask), parse(context)
+    extra = [a for a in around.authorities if a not in own.authorities]
+    extra += [str(y) for y in around.years if y not in own.years and not own.years]
+    if around.report_types and not own.report_types:
+        extra += [m.group(0) for _, p in REPORT_TYPE_PATTERNS for m in [re.search(p, context, re.I)] if m][:1]
+    return (f"{ask.rstrip(' ?.')} ({', '.join(extra)})?" if extra else ask), True
 
 
 def corrected(question: str, corrections: list[tuple[str, str]]) -> str:

@@ -76,7 +76,7 @@ class NamesFound:
     rest: str = ""  # the question in canonical form with every name taken out
 
 
-def _distance(a: str, b: str, limit: int) -> int:
+def edit_distance(a: str, b: str, limit: int) -> int:
     """Edit distance with adjacent swaps (optimal string alignment), or limit + 1 once past it."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
@@ -98,8 +98,8 @@ def _is_region(written: str) -> bool:
     return any(re.fullmatch(pattern, written) for pattern in REGION_WORDS.values())
 
 
-def _allowed(length: int) -> int:
-    return 0 if length < SHORTEST_FUZZY else 1 if length < 9 else 2
+def allowed_edits(length: int) -> int:
+    return 0 if length < SHORTEST_FUZZY else 1 if length < 8 else 2
 
 
 class Gazetteer:
@@ -175,8 +175,8 @@ class Gazetteer:
                     for variant, authority in self._names:
                         if variant.count(" ") != span - 1:
                             continue
-                        limit = _allowed(len(variant.replace(" ", "")))
-                        d = _distance(written, variant, limit)
+                        limit = allowed_edits(len(variant.replace(" ", "")))
+                        d = edit_distance(written, variant, limit)
                         if d <= limit:
                             best.append((d, start, written, authority))
             if not best:
@@ -193,7 +193,7 @@ class Gazetteer:
         return " " + " ".join(words) + " "
 
     def _is_unknown(self, word: str) -> bool:
-        return (len(word) >= SHORTEST_FUZZY and word.isalpha() and word not in self._words
+        return (len(word) >= 3 and word.isalpha() and word not in self._words
                 and word not in self._name_words)
 
 

@@ -31,7 +31,7 @@ MONTHS = {m: i + 1 for i, m in enumerate(
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})  # "may" is matched only before a year
 
 REPORT_TYPE_PATTERNS = [
-    ("focused-visit", r"focus(ed|sed)?[ -]visits?|monitoring visit"),
+    ("focused-visit", r"focus(ed|sed)?[ -]visits?|monitoring visit|\bfvs?\b"),
     ("area-send", r"area send|send inspection|local area (send )?partnership|special educational needs (and|&|and/or) disabilit\w* inspection|joint (ofsted (and|&) cqc )?send"),
     ("sif-reinspection", r"re-?inspection"),
     ("sif", r"\bsif\b|single inspection( framework)?"),
@@ -82,7 +82,7 @@ MONTH_WORDS = set(tokenize(
 
 
 GRADE_TERMS = [  # longest first: "requires improvement to be good" is not "good"
-    ("requires improvement", r"requires? improvement(?: to be good)?"),
+    ("requires improvement", r"requires? improvement(?: to be good)?|\bRI\b"),
     ("widespread and/or systemic failings", r"widespread(?: and/or| or| and)? systemic failings|widespread|systemic failings?"),
     ("inconsistent experiences and outcomes", r"inconsistent (?:experiences|outcomes)|inconsistent"),
     ("positive experiences and outcomes", r"positive (?:experiences|outcomes)"),
@@ -148,6 +148,10 @@ class Intent:
     previous: bool = False  # "the one before", "the previous inspection"
     topic_terms: list[str] = field(default_factory=list)  # what it asks about, as index terms, framing left out
     vague: bool = False  # names nothing and asks nothing that can be told ("what's wrong?")
+    follows: bool = False  # a follow-up: councils, report kind and period kept from the last turn
+    unnamed: str = ""  # the question with its names taken out (lower case, names as \u00a7)
+    decided_by: str = "rules"  # what placed the shape: "rules", or "wording" (assistant/shapes.py)
+    runner_up: str = ""  # the next most likely answer, in the evaluation's labels
 
     @property
     def names_report(self) -> bool:
@@ -157,7 +161,7 @@ class Intent:
 class QuestionParser(Protocol):
     """The first stage: a question -> what it names and the answer it wants."""
 
-    def parse(self, question: str) -> Intent: ...
+    def parse(self, question: str, before: Intent | None = None) -> Intent: ...
 
 
 # Builds the parser from the indexed reports' authorities (again whenever the catalog moves);
@@ -168,12 +172,25 @@ ParserFactory = Callable[[list[str]], QuestionParser]
 class QueryParser:
     """Built from the indexed reports' authorities, so it knows exactly what is there."""
 
-    def __init__(self, authorities: list[str]):
+    def __init__(self, authorities: list[str], learnt: bool = True):
+        """`learnt`: questions the rules cannot place go to the shape model (needs the embedder)."""
+        from assistant import shape_model
         from ingest.wordpieces import known_words
 
         self.gazetteer = Gazetteer(authorities, known_words())
+        self.model = shape_model.load() if learnt else None
+        self._encode: shape_model.Encode | None = None
 
-    def parse(self, question: str) -> Intent:
+    def encode(self, texts: list[str]):
+        if self._encode is None:
+            from assistant.embedder import get_embedder
+
+            self._encode = get_embedder("auto").encode_queries
+        return self._encode(texts)
+
+    def parse(self, question: str, before: Intent | None = None) -> Intent:
+        """The reading of `question`; `before`, the last turn's reading, gives a follow-up that names
+        no council its councils (and report kind, period) before its shape is decided."""
         intent = Intent()
         names = self.gazetteer.find(question)
         intent.authorities, intent.unknown_places = names.authorities, names.unknown
@@ -208,9 +225,16 @@ class QueryParser:
         intent.grades = grades_named(question)
         intent.previous = bool(PREVIOUS.search(question))
         intent.topic_terms = topic_terms(question, intent, names.rest)
+        if before is not None and follows_on(intent, before):
+            intent = inherit(question, intent, before)
+            intent.follows = True
         intent.vague = not (intent.names_report or intent.group or intent.grades or intent.topic_terms
                             or intent.unknown_places or intent.out_of_scope or intent.shape is not Shape.FINDING
                             or intent.across is not None and intent.across.kind != "findings")
+        intent.unnamed = names.rest
+        from assistant.shapes import decide  # after the rules, which it builds on
+
+        decide(intent, question, names.rest, self.model, self.encode if self.model else None)
         return intent
 
 
@@ -227,7 +251,11 @@ def grade_group(question: str) -> str:
 PREVIOUS = re.compile(r"\b(previous|prior|earlier|one before|last but one|penultimate)\b", re.I)
 # Words that carry no topic: the shapes' own words, the asking, the framing, vague fillers.
 VAGUE_WORDS = set(tokenize("wrong right problem problems issue issues help more this that thing things stuff bad "
-                           "hi hello hmm yes no anything everything else going on why here there one before"))
+                           "hi hello hmm yes no anything everything else going on why here there one before from should each full must "
+                           "now current currently among share shared oldest newest first move moved identify identified "
+                           "recognise recognised describe described positive positives negative mind again shorter "
+                           "longer when who where instance especially comment comments written write all every "
+                           "five four three two urgently urgent address better worse getting"))
 
 
 def topic_terms(question: str, intent: Intent, rest: str) -> list[str]:
@@ -248,6 +276,12 @@ _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z\u00e0-\u00ff]+(?:['\u2019]s)
 def proper_names(question: str) -> list[str]:
     """Capitalised words that are not the first word of the question (candidate names)."""
     return [m.group(1).removesuffix("'s").removesuffix("\u2019s") for m in _NAME.finditer(question.strip())]
+
+
+def follows_on(intent: Intent, before: Intent) -> bool:
+    """A question that names no place of its own, and does not ask across reports, continues the last turn's."""
+    return (before.names_report and not (intent.authorities or intent.unknown_places or intent.group)
+            and intent.shape not in ACROSS_REPORTS and intent.across is None and not intent.out_of_scope)
 
 
 def inherit(question: str, intent: Intent, previous: Intent | None) -> Intent:
@@ -482,7 +516,7 @@ class Across:
 def read_across(question: str, intent: Intent) -> Across | None:
     """The question across reports this is, or None for one about particular reports' findings."""
     grades = grades_named(question)
-    keys = _judgement_keys(intent, grades)
+    keys = judgement_keys_for(intent, grades)
     across = bool(ACROSS.search(question)) and not intent.authorities
     rest = without_grades(question)
     if intent.authorities and len(intent.authorities) == 1:
@@ -517,7 +551,7 @@ def _list_topic(question: str, intent: Intent) -> list[str]:
     return [t for t in tokenize(question) if t not in skip]
 
 
-def _judgement_keys(intent: Intent, grades: list[str]) -> list[str]:
+def judgement_keys_for(intent: Intent, grades: list[str]) -> list[str]:
     if grades and set(grades) <= SEND_GRADES:
         return ["send_outcome"]
     keys = [k for k in intent.judgement_keys if k != "send_outcome"]

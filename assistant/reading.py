@@ -49,6 +49,8 @@ def reading_line(ev: Evidence, answer: Answer) -> str:
         parts.append("kept: " + ", ".join(KEPT[k] for k in ev.reading.inherited))
     if ev.reading and ev.reading.question != ev.reading.asked and "question" in ev.reading.inherited:
         parts.append(f"read as \u201c{ev.reading.question}\u201d")
+    if ev.reading and ev.reading.pasted:
+        parts.append(f"the question at the end of your text: \u201c{ev.reading.question}\u201d")
     for written, council in intent.corrections:
         parts.append(f"\u201c{written}\u201d read as {council}")
     return "Read as: " + " \u00b7 ".join(parts)

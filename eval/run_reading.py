@@ -28,36 +28,22 @@ if __package__ in (None, ""):
 from assistant.conversation import read as read_conversation  # noqa: E402
 from assistant.gazetteer import council_entry  # noqa: E402
 from assistant.lexical import tokenize  # noqa: E402
-from assistant.query import Intent, QueryParser, Shape  # noqa: E402
+from assistant.query import Intent, QueryParser  # noqa: E402
+from assistant.shapes import answer_label  # noqa: E402
 from eval.run import DEFAULT_CORPUS, load_items  # noqa: E402
 from eval.split import side_of  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data" / "reading"
 SLOTS = ("shape", "councils", "group", "report_type", "period", "grades", "topic")
-ACROSS_SHAPES = {"grades": "rated", "count": "rated", "transition": "grade_change", "history": "grade_history",
-                 "recommendations_of": "recommendations", "recommendations": "recommendations",
-                 "findings": "topic_across"}
 REPORT_TYPES = {"lac": "lac-2013", "lscb": "lscb-review"}  # the index's names -> the labels'
+GRADE_LABELS = {"positive experiences and outcomes": "positive experiences",  # the parser's -> the labels'
+                "inconsistent experiences and outcomes": "inconsistent experiences",
+                "widespread and/or systemic failings": "widespread systemic failings"}
 
 
-def corpus_parser(corpus: Path = Path(DEFAULT_CORPUS)) -> QueryParser:
+def corpus_parser(corpus: Path = Path(DEFAULT_CORPUS), learnt: bool = True) -> QueryParser:
     with (corpus / "manifest.csv").open(encoding="utf-8", newline="") as fh:
-        return QueryParser(sorted({row["local_authority"] for row in csv.DictReader(fh)}))
-
-
-def shape_label(intent: Intent) -> str:
-    """The labels' name for the answer this reading leads to."""
-    if intent.vague:
-        return "clarify"
-    if intent.shape is Shape.STRENGTHS:
-        return "weaknesses" if intent.polarity < 0 else "strengths"
-    if intent.shape is not Shape.FINDING:
-        return str(intent.shape)
-    if intent.across is not None and intent.across.kind in ACROSS_SHAPES:
-        return ACROSS_SHAPES[intent.across.kind]
-    if intent.authorities and intent.asks_grade and not intent.topic_terms:
-        return "grades"
-    return "finding" if intent.authorities else "topic_across"
+        return QueryParser(sorted({row["local_authority"] for row in csv.DictReader(fh)}), learnt=learnt)
 
 
 def council_name(name: str) -> str:
@@ -70,7 +56,7 @@ def reading_labels(intent: Intent, today: date | None = None) -> dict:
     lo, hi = intent.year_range or (None, None)
     relative = {year - 1: "last year", year: "this year"}
     return {
-        "shape": shape_label(intent),
+        "shape": answer_label(intent),
         "councils": sorted(council_name(a) for a in intent.authorities),
         "group": intent.group,
         "report_type": sorted(REPORT_TYPES.get(t, t) for t in intent.report_types),
@@ -78,7 +64,7 @@ def reading_labels(intent: Intent, today: date | None = None) -> dict:
                    "years": [] if intent.year_range else sorted(set(intent.years) - set(intent.relative_years)),
                    "from": lo, "to": None if hi is None or hi >= 9999 else hi,
                    "relative": next((relative[y] for y in intent.relative_years if y in relative), "")},
-        "grades": sorted(intent.grades),
+        "grades": sorted(GRADE_LABELS.get(g, g) for g in intent.grades),
         "topic": intent.topic_terms,
     }
 

@@ -1,0 +1,110 @@
+"""Which answer a reading leads to, and the learnt fallback for questions the rules cannot place.
+
+`answer_label` names the answer an Intent leads to in the evaluation's terms (summary, grades,
+weaknesses, rated, topic_across...). `decide` runs after the rules: when they fell through
+to a finding (or found nothing to ask), the shape model (assistant/shape_model.py) reads the
+wording; its answer is taken when it is confident and the question gives what that answer
+needs (a council for a summary, grades for "rated", two councils or years for a comparison).
+The reading records what decided and the runner-up, so an unsure reading can offer both.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.query import DOWN, HOW_MANY, STRONG, UP, WEAK, Across, Intent, Shape, judgement_keys_for, without_grades
+from assistant.shape_model import Encode, ShapeModel, facts, features, masked
+
+ACROSS_LABELS = {"grades": "rated", "count": "rated", "transition": "grade_change", "history": "grade_history",
+                 "recommendations_of": "recommendations", "recommendations": "recommendations",
+                 "findings": "topic_across"}
+FALLBACK = {"finding", "topic_across", "clarify"}
+
+
+def answer_label(intent: Intent) -> str:
+    """The answer this reading leads to, in the evaluation's labels."""
+    if intent.vague:
+        return "clarify"
+    if intent.shape is Shape.STRENGTHS:
+        return "weaknesses" if intent.polarity < 0 else "strengths"
+    if intent.shape is not Shape.FINDING:
+        return str(intent.shape)
+    if intent.across is not None and intent.across.kind in ACROSS_LABELS:
+        return ACROSS_LABELS[intent.across.kind]
+    if intent.authorities and intent.asks_grade and (intent.judgement_keys or not intent.topic_terms):
+        return "grades"  # a headline grade, or the grade of an area ("children in care")
+    return "finding" if intent.authorities else "topic_across"
+
+
+def decide(intent: Intent, question: str, rest: str, model: ShapeModel | None, encode: Encode | None) -> None:
+    """Let the model place a question the rules left as a finding (changes `intent`)."""
+    intent.decided_by = "rules"
+    label = answer_label(intent)
+    if model is None or encode is None or label not in FALLBACK or intent.out_of_scope:
+        return
+    x = features(encode([masked(rest)])[0], facts(len(intent.authorities), bool(intent.group),
+                                                   len(intent.years), len(intent.grades), intent.latest))
+    guess = model.predict(x)
+    intent.runner_up = guess.runner_up if guess.label == label else guess.label
+    if guess.label == label or guess.probability < model.confident or not fits(guess.label, intent):
+        return
+    apply(guess.label, intent, question)
+    intent.decided_by = "wording"
+    intent.runner_up = label
+
+
+def fits(label: str, intent: Intent) -> bool:
+    """The question gives what that answer needs."""
+    councils = len(intent.authorities)
+    needs = {
+        "summary": councils >= 1, "grades": councils >= 1, "grade_history": councils == 1,
+        "strengths": councils == 1, "weaknesses": councils == 1, "recommendations": True,
+        "comparison": councils >= 2 or (councils == 1 and len(intent.years) >= 2),
+        "coverage": bool(intent.topic_terms), "themes": councils != 1, "rated": bool(intent.grades) and councils == 0,
+        "grade_change": councils == 0, "finding": councils >= 1, "topic_across": councils == 0 and bool(intent.topic_terms),
+        "clarify": councils == 0 and not intent.group and not intent.topic_terms,
+    }
+    return needs.get(label, False)
+
+
+def apply(label: str, intent: Intent, question: str) -> None:
+    """Set the reading's shape (and what it asks across reports) to `label`."""
+    keys = judgement_keys_for(intent, intent.grades)
+    wording = without_grades(question)
+    intent.across, intent.vague = None, False
+    intent.shape, intent.polarity = Shape.FINDING, 0
+    if label in ("summary", "comparison", "coverage", "themes", "grades"):
+        intent.shape = Shape(label)
+    if label == "grades":
+        intent.asks_grade = True
+    elif label == "comparison":
+        intent.comparison = True
+    elif label == "coverage":
+        intent.topic = topic_words(question, intent.topic_terms)
+    elif label == "themes":
+        weak, strong = bool(WEAK.search(wording)), bool(STRONG.search(wording))
+        intent.polarity = -1 if weak and not strong else 1 if strong and not weak else 0
+    elif label in ("strengths", "weaknesses"):
+        intent.shape, intent.polarity = Shape.STRENGTHS, (1 if label == "strengths" else -1)
+    elif label == "grade_history":
+        intent.asks_grade = True
+        intent.across = Across("history", keys)
+    elif label == "recommendations":
+        intent.across = Across("recommendations_of") if len(intent.authorities) == 1 else Across(
+            "recommendations", topic=topic_words(question, intent.topic_terms), topic_terms=intent.topic_terms)
+    elif label == "rated":
+        intent.across = Across("count" if HOW_MANY.search(question) else "grades", keys, intent.grades)
+    elif label == "grade_change":
+        direction = -1 if DOWN.search(wording) and not UP.search(wording) else 1
+        intent.across = Across("transition", keys, intent.grades[:2] if len(intent.grades) >= 2 else [], direction)
+    elif label == "clarify":
+        intent.vague = True
+
+
+def topic_words(question: str, terms: list[str]) -> str:
+    """The question's own words whose index terms are the topic's, in order ("kinship care")."""
+    from assistant.lexical import tokenize
+
+    wanted = set(terms)
+    words = [w for w in re.findall(r"[\w'&-]+", question) if set(tokenize(w)) & wanted]
+    return " ".join(words)

@@ -1,0 +1,61 @@
+"""A question as typed -> the question to read: the words the reading relies on spelt right, and
+a pasted paragraph cut to the question at its end.
+
+Misspelt council names are the gazetteer's (assistant/gazetteer.py). Here: the words that say
+what kind of answer is wanted ("sumarise", "weeknesses", "inadquate", "recomendations") are put
+right when a typed word is not an English word and one of them alone is a letter or two away;
+topic words are left as typed (the reports' own vocabulary decides what they match). Every
+change is returned, and the reading line shows it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.gazetteer import allowed_edits, edit_distance
+
+# The words that decide a question's shape, grades and period, as people write them.
+CUE_WORDS = sorted(set(["summarise", "summarize", "summary", "overview", "weaknesses", "weakness", "weak", "strengths", "strength", "strong", "inadequate", "outstanding", "requires", "improvement", "improvements", "improve", "improved", "improving", "good", "recommendations", "recommendation", "recommend", "recommended", "compare", "compared", "comparison", "common", "commonly", "recurring", "themes", "theme", "across", "judgements", "judgement", "judgments", "judgment", "grades", "grade", "graded", "rated", "rating", "ratings", "inspection", "inspections", "inspected", "reports", "report", "mention", "mentions", "mentioned", "councils", "council", "authorities", "authority", "declined", "decline", "changed", "change", "history", "latest", "recent", "previous", "failings", "problems", "concerns", "criticised", "praised", "positive", "negative", "findings", "found", "effectiveness", "leaders", "leadership", "protection", "children", "leavers", "focused", "visit", "reinspection", "safeguarding", "partnership", "special", "educational", "needs", "disabilities", "which", "what", "where", "when", "how", "many", "list", "every", "each"]))
+WORD = re.compile(r"[A-Za-z]+")
+PASTED_WORDS = 40  # longer than this, with sentences before the question: a pasted paragraph
+
+
+def respell(question: str, known: frozenset[str]) -> tuple[str, list[tuple[str, str]]]:
+    """(question with cue words spelt right, [(as typed, as read)])."""
+    changes: list[tuple[str, str]] = []
+
+    def fix(match: re.Match) -> str:
+        typed = match.group(0)
+        word = typed.lower()
+        if len(word) < 5 or word in known or word in CUE_WORDS:
+            return typed
+        limit = allowed_edits(len(word))
+        close = [(edit_distance(word, cue, limit), cue) for cue in CUE_WORDS if abs(len(cue) - len(word)) <= limit]
+        close = [(d, cue) for d, cue in close if d <= limit]
+        if not close:
+            return typed
+        best = min(d for d, _ in close)
+        choices = {cue for d, cue in close if d == best}
+        if len(choices) != 1:
+            return typed
+        right = choices.pop()
+        changes.append((typed, right))
+        return right
+
+    return WORD.sub(fix, question), changes
+
+
+SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z\"'\u201c])")
+
+
+def the_ask(text: str) -> tuple[str, str]:
+    """(the question a pasted paragraph ends with, the context before it); ("", "") when the text
+    is not a paragraph with a question at its end."""
+    if len(text.split()) <= PASTED_WORDS:
+        return "", ""
+    sentences = [s.strip() for s in SENTENCE_END.split(text.strip()) if s.strip()]
+    if len(sentences) < 2:
+        return "", ""
+    asks = [i for i, s in enumerate(sentences) if s.endswith("?")]
+    last = asks[-1] if asks else len(sentences) - 1
+    return sentences[last], " ".join(sentences[:last])
