@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.lexical import tokenize
-from assistant.query import COMPARE, REPORT_TYPE_PATTERNS, YEAR, Intent
+from assistant.query import COMPARE, REPORT_TYPE_PATTERNS, Intent
 from assistant.wording import respell, the_ask
 from ingest.wordpieces import known_words
 
@@ -187,12 +187,14 @@ def _swap_period(reading: Reading, before: Reading, parse) -> Reading:
     """"And in 2019?": the last question, for the period named now."""
     question = PERIOD_PHRASE.sub(" ", before.question)
     question = LATEST_WORDS.sub(" ", question)
+    question = re.sub(r"\(?\b(?:the\s+)?(?:previous|prior|earlier|one before|last but one)(?:\s+one)?\b\)?", " ", question,
+                      flags=re.I)
     if reading.intent.report_types:  # "and the focused visit?": the last question, of that kind of report
         for _, pattern in REPORT_TYPE_PATTERNS:
             question = re.sub(pattern, " ", question, flags=re.I)
     period = " ".join(FOLLOW_UP.sub(" ", reading.question).split()).strip(" ?.!")
     question = re.sub(r"\s+", " ", question).strip().rstrip(" ?.")
-    question = f"{question} {period}?" if YEAR.search(period) or re.search(r"\b(in|from|since|before)\b", period) \
+    question = f"{question} {period}?" if re.match(r"(in|from|since|before|after|between)\s+(19|20)\d\d", period) \
         else f"{question} ({period})?"
     intent = parse(question)
     return Reading(reading.asked, question, intent, ["question"])

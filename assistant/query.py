@@ -255,7 +255,7 @@ VAGUE_WORDS = set(tokenize("wrong right problem problems issue issues help more 
                            "now current currently among share shared oldest newest first move moved identify identified "
                            "recognise recognised describe described positive positives negative mind again shorter "
                            "longer when who where instance especially comment comments written write all every "
-                           "five four three two urgently urgent address better worse getting"))
+                           "five four three two urgently urgent address better worse getting use uses using count show"))
 
 
 def topic_terms(question: str, intent: Intent, rest: str) -> list[str]:
@@ -307,6 +307,8 @@ def _read_what_it_asks(question: str, intent: Intent) -> None:
     question across reports, its coverage topic (read again when a follow-up inherits them)."""
     intent.shape, intent.polarity = classify(question, len(intent.authorities), bool(grades_named(question)))
     intent.across = read_across(question, intent)
+    if intent.across is not None and intent.across.kind == "history" and intent.shape is Shape.GRADES:
+        intent.shape = Shape.FINDING  # "list the grades for X over time": its history, not one report's table
     intent.topic, intent.topic_quoted = topic_phrase(question, intent.authorities)
 
 
@@ -432,7 +434,8 @@ STRENGTH_TERMS = set(tokenize(
 # "ok and ...". Never a topic.
 WRAPPING = set(tokenize(
     "about please could would can you give me show tell let i we need want like know wondering looking "
-    "and so ok okay also then what how which thanks thank just quick quickly brief briefly"))
+    "and so ok okay also then what how which thanks thank just quick quickly brief briefly one before previous "
+    "earlier prior"))
 
 
 def names_other_topic(question: str, intent: Intent, frame: set[str] = COMPARE_TERMS) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from assistant.gazetteer import REGIONS, region_members
 from assistant.lexical import tokenize
@@ -91,11 +92,31 @@ def resolve_scope(question: str, intent: Intent, reports: list[ReportMeta], filt
     if intent.months and len(candidates) > 1:
         in_month = [r for r in candidates if set(intent.months) & report_months(r)]
         candidates = in_month or candidates
-    if intent.latest and intent.authorities and not intent.comparison and not intent.years:
+    if intent.previous and intent.authorities and not intent.years:  # "the one before": each council's second newest
+        candidates = _before_latest(candidates)
+        if not candidates:
+            return Scope([], f"no indexed report of {named[0]} comes before its latest")
+    elif intent.latest and intent.authorities and not intent.comparison and not intent.years:
         candidates = _latest_per_authority(candidates, intent.asks_grade, intent.judgement_keys)
     if not restricted:
         return Scope(None)
     return Scope([r.report_id for r in candidates])
+
+
+def _before_latest(reports: list[ReportMeta]) -> list[ReportMeta]:
+    """Each council's inspection before its latest: of its graded inspections when it has two
+    ("the latest inspection" is the latest graded one), of the same kind when there is one, else
+    of all its reports."""
+    by_authority: dict[str, list[ReportMeta]] = {}
+    for meta in sorted(reports, key=lambda m: m.when or date.min):
+        by_authority.setdefault(meta.authority, []).append(meta)
+    out = []
+    for own in by_authority.values():
+        graded = [m for m in own if m.judgements]
+        pool = graded if len(graded) >= 2 else own
+        same_kind = [m for m in pool if m.report_type == pool[-1].report_type]  # an ILACS before an ILACS
+        out += (same_kind if len(same_kind) >= 2 else pool)[-2:-1]
+    return out
 
 
 def unknown_place(intent: Intent) -> str:

@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import re
 
-from assistant.query import DOWN, HOW_MANY, STRONG, UP, WEAK, Across, Intent, Shape, judgement_keys_for, without_grades
+from assistant.query import (DOWN, HOW_MANY, STRONG, UP, WEAK, Across, Intent, Shape, judgement_keys_for, topic_phrase,
+                             without_grades)
 from assistant.shape_model import Encode, ShapeModel, facts, features, masked
 
 ACROSS_LABELS = {"grades": "rated", "count": "rated", "transition": "grade_change", "history": "grade_history",
                  "recommendations_of": "recommendations", "recommendations": "recommendations",
                  "findings": "topic_across"}
 FALLBACK = {"finding", "topic_across", "clarify"}
+# A list of reports is wanted only of a question about reports: "Do care leavers at college get the
+# same support?" asks what the reports say.
+REPORT_NOUN = re.compile(r"\b(reports?|inspections?|letters?|visits?)\b|\b(which|how many|list|count)\s+(?:\w+\s+){0,2}"
+                         r"(councils|authorities|las|areas|partnerships)\b", re.I)
 
 
 def answer_label(intent: Intent) -> str:
@@ -60,7 +65,7 @@ def fits(label: str, intent: Intent) -> bool:
         "summary": councils >= 1, "grades": councils >= 1, "grade_history": councils == 1,
         "strengths": councils == 1, "weaknesses": councils == 1, "recommendations": True,
         "comparison": councils >= 2 or (councils == 1 and len(intent.years) >= 2),
-        "coverage": bool(intent.topic_terms), "themes": councils != 1, "rated": bool(intent.grades) and councils == 0,
+        "coverage": bool(intent.topic_terms) and bool(REPORT_NOUN.search(intent.unnamed)), "themes": councils != 1, "rated": bool(intent.grades) and councils == 0,
         "grade_change": councils == 0, "finding": councils >= 1, "topic_across": councils == 0 and bool(intent.topic_terms),
         "clarify": councils == 0 and not intent.group and not intent.topic_terms,
     }
@@ -80,7 +85,8 @@ def apply(label: str, intent: Intent, question: str) -> None:
     elif label == "comparison":
         intent.comparison = True
     elif label == "coverage":
-        intent.topic = topic_words(question, intent.topic_terms)
+        phrase, quoted = topic_phrase(question, intent.authorities)  # "... mention X", or X in quotes
+        intent.topic, intent.topic_quoted = (phrase, quoted) if phrase else (topic_words(question, intent.topic_terms), False)
     elif label == "themes":
         weak, strong = bool(WEAK.search(wording)), bool(STRONG.search(wording))
         intent.polarity = -1 if weak and not strong else 1 if strong and not weak else 0

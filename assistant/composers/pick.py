@@ -16,7 +16,10 @@ VISITS = {"focused-visit"}
 
 def council_reports(ev: Evidence) -> list[ReportMeta]:
     """Every indexed report of the councils the question names, within its years and types and
-    the user's filters."""
+    the user's filters. A report chosen by the conversation (the one the last answer drew on) or
+    by "the one before" is the scope's, resolved once (assistant.retrieve.resolve_scope)."""
+    if ev.intent.previous or (ev.reading is not None and ev.reading.pinned_files):
+        return [m for m in ev.scoped_reports() if m.authority in ev.intent.authorities]
     out = []
     for meta in apply_filters(list(ev.library.all_reports().values()), ev.filters):
         if meta.authority not in ev.intent.authorities:

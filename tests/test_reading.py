@@ -1,0 +1,114 @@
+"""How a question is read: council names (misspelt, official, former, regions) against the corpus
+manifest, follow-ups in a conversation, wrapped requests, the reading line, and the reading gate."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+
+import pytest
+
+from assistant.conversation import read
+from assistant.gazetteer import REGIONS, Gazetteer, council_entry, region_of
+from assistant.places import canonical_key
+from assistant.query import QueryParser, Shape
+from assistant.shapes import answer_label
+from tests.conftest import CORPUS
+
+pytestmark = pytest.mark.corpus
+
+
+@pytest.fixture(scope="module")
+def authorities() -> list[str]:
+    if not (CORPUS / "manifest.csv").exists():
+        pytest.skip("the corpus is not beside the repo")
+    with (CORPUS / "manifest.csv").open(encoding="utf-8", newline="") as fh:
+        return sorted({row["local_authority"] for row in csv.DictReader(fh)})
+
+
+@pytest.fixture(scope="module")
+def parser(authorities) -> QueryParser:
+    return QueryParser(authorities)
+
+
+def test_every_council_of_the_corpus_has_one_region_and_no_name_is_two_councils(authorities):
+    councils = [a for a in authorities if "School" not in a]
+    assert all(region_of(a) in REGIONS for a in councils), [a for a in councils if region_of(a) not in REGIONS]
+    counts = Counter(region_of(a) for a in councils)
+    assert counts["London"] == 33 and counts["North East"] == 12 and sum(counts.values()) == len(councils) == 153
+    owners: dict[str, str] = {}
+    for a in councils:
+        entry = council_entry(a)
+        for name in [entry["name"], *entry["aliases"]]:
+            assert owners.setdefault(canonical_key(name), entry["name"]) == entry["name"], name
+
+
+def test_misspelt_official_and_former_names_and_regions(authorities):
+    names = Gazetteer(authorities, frozenset({"reading", "kent", "leeds"}))
+    found = names.find("What about Birmingam's weaknesses?")
+    assert found.authorities == ["Birmingham"] and found.corrections == [("birmingam", "Birmingham")]
+    assert names.find("compare Liverpol and Manchster").authorities == ["Liverpool", "Manchester"]
+    assert names.find("Royal Borough of Greenwich grades").authorities == ["Greenwich"]
+    assert names.find("I was reading the Kent report").authorities == ["Kent"]  # "reading" is a word here
+    london = names.find("Which London boroughs were rated inadequate?")
+    assert london.region == "London" and london.authorities == []
+    lincs = names.find("North East Lincolnshire's latest inspection")
+    assert lincs.authorities == ["North East Lincolnshire"] and lincs.region == ""
+    cumbria = names.find("Cumbria's latest inspection")
+    assert cumbria.authorities == [] and cumbria.former == [("Cumbria", ["Cumberland", "Westmorland and Furness"])]
+
+
+def test_follow_ups_keep_what_they_do_not_restate(parser):
+    swap = read("What about Sunderland?", ["Has Sandwell improved since 2019?"], parser.parse)
+    assert swap.question == "Has Sunderland improved since 2019?" and swap.intent.authorities == ["Sunderland"]
+    assert swap.intent.year_range == (2019, 9999) and swap.inherited == ["question"]
+    weak = read("What about its weaknesses?", ["Summarise the latest Leeds inspection"], parser.parse)
+    assert weak.intent.authorities == ["Leeds"] and weak.intent.shape is Shape.STRENGTHS and weak.intent.polarity == -1
+    topic = read("And what did they say about care leavers?",
+                 ["What did Ofsted say about Birmingham's children's services in its latest report?"], parser.parse)
+    assert topic.intent.authorities == ["Birmingham"] and {"care", "leaver"} <= set(topic.intent.topic_terms)
+    year = read("And in 2019?", ["What did the Kent report say about care leavers in 2022?"], parser.parse)
+    assert year.intent.authorities == ["Kent"] and year.intent.years == [2019] and "2022" not in year.question
+    both = read("how does that compare with Essex?", ["Summarise Kent's latest inspection"], parser.parse)
+    assert set(both.intent.authorities) == {"Kent", "Essex"} and answer_label(both.intent) == "comparison"
+    fresh = read("Which reports mention staying put?", ["Summarise Kent's latest inspection"], parser.parse)
+    assert fresh.intent.authorities == [] and fresh.inherited == [] and fresh.intent.shape is Shape.COVERAGE
+
+
+def test_a_request_wrapped_in_more_words_is_read_as_the_same_request(parser):
+    def label(q: str) -> str:
+        return answer_label(read(q, None, parser.parse).intent)
+
+    assert label("List the grades for Haringey over time") == label("How have Haringey's grades changed over time?") \
+        == "grade_history"
+    assert label("Could you give me a quick overview of the latest Leeds inspection, please?") == "summary"
+    assert label("what's wrong?") == "clarify"
+    pasted = ("I'm preparing a briefing for our scrutiny committee and have been reading a lot of reports lately. "
+              "Our director wants to know how we compare with neighbours and what the regulator expects of us "
+              "next year, so the detail matters. What were the main weaknesses found in Sunderland?")
+    reading = read(pasted, None, parser.parse)
+    assert reading.pasted and reading.question.startswith("What were the main weaknesses")
+    assert answer_label(reading.intent) == "weaknesses" and reading.intent.authorities == ["Sunderland"]
+
+
+def test_every_answer_opens_with_its_reading_and_a_follow_up_keeps_the_report(small_index):
+    first = small_index.ask("Summarise Haringey's 2018 inspection")
+    assert first.reading.startswith("Read as: a summary \u00b7 Haringey \u00b7 Haringey, ILACS inspection")
+    follow = small_index.ask("And its weaknesses?", history=[first])
+    assert follow.reading.startswith("Read as: weaknesses \u00b7 Haringey")
+    assert "the report of your last answer" in follow.reading
+    assert {c.file for c in follow.citations} == {c.file for c in first.citations}
+    typo = small_index.ask("Summarise the latest Haringy inspection")
+    assert "\u201charingy\u201d read as Haringey" in typo.reading and typo.kind == "summary"
+
+
+def test_the_reading_gate_fails_when_a_figure_drops(tmp_path, monkeypatch):
+    from eval import run_reading
+
+    gates = tmp_path / "gates.json"
+    gates.write_text(json.dumps({"reading": {"shape": {"measured": 0.9, "n": 100}}}), encoding="utf-8")
+    monkeypatch.setattr(run_reading, "GATES", gates)
+    assert run_reading.gate({"shape": 0.895}, write=False) == 0  # within one item
+    assert run_reading.gate({"shape": 0.88}, write=False) == 1
+    assert run_reading.gate({}, write=False) == 1  # a figure that was not measured fails too
