@@ -26,7 +26,7 @@ from assistant.api import checked_question
 from assistant.background import BackgroundIngest
 from assistant.cli import chroma_option, index_option, llm_options, open_index, preset_option
 from assistant.cli import main as cli
-from assistant.phrases import EMPTY_INDEX, LLM_DRAFT
+from assistant.phrases import EMPTY_INDEX, LLM_DRAFT, OTHER_READINGS
 from assistant.present import (
     answer_markdown,
     chat_markdown,
@@ -280,6 +280,11 @@ def build(assistant: Assistant, background: BackgroundIngest | None = None) -> g
         yield (chat, answers, len(answers) - 1, sources_html(answer), export, gr.update(value=str(path), visible=True),
                gr.update(), table)
 
+    def offered_readings(answers):
+        last = answers[-1] if answers else None
+        offered = last.suggestions if last is not None else []
+        return gr.update(samples=[[s] for s in offered], visible=bool(offered))
+
     def show_sources_of(answers, evt: gr.SelectData):
         """Selecting an earlier reply brings back its sources."""
         turn = evt.index if isinstance(evt.index, int) else evt.index[0]
@@ -340,6 +345,9 @@ def build(assistant: Assistant, background: BackgroundIngest | None = None) -> g
                                          autofocus=True, lines=1, max_lines=6)
                         send = gr.Button("Ask", variant="primary", scale=1, min_width=70, elem_id="ask")
                         new_chat = gr.Button("New chat", scale=1, min_width=90)
+                    # Other readings of the last question, each a button that asks it.
+                    did_you_mean = gr.Dataset(components=[box], samples=[], label=OTHER_READINGS, visible=False,
+                                              elem_id="did-you-mean")
                     gr.Examples(EXAMPLES, inputs=box, label="Try")
                     use_llm = gr.Checkbox(
                         value=False, interactive=bool(assistant.settings.llm.url), elem_id="use-llm",
@@ -370,8 +378,11 @@ def build(assistant: Assistant, background: BackgroundIngest | None = None) -> g
             filter_inputs = [authority, report_type, year_from, year_to]
             ask_args = {"fn": respond, "inputs": [box, chat, answers, *filter_inputs, use_llm],
                         "outputs": [chat, answers, shown, sources, export, download, box, download_csv], "api_name": "ask"}
-            box.submit(**ask_args)
-            send.click(**{**ask_args, "api_name": "ask_button", "api_visibility": "private"})
+            offer = {"fn": offered_readings, "inputs": answers, "outputs": did_you_mean, "api_visibility": "private"}
+            box.submit(**ask_args).then(**offer)
+            send.click(**{**ask_args, "api_name": "ask_button", "api_visibility": "private"}).then(**offer)
+            did_you_mean.click(lambda sample: sample[0], did_you_mean, box, api_visibility="private").then(
+                **{**ask_args, "api_name": "ask_offered", "api_visibility": "private"}).then(**offer)
             new_chat.click(lambda: ([], [], None, None, sources_html(None), "", None, "", gr.update(visible=False),
                                     gr.update(visible=False)), None,
                            [chat, answers, shown, target, sources, export, page_image, page_caption, download, download_csv],

@@ -26,6 +26,8 @@ def compose(ev: Evidence, composers: dict[Shape, Composer] | None = None) -> Ans
     question, intent, scope, passages = ev.question, ev.intent, ev.scope, ev.passages
     if scope.problem:
         return abstain(question, passages, phrases.NOT_INDEXED.format(reason=scope.problem))
+    if intent.vague:
+        return abstain(question, [], phrases.VAGUE)
     coverage = composers.get(Shape.COVERAGE)
     if ev.shape is Shape.COVERAGE and coverage and (answer := coverage(ev)) is not None:
         return answer  # exhaustive: it says itself when nothing mentions the phrase

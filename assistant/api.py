@@ -20,6 +20,7 @@ from assistant.query import Intent, ParserFactory, QueryParser, QuestionParser, 
 from assistant.reading import reading_line
 from assistant.retrieve import Scope, report_years
 from assistant.stages import Mode, Query, RetrievalPipeline, default_pipeline
+from assistant.suggest import suggestions
 from ingest.catalog import Catalog, ChunkRow, read_only_part
 from ingest.core.errors import BadQuestion, BadSetting, IndexDamaged, IndexNotFound, IndexReadOnly
 from ingest.core.settings import Settings
@@ -349,6 +350,7 @@ class Assistant:
             answer = self.llm_composer(evidence, answer, [t.asked for t in turns_of(history)], on_token)
         answer.question = question  # as asked; the reading line gives it as read
         answer.reading = reading_line(evidence, answer)
+        answer.suggestions = suggestions(evidence)
         return answer
 
     def evidence(self, question: str, history=None, filters: Filters | None = None) -> Evidence:

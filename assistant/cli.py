@@ -211,6 +211,12 @@ def ask(question, index_dir, chroma_url, as_json, as_csv, earlier, preset, llm_u
     for c in answer.citations:
         ocr = f" ({READ_BY_OCR})" if c.ocr else ""
         click.echo(f'[{c.marker}] {c.file} p.{c.page}{ocr}: "{c.quote}"')
+    if answer.suggestions:
+        from assistant.phrases import OTHER_READINGS
+
+        click.echo(OTHER_READINGS)
+        for other in answer.suggestions:
+            click.echo(f"  - {other}")
     if answer.abstained and answer.passages:
         from assistant.phrases import NEAREST_NOTE
 
@@ -265,6 +271,7 @@ def answer_json(answer: Answer) -> dict:
     return {
         "question": answer.question,
         "reading": answer.reading,
+        "suggestions": answer.suggestions,
         "text": answer.text,
         "abstained": answer.abstained,
         "kind": answer.kind,

@@ -30,3 +30,8 @@ INGESTING = ("Indexing the reports in the background: {n} of {total} indexed ({d
              "{eta}). You can ask already; answers say how many reports they are based on.")
 INGEST_FAILED = "The background ingest stopped: {error}. What was indexed is kept; start again to resume."
 INGEST_REFUSED = "Indexing finished; {k} file(s) could not be indexed: {files}."
+
+# A question that names nothing and asks nothing that can be told ("what's wrong?").
+VAGUE = "This question can be read many ways: name a council, a topic or a grade, or ask one of the questions offered."
+# Before the other readings offered with an answer (the CLI, the export; the chat shows buttons).
+OTHER_READINGS = "Did you mean:"

@@ -108,6 +108,8 @@ def answer_markdown(answer: Answer) -> str:
     """The answer followed by its citations (report, date, page, quote), ready to paste; what came
     from a PDF or the user is escaped, so the pasted Markdown shows it as text, never as markup."""
     lines = [f"**Q:** {markdown_text(answer.question)}", ""] + ([f"*{markdown_text(answer.reading)}*", ""] if answer.reading else [])
+    if answer.suggestions:
+        lines += [phrases.OTHER_READINGS, *(f"- {markdown_text(s)}" for s in answer.suggestions), ""]
     if answer.abstained:
         lines += abstention_lines(answer) + [""]
         if answer.passages:

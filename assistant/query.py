@@ -225,12 +225,14 @@ class QueryParser:
         intent.grades = grades_named(question)
         intent.previous = bool(PREVIOUS.search(question))
         intent.topic_terms = topic_terms(question, intent, names.rest)
+        # vague on its own words: "what's wrong?" after a question about Leeds is still unclear
+        vague = not (intent.names_report or intent.group or intent.grades or intent.topic_terms or intent.asks_grade
+                     or intent.unknown_places or intent.out_of_scope or intent.shape is not Shape.FINDING
+                     or intent.across is not None and intent.across.kind != "findings")
         if before is not None and follows_on(intent, before):
             intent = inherit(question, intent, before)
             intent.follows = True
-        intent.vague = not (intent.names_report or intent.group or intent.grades or intent.topic_terms
-                            or intent.unknown_places or intent.out_of_scope or intent.shape is not Shape.FINDING
-                            or intent.across is not None and intent.across.kind != "findings")
+        intent.vague = vague
         intent.unnamed = names.rest
         from assistant.shapes import decide  # after the rules, which it builds on
 

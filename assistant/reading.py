@@ -35,7 +35,7 @@ KEPT = {"council": "the council of your last question", "report": "the report of
 def reading_line(ev: Evidence, answer: Answer) -> str:
     """"Read as: weaknesses · Leeds · ILACS inspection, Jul 2025 (the latest) · ..."."""
     intent = ev.intent
-    parts = [_shape(ev)]
+    parts = [_shape(ev) + (" (from its wording)" if intent.decided_by == "wording" else "")]
     if intent.authorities:
         parts.append(" and ".join(intent.authorities))
     elif intent.group:
@@ -58,6 +58,8 @@ def reading_line(ev: Evidence, answer: Answer) -> str:
 
 def _shape(ev: Evidence) -> str:
     intent = ev.intent
+    if intent.vague:
+        return "unclear (it names no council, topic or grade)"
     if intent.across and intent.across.kind in ACROSS and intent.shape is Shape.FINDING:
         return ACROSS[intent.across.kind]
     if intent.shape is Shape.STRENGTHS:

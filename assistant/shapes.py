@@ -12,8 +12,19 @@ from __future__ import annotations
 
 import re
 
-from assistant.query import (DOWN, HOW_MANY, STRONG, UP, WEAK, Across, Intent, Shape, judgement_keys_for, topic_phrase,
-                             without_grades)
+from assistant.query import (
+    DOWN,
+    HOW_MANY,
+    STRONG,
+    UP,
+    WEAK,
+    Across,
+    Intent,
+    Shape,
+    judgement_keys_for,
+    topic_phrase,
+    without_grades,
+)
 from assistant.shape_model import Encode, ShapeModel, facts, features, masked
 
 ACROSS_LABELS = {"grades": "rated", "count": "rated", "transition": "grade_change", "history": "grade_history",

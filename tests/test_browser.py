@@ -106,9 +106,20 @@ def test_chat_cites_pages_keeps_context_and_rejects_bad_uploads(page, small_inde
     assert any("care leaver" in c.lower() for c in followup)
 
     _ask(page, "What did Ofsted say about HMP Belmarsh prison?")
-    assert page.locator('#chat [data-testid="bot"]').last.inner_text().startswith("The indexed reports do not answer this.")
+    lines = [line for line in page.locator('#chat [data-testid="bot"]').last.inner_text().splitlines() if line.strip()]
+    assert lines[0].startswith("Read as:") and lines[1].startswith("The indexed reports do not answer this.")
     nearest = page.locator("#sources .source.nearest")
     assert nearest.count() == 0 or "not an answer" in nearest.first.inner_text().lower()
+
+    page.get_by_role("button", name="New chat").click()
+    _ask(page, "what's wrong?")  # vague: no answer, but questions it may mean, each a button that asks it
+    offered = page.locator("#did-you-mean button")
+    offered.first.wait_for()
+    pick = offered.first.inner_text().strip().removesuffix("...")  # a long one is shortened on its button
+    assert offered.count() >= 2
+    offered.first.click()
+    page.wait_for_function("q => document.querySelector('#sources .sources-for')?.innerText.includes(q)", arg=pick)
+    assert page.locator('#chat [data-testid="user"]').last.inner_text().strip().startswith(pick)
 
     _ask(page, "Which reports mention private fostering?")  # a table answer, not tied to Rotherham
     table = page.locator('#chat [data-testid="bot"]').last.locator("table")

@@ -175,3 +175,4 @@ class Answer:
     composer: str = "extractive"  # "llm" when a language model wrote it (every sentence checked)
     unsupported: list[str] = field(default_factory=list)  # the model's sentences removed by the checker
     reading: str = ""  # how the question was read, one line (assistant/reading.py): shown before the answer
+    suggestions: list[str] = field(default_factory=list)  # other readings to offer, as questions (assistant/suggest.py)
