@@ -232,6 +232,8 @@ class QueryParser:
         if before is not None and follows_on(intent, before):
             intent = inherit(question, intent, before)
             intent.follows = True
+            # read again with the councils: "and its weaknesses?" asks something after all
+            vague = vague and intent.shape is Shape.FINDING and intent.across is None and not intent.asks_grade
         intent.vague = vague
         intent.unnamed = names.rest
         from assistant.shapes import decide  # after the rules, which it builds on
