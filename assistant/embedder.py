@@ -75,7 +75,7 @@ def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 @contextlib.contextmanager
-def _file_lock(path: Path):
+def file_lock(path: Path):
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
@@ -85,7 +85,7 @@ def _file_lock(path: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _atomic_path(final: Path):
+def atomic_path(final: Path):
     """A temp path next to `final`; rename it into place with os.replace(tmp, final)."""
     fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp")
     os.close(fd)
@@ -233,7 +233,7 @@ class Embedder:
         target = int8 if backend == "onnx-int8" else fp32
         if target.exists():
             return target
-        with _file_lock(d / ".lock"):
+        with file_lock(d / ".lock"):
             if not fp32.exists():
                 self._export_fused(fp32)
             if backend == "onnx-int8" and not int8.exists():
@@ -259,8 +259,8 @@ class Embedder:
 
         names = ["input_ids", "attention_mask", "token_type_ids"]
         dummy = tuple(torch.ones(2, 16, dtype=torch.long) for _ in names)
-        raw = _atomic_path(final)
-        tmp = _atomic_path(final)
+        raw = atomic_path(final)
+        tmp = atomic_path(final)
         try:
             import warnings
 
@@ -287,7 +287,7 @@ class Embedder:
         graph = onnx.load(str(fp32), load_external_data=False).graph
         exclude = [n.name for n in graph.node if n.op_type == "MatMul" and "/output/dense/" in n.name
                    and "/attention/" not in n.name]  # FFN output projections stay fp32
-        tmp = _atomic_path(final)
+        tmp = atomic_path(final)
         try:
             quantize_dynamic(str(fp32), str(tmp), op_types_to_quantize=["MatMul"], per_channel=True,
                              weight_type=QuantType.QUInt8, nodes_to_exclude=exclude,
@@ -310,10 +310,10 @@ class Embedder:
         sess = self._session(self._ensure_onnx(backend))
         got = self._encode_onnx(self._tok.encode_batch(texts), 32, sess)  # whole graph, even short texts
         score = float(_cosines(got, ref).min())
-        with _file_lock(d / ".lock"):
+        with file_lock(d / ".lock"):
             results = json.loads(result_file.read_text()) if result_file.exists() else {}
             results[backend] = score
-            tmp = _atomic_path(result_file)
+            tmp = atomic_path(result_file)
             tmp.write_text(json.dumps(results, indent=1))
             os.replace(tmp, result_file)
         return score

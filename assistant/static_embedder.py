@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.embedder import Embedder, _atomic_path, _file_lock, cache_root, export_dir, model_dir
+from assistant.embedder import Embedder, atomic_path, cache_root, export_dir, file_lock, model_dir
 from ingest.wordpieces import wordpiece_tokenizer
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def distilled_table(cache_dir: str | Path | None = None) -> Path:
     lock file: distilling exports the ONNX teacher, which takes the export folder's lock."""
     path = export_dir(Path(cache_dir) if cache_dir else cache_root(), model_dir()) / f"{RECIPE}.npy"
     if not path.exists():
-        with _file_lock(path.with_suffix(".lock")):
+        with file_lock(path.with_suffix(".lock")):
             if not path.exists():
                 _distill(path)
     return path
@@ -69,7 +69,7 @@ def _distill(path: Path) -> None:
     zipf = 1.0 / rank
     weight = SIF_A / (SIF_A + zipf / zipf.sum())
     table = (reduced * weight[:, None]).astype(np.float32)
-    tmp = _atomic_path(path)
+    tmp = atomic_path(path)
     try:
         with open(tmp, "wb") as fh:
             np.save(fh, table)

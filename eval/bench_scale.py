@@ -42,7 +42,7 @@ from eval.bench_ingest import dir_size
 from eval.check_set import load_set
 from ingest.catalog import Catalog, ChunkRow, meta_from_json
 from ingest.core.settings import StoreSettings
-from ingest.pipeline import _sweep_orphans
+from ingest.pipeline import sweep_orphans
 
 REPO = Path(__file__).resolve().parents[1]
 NOISE = 0.3  # per-vector noise norm before re-normalising: cosine to the real vector ~0.95
@@ -181,7 +181,7 @@ def run_mode(mode: str, source: Source, sizes: list[int], work: Path, queries, s
         store = VectorStore(index_dir, StoreSettings(chroma_url=url))
         # A resumed run (--work of a stopped one) goes on from its last committed report; the
         # vectors of a batch cut short are swept first, as ingest sweeps them after a crash.
-        _sweep_orphans(Catalog(index_dir / "catalog.sqlite3"), store)
+        sweep_orphans(Catalog(index_dir / "catalog.sqlite3"), store)
         have = store.count()
         rng = np.random.default_rng(7 + have)
         for size in (s for s in sizes if s > have):

@@ -223,7 +223,7 @@ class NDCGAt10(Metric):
         return dcg / ideal if ideal else None
 
 
-def _answer_of(result: Result) -> Answer | None:
+def answer_of(result: Result) -> Answer | None:
     if result.answer is not None:
         return result.answer
     if result.expects_answer:  # the system failed to answer: score as an empty answer
@@ -243,7 +243,7 @@ class KeywordAccuracy(Metric):
 
     def compute(self, item, result, verify=None):
         keywords = [k for k in (field_of(item, "answer_keywords") or []) if str(k).strip()]
-        answer = _answer_of(result)
+        answer = answer_of(result)
         if answer is None or not keywords or not is_answerable(item):
             return None
         parts = [answer.text or ""] + [c.quote or "" for c in answer.citations or []]
@@ -259,7 +259,7 @@ class CitationPrecision(Metric):
     kind = "answer"
 
     def compute(self, item, result, verify=None):
-        answer = _answer_of(result)
+        answer = answer_of(result)
         if answer is None or not answer.citations or verify is None:
             return None
         ok = 0
@@ -288,7 +288,7 @@ class CitationRecall(Metric):
     kind = "answer"
 
     def compute(self, item, result, verify=None):
-        answer = _answer_of(result)
+        answer = answer_of(result)
         gold = gold_reports(item)
         if answer is None or not is_answerable(item):
             return None
@@ -309,7 +309,7 @@ class AbstentionRate(Metric):
     kind = "answer"
 
     def compute(self, item, result, verify=None):
-        answer = _answer_of(result)
+        answer = answer_of(result)
         if answer is None or item_type(item) != "unanswerable":
             return None
         return 1.0 if answer.abstained else 0.0
@@ -322,7 +322,7 @@ class FalseAbstentionRate(Metric):
     kind = "answer"
 
     def compute(self, item, result, verify=None):
-        answer = _answer_of(result)
+        answer = answer_of(result)
         if answer is None or not is_answerable(item):
             return None
         return 1.0 if answer.abstained else 0.0

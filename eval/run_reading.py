@@ -101,9 +101,11 @@ def score(gold: dict, got: dict) -> dict[str, bool]:
 def single_results(items: list[dict], parse: Callable[[str], Intent]) -> list[dict]:
     out = []
     for item in items:
+        started = time.perf_counter()
         reading = read_conversation(item["question"], None, parse)
+        ms = 1000 * (time.perf_counter() - started)
         gold, got = gold_labels(item), reading_labels(reading.intent)
-        out.append({"item": item, "gold": gold, "got": got, "right": score(gold, got)})
+        out.append({"item": item, "gold": gold, "got": got, "right": score(gold, got), "ms": ms})
     return out
 
 
@@ -113,10 +115,12 @@ def chain_results(chains: list[dict], parse: Callable[[str], Intent]) -> list[di
     for chain in chains:
         turns = chain["turns"]
         for n in range(1, len(turns)):
+            started = time.perf_counter()
             reading = read_conversation(turns[n]["question"], [t["question"] for t in turns[:n]], parse)
+            ms = 1000 * (time.perf_counter() - started)
             gold, got = gold_labels(turns[n]), reading_labels(reading.intent)
             out.append({"item": {**turns[n], "id": f"{chain['id']}/{n + 1}", "set": chain.get("set"), "chain": chain},
-                        "gold": gold, "got": got, "right": score(gold, got)})
+                        "gold": gold, "got": got, "right": score(gold, got), "ms": ms})
     return out
 
 
@@ -150,10 +154,9 @@ def _group_holds(rows: list[dict]) -> bool:
 
 def evaluate(parse: Callable[[str], Intent]) -> dict[str, dict]:
     sets = {name: load_items(DATA / f"{name}.jsonl") for name in ("single", "paraphrase", "names", "chains")}
-    started = time.perf_counter()
     single = single_results(sets["single"] + sets["paraphrase"] + sets["names"], parse)
     chains = chain_results(sets["chains"], parse)
-    per_question_ms = 1000 * (time.perf_counter() - started) / max(1, len(single) + len(chains))
+    times = sorted(r["ms"] for r in single + chains)
     out = {}
     for side in ("dev", "test"):
         mine = [r for r in single if side_of(r["item"]) == side]
@@ -163,7 +166,7 @@ def evaluate(parse: Callable[[str], Intent]) -> dict[str, dict]:
             [r for r in chains if side_of(r["item"]["chain"]) == side],
             [r for r in mine if r["item"]["id"].startswith("n-")],
         )
-    out["timing"] = {"ms_per_question": round(per_question_ms, 2)}
+    out["timing"] = {"ms_mean": round(sum(times) / len(times), 2), "ms_p95": round(times[int(0.95 * (len(times) - 1))], 2)}
     out["_results"] = {"single": single, "chains": chains}
     return out
 
@@ -184,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'items (single)':<20}{figures['dev']['n']:>8}{figures['test']['n']:>8}")
     for k in ("paraphrase-n", "follow-up-n", "names-n"):
         print(f"{k:<20}{figures['dev'][k]:>8}{figures['test'][k]:>8}")
-    print(f"parse: {figures['timing']['ms_per_question']} ms a question (mean)")
+    print(f"reading a question: {figures['timing']['ms_mean']} ms mean, {figures['timing']['ms_p95']} ms p95")
     if args.show:
         for r in results["single"] + results["chains"]:
             item = r["item"].get("chain", r["item"])

@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from eval.metrics import Metric, Result, _answer_of, field_of, norm_file, register, same_file
+from eval.metrics import Metric, Result, answer_of, field_of, norm_file, register, same_file
 from ingest.normalize import for_match
 
 TOP_K = 10  # passages a retrieval-only system is judged on
@@ -125,7 +125,7 @@ def _pairs_share(pairs: list[tuple[str, str, str]], result: Result) -> float | N
     """Share of (file, key, grade) found as grade claims, or in passages for retrieval-only systems."""
     if not pairs:
         return None
-    answer = _answer_of(result)
+    answer = answer_of(result)
     if answer is None:
         top = _top(result)
         if not top:
@@ -162,7 +162,7 @@ class SummaryImproveRecall(_ShapeMetric):
         expected = [e for e in field_of(item, "expected_improve") or [] if str(e).strip()]
         if not expected:
             return None
-        answer = _answer_of(result)
+        answer = answer_of(result)
         if answer is None:  # retrieval-only: the item's first 8 words occur in a top passage
             texts = [re.sub(r"[^a-z0-9 ]", "", _norm(p.text)) for p in _top(result)]
             if not texts:
@@ -219,7 +219,7 @@ class GradesPrecision(_ShapeMetric):
     types = ("grades",)
 
     def score(self, item, result):
-        answer = _answer_of(result)
+        answer = answer_of(result)
         file = _gold_file(item)
         truth = field_of(item, "manifest_grades") or field_of(item, "expected_grades") or {}
         if answer is None or not file or not truth:
@@ -243,7 +243,7 @@ class ComparisonReports(_ShapeMetric):
         files = {norm_file(field_of(g, "file", "")) for g in field_of(item, "gold") or []} - {""}
         if not files:
             return None
-        answer = _answer_of(result)
+        answer = answer_of(result)
         if answer is None:
             got = {p.file for p in _top(result)}
         else:
@@ -277,7 +277,7 @@ class _Coverage(_ShapeMetric):
         expected = {norm_file(f) for f in field_of(item, "expected_files") or []}
         if self.indexed is not None:
             expected &= self.indexed
-        answer = _answer_of(result)
+        answer = answer_of(result)
         if answer is None:
             if not result.passages:
                 return None
@@ -333,7 +333,7 @@ class CoverageCount(_ShapeMetric):
     types = ("coverage",)
 
     def score(self, item, result):
-        answer = _answer_of(result)
+        answer = answer_of(result)
         if answer is None:
             return None
         expected = {norm_file(f) for f in field_of(item, "expected_files") or []}
@@ -350,7 +350,7 @@ class ThemesInSet(_ShapeMetric):
     types = ("themes",)
 
     def score(self, item, result):
-        answer = _answer_of(result)
+        answer = answer_of(result)
         in_set = {norm_file(f) for f in field_of(item, "set_files") or []}
         if answer is None or not in_set:
             return None
@@ -374,7 +374,7 @@ class ThemesCounts(_ShapeMetric):
     types = ("themes",)
 
     def score(self, item, result):
-        answer = _answer_of(result)
+        answer = answer_of(result)
         if answer is None:
             return None
         table = answer.table
@@ -433,7 +433,7 @@ class StrengthsPolarity(_ShapeMetric):
     types = ("strengths",)
 
     def score(self, item, result):
-        answer = _answer_of(result)
+        answer = answer_of(result)
         if answer is None:
             return None
         claims = _claims(answer, "weakness", "strength")

@@ -154,7 +154,7 @@ def run_ingest(
     summary = IngestSummary()
     files = discover(paths, root)
     with IngestLock(settings.index_dir):
-        _sweep_orphans(catalog, vectors)
+        sweep_orphans(catalog, vectors)
         jobs: list[tuple[str, str, str]] = []
         claimed: dict[str, str] = {}  # sha -> file, for duplicates within this run
         later_aliases: list[tuple[str, str, str]] = []
@@ -251,7 +251,7 @@ def _write(parsed: Parsed, meta: ReportMeta, rows: list[ChunkRow], embeddings, p
     return FileResult(parsed.file, status, pages=len(parsed.pages), chunks=len(rows), warnings=parsed.warnings)
 
 
-def _sweep_orphans(catalog: Catalog, vectors) -> None:
+def sweep_orphans(catalog: Catalog, vectors) -> None:
     orphans = sorted(vectors.ids() - catalog.chunk_ids())
     if orphans:
         vectors.delete(orphans)
