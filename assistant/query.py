@@ -447,7 +447,9 @@ def names_other_topic(question: str, intent: Intent, frame: set[str] = COMPARE_T
     words (`frame`): it wants what the reports say about that topic, a finding."""
     named = set(tokenize(" ".join(intent.authorities))) | {str(y) for y in intent.years}
     skip = GRADE_FRAME | AREA_TERMS | WRAPPING | frame | named
-    return any(t not in skip and not t.isdigit() for t in tokenize(question))
+    # the parser's reading of the topic when there is one (names, periods, asking already out)
+    terms = intent.topic_terms if intent.unnamed else tokenize(question)
+    return any(t not in skip and not t.isdigit() for t in terms)
 
 
 # -- periods ------------------------------------------------------------------------------------------
