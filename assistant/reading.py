@@ -95,11 +95,26 @@ def _why(ev: Evidence, report: ReportMeta) -> str:
 
 
 def _period(ev: Evidence) -> str:
+    """The period and which date it reads: a question across reports counts a report by the year
+    it was inspected (and says how many published then were inspected before); one about a
+    council's reports takes a report inspected or published then."""
     intent = ev.intent
     if intent.year_range:
         lo, hi = intent.year_range
-        span = f"from {lo}" if hi >= 9999 else f"{lo}\u2013{hi}"
+        span, within = (f"from {lo}" if hi >= 9999 else f"{lo}\u2013{hi}"), (lambda y: lo <= y <= hi)
+    elif intent.years or intent.relative_years:
+        years = sorted(set(intent.years) | set(intent.relative_years))
+        span, within = ", ".join(map(str, years)), (lambda y: y in years)
+    else:
+        return ""
+    if intent.across is None or intent.authorities:
         return f"{span} (inspected or published)"
-    if intent.years:
-        return f"{', '.join(map(str, intent.years))} (inspected or published)"
-    return ""
+    left = [m for m in ev.scoped_reports() if m.published and within(m.published.year) and not within(m.year or 0)]
+    across = intent.across
+    if across.kind in ("grades", "count", "transition") and across.keys:
+        left = [m for m in left if across.keys[0] in m.judgements]
+    note = f"; {len(left)} published then but inspected before are left out" if left else ""
+    if left and across.kind in ("grades", "count") and across.grades:
+        rated = [m for m in left if m.judgements[across.keys[0]].grade in across.grades]
+        note += f", {len(rated)} of them {' or '.join(across.grades)}" if rated else ""
+    return f"inspected {'in ' if span[0].isdigit() else ''}{span}{note}"
