@@ -384,8 +384,9 @@ def build(assistant: Assistant, background: BackgroundIngest | None = None) -> g
             did_you_mean.click(lambda sample: sample[0], did_you_mean, box, api_visibility="private").then(
                 **{**ask_args, "api_name": "ask_offered", "api_visibility": "private"}).then(**offer)
             new_chat.click(lambda: ([], [], None, None, sources_html(None), "", None, "", gr.update(visible=False),
-                                    gr.update(visible=False)), None,
-                           [chat, answers, shown, target, sources, export, page_image, page_caption, download, download_csv],
+                                    gr.update(visible=False), gr.update(samples=[], visible=False)), None,
+                           [chat, answers, shown, target, sources, export, page_image, page_caption, download, download_csv,
+                            did_you_mean],
                            api_visibility="private")
             chat.select(show_sources_of, answers, [sources, export, shown], api_visibility="private")
             sources.click(open_source, [answers, shown], [page_image, page_caption, target], api_visibility="private")

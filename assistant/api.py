@@ -18,7 +18,7 @@ from assistant.llm import OnToken
 from assistant.passage_model import RECORD, TABLE, passage_embedder, record_model, recorded_model
 from assistant.query import Intent, ParserFactory, QueryParser, QuestionParser, Shape
 from assistant.reading import reading_line
-from assistant.retrieve import Scope, report_years
+from assistant.retrieve import Scope, apply_filters, report_years
 from assistant.stages import Mode, Query, RetrievalPipeline, default_pipeline
 from assistant.suggest import suggestions
 from ingest.catalog import Catalog, ChunkRow, read_only_part
@@ -306,8 +306,9 @@ class Assistant:
         reading = self.read(question, history)
         question, intent = reading.question, reading.intent
         scope = self.pipeline.scope(question, intent if aware else Intent(), list(snap.reports.values()), filters)
-        if aware and (kept := [snap.by_file[f] for f in reading.pinned_files if f in snap.by_file]):
-            scope = Scope(kept)  # the report(s) the last answer drew on
+        allowed = {m.report_id for m in apply_filters(list(snap.reports.values()), filters)}
+        if aware and (kept := [snap.by_file[f] for f in reading.pinned_files if snap.by_file.get(f) in allowed]):
+            scope = Scope(kept)  # the report(s) the last answer drew on, within the user's filters
         if not snap.chunks or (scope.report_ids is not None and not scope.report_ids):
             return [], reading, scope
         query = Query(question, intent, scope, snap.chunks, aware=aware)

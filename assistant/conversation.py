@@ -18,26 +18,28 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from assistant.gazetteer import name_pattern
 from assistant.lexical import tokenize
 from assistant.query import COMPARE, REPORT_TYPE_PATTERNS, Intent
 from assistant.wording import respell, the_ask
 from ingest.wordpieces import known_words
 
 # How a follow-up opens, and the words that only frame one ("what about X?", "same for X please").
-FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|what of|same for|and for|now|ok(?:ay)?|also|then|so|but|"
-                       r"and what about|and how about)\b", re.I)
+FOLLOW_UP = re.compile(r"^\s*(?:(?:and|ok(?:ay)?|so|but|then|now|also)[\s,]+)*(?:what about|how about|what of|same for|"
+                       r"and for|and|now|ok(?:ay)?|also|then|so|but)\b", re.I)
 FRAME = set(tokenize("and what about how of same for the same question now ok okay also then so but please "
                      "instead too as well this that one ones there their its it do does did same thing council "
                      "councils authority local report reports inspection inspections "))
 PERIOD = set(tokenize("in from since before after between to latest most recent last previous earlier prior year "
                       "years one before"))
-LATEST_WORDS = re.compile(r"\b(?:the\s+)?(?:latest|most recent|newest|current|last)\b", re.I)
+LATEST_WORDS = re.compile(r"\b(?:the\s+)?(?:latest|most recent|newest|current|last(?!\s+(?:year|but)))\b", re.I)
 PERIOD_PHRASE = re.compile(r"\b(?:in|from|since|before|after|during)?\s*(?:between\s+)?(?:19|20)\d\d"
                            r"(?:\s*(?:-|\u2013|to|and)\s*(?:19|20)\d\d)?\b", re.I)
 # Words that point back to an earlier turn ("its weaknesses", "how do the two compare").
 POINTS_BACK = re.compile(r"\b(its|their|they|them|it|that|those|these|both|the two|this one|that one|the same)\b", re.I)
 CITED_FILE = re.compile(r"\[\d+\]\s+(\S+\.pdf)\s+pp?\.")
 Parse = Callable[..., Intent]  # QueryParser.parse: (question, before=None) -> Intent
+TURN_CHARS = 2000  # as assistant.api.checked_question allows
 PINNED_MAX = 2  # an answer drawn from more reports than this is not "the report" a follow-up keeps
 
 
@@ -63,6 +65,8 @@ def turns_of(history) -> list[Turn]:
     """Earlier turns from history given as strings, (question, answer) pairs, chat messages or Answers."""
     out: list[Turn] = []
     for turn in history or []:
+        if isinstance(turn, (list, tuple)) and turn and not isinstance(turn[0], str):
+            continue  # (None, ...): no question
         if isinstance(turn, str):
             out.append(Turn(turn))
         elif isinstance(turn, dict):
@@ -75,7 +79,8 @@ def turns_of(history) -> list[Turn]:
             out.append(Turn(str(turn[0]), _files_in(str(answer or ""))))
         elif hasattr(turn, "citations") and hasattr(turn, "question"):  # an Answer
             out.append(Turn(str(turn.question), tuple(dict.fromkeys(c.file for c in turn.citations))))
-    return out
+    # a turn with no words is no turn; a very long one is read as its first TURN_CHARS characters
+    return [Turn(t.asked[:TURN_CHARS], t.cited_files) for t in out if t.asked.strip() and t.asked != "None"]
 
 
 def _files_in(answer_text: str) -> tuple[str, ...]:
@@ -117,17 +122,29 @@ def _read_turn(asked: str, before: Reading | None, parse: Parse) -> Reading:
         return _swap_period(reading, before, parse)
     if follow and COMPARE.search(question) and before.intent.authorities:
         return _compare_with_before(reading, before, parse)
-    kept = parse(question, before.intent)
+    kept = _parse_after(parse, question, before.intent)
     if not kept.follows:
         return reading
     kept.corrections = intent.corrections
     reading.intent = kept
-    reading.inherited = ["council"]
+    reading.inherited = ["council"] if kept.authorities else []
     states_own = intent.years or intent.report_types or intent.latest or intent.previous
     if before.pinned_files and len(before.pinned_files) <= PINNED_MAX and not states_own:
         reading.pinned_files = list(before.pinned_files)
         reading.inherited.append("report")
     return reading
+
+
+def _parse_after(parse: Parse, question: str, before: Intent) -> Intent:
+    """parse(question, before); a parser injected with the older one-argument parse reads the
+    follow-up on its own (inheriting nothing)."""
+    import inspect
+
+    try:
+        takes_before = len(inspect.signature(parse).parameters) >= 2
+    except (TypeError, ValueError):
+        takes_before = False
+    return parse(question, before) if takes_before else parse(question)
 
 
 def _unstated(question: str, intent: Intent) -> list[str]:
@@ -158,29 +175,27 @@ def _compare_with_before(reading: Reading, before: Reading, parse) -> Reading:
 
 
 def _swap_council(reading: Reading, before: Reading, parse) -> Reading:
-    """"What about Sunderland?": the last question, asked of the council(s) named now."""
+    """"What about Sunderland?": the last question, asked of the council(s) named now, when it
+    named one council (or region) as written here; else the follow-up is read on its own. A
+    period or report kind named with the council ("What about Kent in 2019?") replaces that too."""
     new = " and ".join(reading.intent.authorities) or reading.intent.group
-    question = before.question
     old = before.intent.authorities or ([before.intent.group] if before.intent.group else [])
-    replaced = False
-    for name in sorted(old, key=len, reverse=True):
-        pattern = _name_pattern(name, before.question)
-        if pattern and re.search(pattern, question, re.I):
-            question = re.sub(pattern, new if not replaced else "", question, count=1, flags=re.I)
-            replaced = True
-    if not replaced:
-        question = f"{question.rstrip(' ?.')} ({new})?"
-    question = re.sub(r"\s+(and\s+)?(?=[\s,?.])", " ", question).replace(" ,", ",").replace(" ?", "?")
-    intent = parse(question)
-    intent.corrections = reading.intent.corrections
-    return Reading(reading.asked, question, intent, ["question"])
+    if len(old) != 1 or not before.question.strip():
+        return reading
+    written = [n for n in _written_names(old[0], before) if re.search(name_pattern(n), before.question, re.I)]
+    if not written:
+        return reading
+    question = re.sub(name_pattern(written[0]), new, before.question, count=1, flags=re.I)
+    swapped = Reading(reading.asked, question, parse(question), ["question"])
+    swapped.intent.corrections = reading.intent.corrections
+    if _names_period(reading.question, reading.intent):
+        return _swap_period(reading, swapped, parse)
+    return swapped
 
 
-def _name_pattern(name: str, question: str) -> str:
-    """How `name` (a council or group read from `question`) was written there."""
-    words = re.findall(r"[a-z0-9]+", name.lower())
-    pattern = r"\b" + r"\W+".join(map(re.escape, words)) + r"(?:['\u2019]s)?\b"
-    return pattern if re.search(pattern, question, re.I) else ""
+def _written_names(name: str, before: Reading) -> list[str]:
+    """How the last question may have written `name`: as itself, or as the name it corrected."""
+    return [name] + [w for w, a in before.intent.corrections if a == name]
 
 
 def _swap_period(reading: Reading, before: Reading, parse) -> Reading:
@@ -192,7 +207,10 @@ def _swap_period(reading: Reading, before: Reading, parse) -> Reading:
     if reading.intent.report_types:  # "and the focused visit?": the last question, of that kind of report
         for _, pattern in REPORT_TYPE_PATTERNS:
             question = re.sub(pattern, " ", question, flags=re.I)
-    period = " ".join(FOLLOW_UP.sub(" ", reading.question).split()).strip(" ?.!")
+    period = FOLLOW_UP.sub(" ", reading.question)
+    for council in reading.intent.authorities:  # "What about Kent in 2019?": the period is "in 2019"
+        period = re.sub(name_pattern(council) + r"(?:['\u2019]s)?", " ", period, flags=re.I)
+    period = " ".join(period.split()).strip(" ?.!")
     question = re.sub(r"\s+", " ", question).strip().rstrip(" ?.")
     question = f"{question} {period}?" if re.match(r"(in|from|since|before|after|between)\s+(19|20)\d\d", period) \
         else f"{question} ({period})?"
@@ -207,8 +225,8 @@ def _cut_to_the_ask(asked: str, parse: Parse) -> tuple[str, bool]:
     if not ask:
         return asked, False
     own, around = parse(ask), parse(context)
-    extra = [a for a in around.authorities if a not in own.authorities]
-    extra += [str(y) for y in around.years if y not in own.years and not own.years]
+    extra = [] if own.authorities or own.group else list(around.authorities)
+    extra += [] if own.authorities or own.years else [str(y) for y in around.years]
     if around.report_types and not own.report_types:
         extra += [m.group(0) for _, p in REPORT_TYPE_PATTERNS for m in [re.search(p, context, re.I)] if m][:1]
     return (f"{ask.rstrip(' ?.')} ({', '.join(extra)})?" if extra else ask), True
@@ -217,6 +235,5 @@ def _cut_to_the_ask(asked: str, parse: Parse) -> tuple[str, bool]:
 def corrected(question: str, corrections: list[tuple[str, str]]) -> str:
     """The question with each misspelt name written as the council it was read as."""
     for written, authority in corrections:
-        pattern = r"\b" + r"\W+".join(map(re.escape, written.split())) + r"\b"
-        question = re.sub(pattern, authority, question, count=1, flags=re.I)
+        question = re.sub(name_pattern(written), authority, question, count=1, flags=re.I)
     return question

@@ -3,7 +3,7 @@ places that are not indexed, and groups of councils (the nine English regions).
 
 `assistant/councils.json` holds, for each English children's-services council, its region,
 the other names people use for it (official long names, short names) and the councils it
-replaced. `tests/test_gazetteer.py` checks it against the corpus manifest's authorities.
+replaced. `tests/test_reading.py` checks it against the corpus manifest's authorities.
 
 A misspelt name is read as the council it is one or two letters from ("Birmingam" ->
 Birmingham) only when the written word is not an English word (the embedder's vocabulary)
@@ -99,7 +99,7 @@ def _is_region(written: str) -> bool:
 
 
 def allowed_edits(length: int) -> int:
-    return 0 if length < SHORTEST_FUZZY else 1 if length < 8 else 2
+    return 0 if length < SHORTEST_FUZZY else 1 if length < 9 else 2
 
 
 class Gazetteer:
@@ -124,6 +124,7 @@ class Gazetteer:
         self._unknown = sorted({canonical_key(p) for p in NOT_INDEXED} - known - set(self._former), key=len, reverse=True)
         self._name_words = {w for v in known for w in v.split()}
         self._words = known_words
+        self._stems = {_stem(w) for w in known_words}  # "hampering" is a form of "hamper", not a name
 
     def find(self, question: str) -> NamesFound:
         found = NamesFound()
@@ -143,7 +144,7 @@ class Gazetteer:
             if f" {place} " in text:
                 found.unknown.append(place)
                 text = text.replace(f" {place} ", " \u00a7 ")
-        text = self._misspelt(text, found)
+        text = self._misspelt(text, found, question)
         for region, pattern in REGION_WORDS.items():
             if re.search(rf" (?:{pattern}) ", text):
                 found.region = found.region or region
@@ -159,10 +160,15 @@ class Gazetteer:
         hits = [text.find(f" {w} ") for w in written if f" {w} " in text]
         return min(hits, default=len(text))
 
-    def _misspelt(self, text: str, found: NamesFound) -> str:
-        """Read a name one or two letters off a council's as that council, when only one is that close."""
+    def _misspelt(self, text: str, found: NamesFound, question: str) -> str:
+        """Read a name one or two letters off a council's as that council, when only one is that close.
+
+        Only a word written as a name is tried (capitalised, or anywhere in a question typed all in
+        lower case), never an English word or a form of one ("rearing", "severing"), an acronym
+        ("CAMHS") or a council's short name of five letters or fewer."""
         words = text.split()
-        unknown = [i for i, w in enumerate(words) if self._is_unknown(w)]
+        casual = question == question.lower()
+        unknown = [i for i, w in enumerate(words) if self._is_unknown(w) and (casual or _as_name(question, w))]
         if not unknown:
             return text
         for i in sorted(unknown, reverse=True):
@@ -173,7 +179,7 @@ class Gazetteer:
                     if "\u00a7" in written:
                         continue
                     for variant, authority in self._names:
-                        if variant.count(" ") != span - 1:
+                        if variant.count(" ") != span - 1 or len(variant.replace(" ", "")) <= SHORTEST_FUZZY:
                             continue
                         limit = allowed_edits(len(variant.replace(" ", "")))
                         d = edit_distance(written, variant, limit)
@@ -193,8 +199,27 @@ class Gazetteer:
         return " " + " ".join(words) + " "
 
     def _is_unknown(self, word: str) -> bool:
-        return (len(word) >= 3 and word.isalpha() and word not in self._words
-                and word not in self._name_words)
+        return (len(word) >= 3 and word.isalpha() and word not in self._words and word not in self._name_words
+                and _stem(word) not in self._stems)
+
+
+def name_pattern(written: str) -> str:
+    """A regex for a name as a user may write it: its words in order, any punctuation between,
+    whole words ("Kent" in "Kent's", not in "Kentish")."""
+    words = re.findall(r"[a-z0-9]+", written.lower())
+    return r"\b" + r"\W+".join(map(re.escape, words)) + r"\b"
+
+
+def _stem(word: str) -> str:
+    from assistant.lexical import tokenize
+
+    stems = tokenize(word)
+    return stems[0] if stems else word
+
+
+def _as_name(question: str, word: str) -> bool:
+    """`word` (lower case) is written capitalised in the question, not in capitals (an acronym)."""
+    return re.search(rf"\b{re.escape(word[0].upper())}{re.escape(word[1:])}\b", question) is not None
 
 
 def _capitalised(question: str, word: str) -> bool:

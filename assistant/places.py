@@ -112,6 +112,12 @@ def canonical_key(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip()
 
 
+# The aliases under each name's canonical form: the index writes "Bournemouth, Christchurch and
+# Poole" where the manifest writes "Bournemouth, Christchurch & Poole".
+_ALIASES_BY_KEY: dict[str, list[str]] = {}
+for _name, _aliases in ALIASES.items():
+    _ALIASES_BY_KEY.setdefault(canonical_key(_name), []).extend(_aliases)
+
 def variants(authority: str) -> set[str]:
     """Every way a user may write this authority, in canonical_key form."""
     key = canonical_key(authority)
@@ -122,6 +128,6 @@ def variants(authority: str) -> set[str]:
     for suffix in (" council", " county council", " city council", " borough council"):
         if key.endswith(suffix):
             out.add(key[: -len(suffix)])
-    for alias in ALIASES.get(authority.lower(), []) + ALIASES.get(key, []):
+    for alias in _ALIASES_BY_KEY.get(key, []):
         out.add(canonical_key(alias))
     return {v for v in out if v}

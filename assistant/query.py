@@ -314,7 +314,8 @@ def _read_what_it_asks(question: str, intent: Intent) -> None:
     if intent.across is not None and intent.across.kind == "history" and intent.shape is Shape.GRADES:
         intent.shape = Shape.FINDING  # "list the grades for X over time": its history, not one report's table
     intent.topic, intent.topic_quoted = topic_phrase(question, intent.authorities)
-
+    if intent.group and intent.topic and re.search(rf"\b{re.escape(intent.group)}\b", intent.topic, re.I):
+        intent.group = ""  # "Which reports mention London?": the phrase asked about, not a scope
 
 
 # Shapes that ask across reports: a follow-up of this shape does not inherit the last turn's council.

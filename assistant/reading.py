@@ -29,13 +29,15 @@ ACROSS = {
     "findings": "findings across councils",
 }
 KEPT = {"council": "the council of your last question", "report": "the report of your last answer",
-        "question": "your last question, asked again"}
+        "question": "your last question, asked again", "period": "the years of your last questions"}
 
 
 def reading_line(ev: Evidence, answer: Answer) -> str:
     """"Read as: weaknesses · Leeds · ILACS inspection, Jul 2025 (the latest) · ..."."""
     intent = ev.intent
     parts = [_shape(ev) + (" (from its wording)" if intent.decided_by == "wording" else "")]
+    if intent.vague:
+        return "Read as: " + parts[0]
     if intent.authorities:
         parts.append(" and ".join(intent.authorities))
     elif intent.group:
@@ -84,14 +86,17 @@ def _why(ev: Evidence, report: ReportMeta) -> str:
     intent = ev.intent
     if ev.reading and "report" in ev.reading.inherited:
         return ""
-    if intent.years or len(intent.authorities) != 1:
-        return ""
-    own = [m for m in ev.library.all_reports().values() if m.authority == report.authority]
-    newest = max(own, key=when, default=None)
-    if newest is None or newest.report_id == report.report_id:
-        return " (the latest report)" if intent.latest or len(own) > 1 else ""
-    return f" (the latest graded inspection; a newer {newest.label.split(', ', 1)[-1]} is not graded)" \
-        if report.judgements and not newest.judgements else ""
+    if intent.previous:
+        return " (the inspection before the latest)"
+    if intent.years or intent.report_types or len(intent.authorities) != 1 or (ev.filters and not ev.filters.is_empty()):
+        return ""  # the question or the filters chose it
+    own = sorted((m for m in ev.library.all_reports().values() if m.authority == report.authority), key=when)
+    graded = [m for m in own if m.judgements]
+    if own and own[-1].report_id == report.report_id:
+        return " (the latest report)" if len(own) > 1 else ""
+    if graded and graded[-1].report_id == report.report_id:
+        return f" (the latest graded inspection; the newer {own[-1].label.split(', ', 1)[-1]} is not graded)"
+    return ""
 
 
 def _period(ev: Evidence) -> str:
@@ -107,13 +112,14 @@ def _period(ev: Evidence) -> str:
         span, within = ", ".join(map(str, years)), (lambda y: y in years)
     else:
         return ""
-    if intent.across is None or intent.authorities:
-        return f"{span} (inspected or published)"
+    if intent.across is None or intent.authorities or intent.shape is not Shape.FINDING:
+        return f"{span} (inspected or published)"  # only answers across reports count inspection years
     left = [m for m in ev.scoped_reports() if m.published and within(m.published.year) and not within(m.year or 0)]
     across = intent.across
     if across.kind in ("grades", "count", "transition") and across.keys:
         left = [m for m in left if across.keys[0] in m.judgements]
-    note = f"; {len(left)} published then but inspected before are left out" if left else ""
+    note = (f"; {len(left)} published then but inspected before {'is' if len(left) == 1 else 'are'} left out"
+            if left else "")
     if left and across.kind in ("grades", "count") and across.grades:
         rated = [m for m in left if m.judgements[across.keys[0]].grade in across.grades]
         note += f", {len(rated)} of them {' or '.join(across.grades)}" if rated else ""

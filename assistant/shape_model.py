@@ -44,7 +44,6 @@ class Prediction:
     label: str
     probability: float
     runner_up: str
-    runner_up_probability: float
 
 
 class ShapeModel:
@@ -58,7 +57,7 @@ class ShapeModel:
         p = np.exp(logits - logits.max())
         p /= p.sum()
         first, second = np.argsort(-p)[:2]
-        return Prediction(self.labels[first], float(p[first]), self.labels[second], float(p[second]))
+        return Prediction(self.labels[first], float(p[first]), self.labels[second])
 
     def save(self, path: Path = WEIGHTS) -> None:
         np.savez(path, weights=self.weights, bias=self.bias, labels=np.array(self.labels), confident=self.confident)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.lexical import tokenize
 from assistant.query import (
     DOWN,
     HOW_MANY,
@@ -56,8 +57,8 @@ def decide(intent: Intent, question: str, rest: str, model: ShapeModel | None, e
     """Let the model place a question the rules left as a finding (changes `intent`)."""
     intent.decided_by = "rules"
     label = answer_label(intent)
-    if model is None or encode is None or label not in FALLBACK or intent.out_of_scope:
-        return
+    if model is None or encode is None or label not in FALLBACK or intent.out_of_scope or intent.across is not None:
+        return  # "Which councils were criticised for X" is the rules' own reading (findings by council)
     x = features(encode([masked(rest)])[0], facts(len(intent.authorities), bool(intent.group),
                                                    len(intent.years), len(intent.grades), intent.latest))
     guess = model.predict(x)
@@ -77,7 +78,8 @@ def fits(label: str, intent: Intent) -> bool:
         "strengths": councils == 1, "weaknesses": councils == 1, "recommendations": True,
         "comparison": councils >= 2 or (councils == 1 and len(intent.years) >= 2),
         "coverage": bool(intent.topic_terms) and bool(REPORT_NOUN.search(intent.unnamed)), "themes": councils != 1, "rated": bool(intent.grades) and councils == 0,
-        "grade_change": councils == 0, "finding": councils >= 1, "topic_across": councils == 0 and bool(intent.topic_terms),
+        "grade_change": councils == 0 and (bool(UP.search(intent.unnamed) or DOWN.search(intent.unnamed))
+                                           or len(intent.grades) >= 2), "finding": councils >= 1, "topic_across": councils == 0 and bool(intent.topic_terms),
         "clarify": councils == 0 and not intent.group and not intent.topic_terms,
     }
     return needs.get(label, False)
@@ -120,8 +122,6 @@ def apply(label: str, intent: Intent, question: str) -> None:
 
 def topic_words(question: str, terms: list[str]) -> str:
     """The question's own words whose index terms are the topic's, in order ("kinship care")."""
-    from assistant.lexical import tokenize
-
     wanted = set(terms)
     words = [w for w in re.findall(r"[\w'&-]+", question) if set(tokenize(w)) & wanted]
     return " ".join(words)

@@ -8,9 +8,12 @@ is a whole question the user can ask as it stands (in the chat, a button that as
 from __future__ import annotations
 
 import difflib
+import re
 
 from assistant.evidence import Evidence
+from assistant.gazetteer import name_pattern
 from assistant.query import Intent
+from assistant.shapes import topic_words
 
 # One question per answer shape, about a council (or a topic) the reading already has.
 ASK_AS = {
@@ -56,10 +59,7 @@ def suggestions(ev: Evidence) -> list[str]:
 
 def _with_council(question: str, written: str, council: str) -> str:
     """The question with the name as written replaced by `council`."""
-    import re
-
-    pattern = r"\b" + r"\W+".join(map(re.escape, written.split())) + r"\b"
-    replaced = re.sub(pattern, council, question, count=1, flags=re.I)
+    replaced = re.sub(name_pattern(written), council, question, count=1, flags=re.I)
     return replaced if replaced != question else f"{question.rstrip(' ?.')} ({council})?"
 
 
@@ -67,16 +67,9 @@ def _as(label: str, intent: Intent, question: str) -> str:
     """The question asked as the answer `label`, when the reading has what that needs."""
     template = ASK_AS[label]
     council = intent.authorities[0] if intent.authorities else ""
-    topic = " ".join(w for w in question.rstrip("?.!").split() if w.lower() in _topic_words(intent, question))
+    topic = topic_words(question.rstrip("?.!"), intent.topic_terms)
     if ("{council}" in template and not council) or ("{topic}" in template and not topic):
         return ""
     if "{grade}" in template and not intent.grades:
         return ""
     return template.format(council=council, topic=topic, grade=intent.grades[0] if intent.grades else "")
-
-
-def _topic_words(intent: Intent, question: str) -> set[str]:
-    from assistant.lexical import tokenize
-
-    wanted = set(intent.topic_terms)
-    return {w.lower() for w in question.rstrip("?.!").split() if set(tokenize(w)) & wanted}

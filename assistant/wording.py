@@ -11,8 +11,10 @@ change is returned, and the reading line shows it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.gazetteer import allowed_edits, edit_distance
+from assistant.lexical import tokenize
 
 # The words that decide a question's shape, grades and period, as people write them.
 CUE_WORDS = sorted(set(["summarise", "summarize", "summary", "overview", "weaknesses", "weakness", "weak", "strengths", "strength", "strong", "inadequate", "outstanding", "requires", "improvement", "improvements", "improve", "improved", "improving", "good", "recommendations", "recommendation", "recommend", "recommended", "compare", "compared", "comparison", "common", "commonly", "recurring", "themes", "theme", "across", "judgements", "judgement", "judgments", "judgment", "grades", "grade", "graded", "rated", "rating", "ratings", "inspection", "inspections", "inspected", "reports", "report", "mention", "mentions", "mentioned", "councils", "council", "authorities", "authority", "declined", "decline", "changed", "change", "history", "latest", "recent", "previous", "failings", "problems", "concerns", "criticised", "praised", "positive", "negative", "findings", "found", "effectiveness", "leaders", "leadership", "protection", "children", "leavers", "focused", "visit", "reinspection", "safeguarding", "partnership", "special", "educational", "needs", "disabilities", "which", "what", "where", "when", "how", "many", "list", "every", "each"]))
@@ -20,14 +22,24 @@ WORD = re.compile(r"[A-Za-z]+")
 PASTED_WORDS = 40  # longer than this, with sentences before the question: a pasted paragraph
 
 
+@lru_cache(maxsize=4)
+def _stems_of(known: frozenset[str]) -> frozenset[str]:
+    return frozenset(s for w in known for s in tokenize(w))
+
+
 def respell(question: str, known: frozenset[str]) -> tuple[str, list[tuple[str, str]]]:
-    """(question with cue words spelt right, [(as typed, as read)])."""
+    """(question with cue words spelt right, [(as typed, as read)]). A word that is a form of an
+    English word ("approving", "enquires") or of a cue word ("inadequacy", "strengthens",
+    "focussed") is not a misspelling."""
     changes: list[tuple[str, str]] = []
+    stems = _stems_of(known)
 
     def fix(match: re.Match) -> str:
         typed = match.group(0)
         word = typed.lower()
-        if len(word) < 5 or word in known or word in CUE_WORDS:
+        if len(word) < 5 or word in known or word in CUE_WORDS or set(tokenize(word)) & stems:
+            return typed
+        if any(word.startswith(stem) for cue in CUE_WORDS for stem in tokenize(cue) if len(stem) >= 4):
             return typed
         limit = allowed_edits(len(word))
         close = [(edit_distance(word, cue, limit), cue) for cue in CUE_WORDS if abs(len(cue) - len(word)) <= limit]
@@ -45,7 +57,8 @@ def respell(question: str, known: frozenset[str]) -> tuple[str, list[tuple[str, 
     return WORD.sub(fix, question), changes
 
 
-SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z\"'\u201c])")
+# A sentence ends at . ? ! before a capital, but not after "St." or "Dr." ("St. Helens").
+SENTENCE_END = re.compile(r"(?<!\bSt\.)(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<=[.?!])\s+(?=[A-Z\"'\u201c])")
 
 
 def the_ask(text: str) -> tuple[str, str]:

@@ -60,6 +60,21 @@ def item_councils(item: Any) -> set[str]:
     return {council_of(f) for f in gold_reports(item)} | ({council_of(about)} if about else set())
 
 
+def _words(text: Any) -> str:
+    return " ".join(str(text or "").lower().split())
+
+
+def _unnamed_key(item: Any, key: str, phrasings: dict[str, str]) -> str:
+    """What an item naming no council is split by: a reading item by its words (the same question
+    written twice, in two files, is one question), a phrasing of a need by its paraphrase group;
+    any other by its key."""
+    if field_of(item, "set") != "reading":
+        return key
+    first = (field_of(item, "turns") or [item])[0]
+    words = _words(field_of(first, "question"))
+    return field_of(item, "paraphrase") or phrasings.get(words) or words
+
+
 def _named_councils(item: Any) -> set[str] | None:
     """The councils a reading item (eval/data/reading) is labelled with, every turn of a
     conversation together, as the corpus files name them; None for other items."""
@@ -118,6 +133,8 @@ def assign(items: list[dict], frozen: dict[str, Any]) -> dict[str, Any]:
     groups = _Groups()
     for item in items:
         groups.union(item_councils(item))
+    phrasings = {_words(field_of(it, "question")): field_of(it, "paraphrase") for it in items
+                 if field_of(it, "paraphrase") and field_of(it, "question")}
     for item in items:
         for council in item_councils(item):
             if council in councils:
@@ -143,8 +160,7 @@ def assign(items: list[dict], frozen: dict[str, Any]) -> dict[str, Any]:
             # moves from a dev council to a test one): it may feed neither side
             sides[key] = "excluded"
             continue
-        # the phrasings of one need (a paraphrase group) share a side
-        sides[key] = mine.pop() if mine else ("test" if _on_test_side(field_of(item, "paraphrase") or key) else "dev")
+        sides[key] = mine.pop() if mine else ("test" if _on_test_side(_unnamed_key(item, key, phrasings)) else "dev")
     return {"about": __doc__.strip().splitlines()[0], "councils": dict(sorted(councils.items())),
             "items": dict(sorted(sides.items()))}
 

@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 
+from assistant import Filters
 from assistant.conversation import read
 from assistant.gazetteer import REGIONS, Gazetteer, council_entry, region_of
 from assistant.places import canonical_key
@@ -59,6 +60,13 @@ def test_misspelt_official_and_former_names_and_regions(authorities):
     assert cumbria.authorities == [] and cumbria.former == [("Cumbria", ["Cumberland", "Westmorland and Furness"])]
 
 
+def test_ordinary_words_and_acronyms_are_never_read_as_councils(parser):
+    for question in ("What do the reports say about CAMHS?", "DBS barring checks", "child rearing practices",
+                     "severing contact with parents", "hampering progress", "heading southwards", "stoked fears"):
+        intent = parser.parse(question)
+        assert intent.authorities == [] and intent.corrections == [], (question, intent.authorities)
+
+
 def test_follow_ups_keep_what_they_do_not_restate(parser):
     swap = read("What about Sunderland?", ["Has Sandwell improved since 2019?"], parser.parse)
     assert swap.question == "Has Sunderland improved since 2019?" and swap.intent.authorities == ["Sunderland"]
@@ -74,6 +82,25 @@ def test_follow_ups_keep_what_they_do_not_restate(parser):
     assert set(both.intent.authorities) == {"Kent", "Essex"} and answer_label(both.intent) == "comparison"
     fresh = read("Which reports mention staying put?", ["Summarise Kent's latest inspection"], parser.parse)
     assert fresh.intent.authorities == [] and fresh.inherited == [] and fresh.intent.shape is Shape.COVERAGE
+    both_years = read("How do the two compare?", ["Summarise Kent's 2019 inspection", "And in 2022?"], parser.parse)
+    assert both_years.intent.authorities == ["Kent"] and both_years.intent.years == [2019, 2022]
+    with_period = read("What about Kent in 2019?", ["Summarise Leeds in 2022"], parser.parse)
+    assert with_period.intent.authorities == ["Kent"] and with_period.intent.years == [2019]
+
+
+def test_a_follow_up_that_cannot_be_swapped_cleanly_is_read_on_its_own(parser):
+    for earlier in ("Compare Kent and Essex", "Is Kent better than Leeds?", "???"):
+        reading = read("What about Sunderland?", [earlier], parser.parse)
+        assert reading.question == "What about Sunderland?" and reading.intent.authorities == ["Sunderland"], earlier
+    assert read("What about Leeds?", [(None, None), "", {"role": "user", "content": None}], parser.parse).inherited == []
+
+
+def test_the_shape_model_is_trained_on_the_dev_side_only():
+    from eval.split import side_of
+    from eval.train_shape_model import dev_examples
+
+    examples = dev_examples()
+    assert len(examples) > 500 and {side_of(it) for it in examples if "turns" not in it and "/" not in it["id"]} == {"dev"}
 
 
 def test_a_request_wrapped_in_more_words_is_read_as_the_same_request(parser):
@@ -101,6 +128,10 @@ def test_every_answer_opens_with_its_reading_and_a_follow_up_keeps_the_report(sm
     assert {c.file for c in follow.citations} == {c.file for c in first.citations}
     typo = small_index.ask("Summarise the latest Haringy inspection")
     assert "\u201charingy\u201d read as Haringey" in typo.reading and typo.kind == "summary"
+    visits_only = small_index.ask("And its weaknesses?", history=[first], filters=Filters(report_type="focused-visit"))
+    assert {c.file for c in visits_only.citations} <= {"ofsted-focused-visits/haringey_2025-03-14_focused-visit.pdf"}
+    vague = small_index.ask("what's wrong?")
+    assert vague.abstained and len(vague.suggestions) >= 2 and vague.reading.startswith("Read as: unclear")
 
 
 def test_the_reading_gate_fails_when_a_figure_drops(tmp_path, monkeypatch):
