@@ -87,7 +87,11 @@ def _why(ev: Evidence, report: ReportMeta) -> str:
     if ev.reading and "report" in ev.reading.inherited:
         return ""
     if intent.previous:
-        return " (the inspection before the latest)"
+        own = [m for m in ev.library.all_reports().values()
+               if m.authority == report.authority and m.report_type == report.report_type]
+        newest = max(own, key=when, default=report)
+        return (" (no earlier one is indexed: the latest)" if newest.report_id == report.report_id
+                else " (the inspection before the latest)")
     if intent.years or intent.report_types or len(intent.authorities) != 1 or (ev.filters and not ev.filters.is_empty()):
         return ""  # the question or the filters chose it
     own = sorted((m for m in ev.library.all_reports().values() if m.authority == report.authority), key=when)

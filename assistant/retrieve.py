@@ -93,9 +93,8 @@ def resolve_scope(question: str, intent: Intent, reports: list[ReportMeta], filt
         in_month = [r for r in candidates if set(intent.months) & report_months(r)]
         candidates = in_month or candidates
     if intent.previous and intent.authorities and not intent.years:  # "the one before": each council's second newest
-        candidates = _before_latest(candidates)
-        if not candidates:
-            return Scope([], f"no indexed report of {named[0]} comes before its latest")
+        # none indexed: its latest, which may itself tell of the one before (the reading line says so)
+        candidates = _before_latest(candidates) or candidates
     elif intent.latest and intent.authorities and not intent.comparison and not intent.years:
         candidates = _latest_per_authority(candidates, intent.asks_grade, intent.judgement_keys)
     if not restricted:

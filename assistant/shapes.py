@@ -74,7 +74,9 @@ def fits(label: str, intent: Intent) -> bool:
     """The question gives what that answer needs."""
     councils = len(intent.authorities)
     needs = {
-        "summary": councils >= 1, "grades": councils >= 1, "grade_history": councils == 1,
+        # a grade table only for a question with no topic or grade of its own (those the rules answer)
+        "summary": councils >= 1, "grades": councils >= 1 and not intent.topic_terms and not intent.grades,
+        "grade_history": councils == 1,
         "strengths": councils == 1, "weaknesses": councils == 1, "recommendations": True,
         "comparison": councils >= 2 or (councils == 1 and len(intent.years) >= 2),
         "coverage": bool(intent.topic_terms) and bool(REPORT_NOUN.search(intent.unnamed)), "themes": councils != 1, "rated": bool(intent.grades) and councils == 0,
