@@ -108,7 +108,8 @@ def test_a_lost_server_is_one_clear_error_and_the_same_assistant_recovers(served
     server.start()  # the same port and data, as a restarted service would be
     assert assistant.ask(QUESTION).text == answer
     back = cli("ask", QUESTION, "--index", index, "--chroma-url", server.url)
-    assert back.returncode == 0 and back.stdout.startswith(answer), back.stderr
+    reading, shown = back.stdout.split("\n", 1)  # the CLI prints how the question was read, then the answer
+    assert back.returncode == 0 and reading.startswith("Read as:") and shown.startswith(answer), back.stderr
 
 
 def test_a_read_only_index_folder_answers_from_the_server(served):
@@ -121,4 +122,4 @@ def test_a_read_only_index_folder_answers_from_the_server(served):
                               capture_output=True, text=True, cwd=REPO, timeout=300)
     finally:
         subprocess.run(["chmod", "-R", "u+w", index], check=True)
-    assert done.returncode == 0 and done.stdout.startswith(answer), done.stderr
+    assert done.returncode == 0 and done.stdout.split("\n", 1)[1].startswith(answer), done.stderr
