@@ -228,7 +228,8 @@ def test_the_chat_switch_streams_the_model_then_shows_the_checked_answer(with_ll
         seen = [_text(out[0][-1]["content"]) for out in job.outputs() if out[0]]
         assert any(text.startswith(LLM_DRAFT) for text in seen)  # the model's text, marked unchecked, while it writes
         assert LLM_DRAFT not in final
-        assert final.startswith((LLM_WRITTEN, "The language model's answer is not shown"))
+        reading, body = final.split("\n\n", 1)  # how the question was read, then the answer
+        assert reading.startswith("_Read as:") and body.startswith((LLM_WRITTEN, "The language model's answer is not shown"))
         plain = _text(client.predict(QUESTIONS[0], [], [], [], None, None, False, api_name="/ask")[0][-1]["content"])
         assert "language model" not in plain
     finally:
