@@ -306,9 +306,10 @@ class Assistant:
         reading = self.read(question, history)
         question, intent = reading.question, reading.intent
         scope = self.pipeline.scope(question, intent if aware else Intent(), list(snap.reports.values()), filters)
-        allowed = {m.report_id for m in apply_filters(list(snap.reports.values()), filters)}
-        if aware and (kept := [snap.by_file[f] for f in reading.pinned_files if snap.by_file.get(f) in allowed]):
-            scope = Scope(kept)  # the report(s) the last answer drew on, within the user's filters
+        if aware and reading.pinned_files:  # the report(s) the last answer drew on, within the user's filters
+            allowed = {m.report_id for m in apply_filters(list(snap.reports.values()), filters)}
+            if kept := [snap.by_file[f] for f in reading.pinned_files if snap.by_file.get(f) in allowed]:
+                scope = Scope(kept)
         if not snap.chunks or (scope.report_ids is not None and not scope.report_ids):
             return [], reading, scope
         query = Query(question, intent, scope, snap.chunks, aware=aware)

@@ -41,13 +41,13 @@ MAX_OFFERED = 3
 def suggestions(ev: Evidence) -> list[str]:
     intent = ev.intent
     offered: list[str] = []
-    councils = sorted({m.authority for m in ev.library.all_reports().values() if m.authority})
     for old, successors in intent.former:
         offered += [_with_council(ev.question, old, s) for s in successors]
-    for place in intent.unknown_places:
-        if not any(old.lower() == place for old, _ in intent.former):
-            near = difflib.get_close_matches(place.title(), councils, n=2, cutoff=0.75)
-            offered += [_with_council(ev.question, place, c) for c in near]
+    unknown = [p for p in intent.unknown_places if not any(old.lower() == p for old, _ in intent.former)]
+    councils = sorted({m.authority for m in ev.library.all_reports().values() if m.authority}) if unknown else []
+    for place in unknown:
+        near = difflib.get_close_matches(place.title(), councils, n=2, cutoff=0.75)
+        offered += [_with_council(ev.question, place, c) for c in near]
     if intent.vague:
         council = ev.reading.intent.authorities[0] if ev.reading and ev.reading.intent.authorities else ""
         offered += [ASK_AS[s].format(council=council, topic="", grade="") for s in ("summary", "weaknesses")] \
