@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from assistant.gazetteer import name_pattern
 from assistant.lexical import tokenize
@@ -30,6 +31,8 @@ FOLLOW_UP = re.compile(r"^\s*(?:(?:and|ok(?:ay)?|so|but|then|now|also)[\s,]+)*(?
 FRAME = set(tokenize("and what about how of same for the same question now ok okay also then so but please "
                      "instead too as well this that one ones there their its it do does did same thing council "
                      "councils authority local report reports inspection inspections "))
+GROUP_NOUNS = set(tokenize("borough boroughs councils counties county region regions areas authorities generally "
+                            "overall all"))
 PERIOD = set(tokenize("in from since before after between to latest most recent last previous earlier prior year "
                       "years one before"))
 LATEST_WORDS = re.compile(r"\b(?:the\s+)?(?:latest|most recent|newest|current|last(?!\s+(?:year|but)))\b", re.I)
@@ -116,6 +119,15 @@ def _read_turn(asked: str, before: Reading | None, parse: Parse) -> Reading:
         return reading
     rest = _unstated(question, intent)
     follow = bool(FOLLOW_UP.search(asked) or POINTS_BACK.search(asked)) or len(tokenize(question)) <= 4
+    if follow and (subject := _topic_of(before)) and IT.search(question) and not intent.topic_terms:
+        question = IT.sub(lambda m: f"{m.group(1)} {subject}", question, count=1)  # "which of them mention it?"
+        intent = parse(question)
+        intent.corrections = reading.intent.corrections
+        reading = Reading(asked, question, intent, ["topic"], pasted=pasted)
+        rest = _unstated(question, intent)
+    if follow and not intent.authorities and not before.intent.authorities and _across(before.intent):
+        if (across := _follow_across(reading, before, rest, parse)) is not None:
+            return across
     if follow and not rest and (intent.authorities or intent.group) and not intent.unknown_places:
         return _swap_council(reading, before, parse)
     if follow and not rest and _names_period(question, intent) and not intent.authorities:
@@ -135,6 +147,62 @@ def _read_turn(asked: str, before: Reading | None, parse: Parse) -> Reading:
     return reading
 
 
+# "mention it", "say about that": the topic of the last question
+IT = re.compile(r"\b((?:mention|mentions|mentioned|about|on|discuss|discusses|cover|covers|describe|describes)\s+)"
+                r"(?:it|that|this|them|this topic|that topic|the topic)\b(?!\s+\w)", re.I)
+# "those councils", "which of them", "these areas": the councils the last answer was about
+THOSE = re.compile(r"\b(?:those|these|them|they|the same)\b", re.I)
+
+
+def _topic_of(before: Reading) -> str:
+    """The last question's topic as its words ("unaccompanied asylum-seeking children")."""
+    from assistant.shapes import topic_words
+
+    return before.intent.topic or topic_words(before.question, before.intent.topic_terms)
+
+
+def _across(intent: Intent) -> bool:
+    """The last question asked across reports: a topic, a group, grades or a question about reports."""
+    return bool(intent.topic_terms or intent.group or intent.grades or intent.across is not None)
+
+
+def _follow_across(reading: Reading, before: Reading, rest: list[str], parse: Parse) -> Reading | None:
+    """A follow-up to a question across reports. "in London boroughs?" asks the last question of
+    that group; "which of them mention it?", "what do those councils have in common?" ask the new
+    question of the last one's councils (its group, grades and years); "and on caseloads?" asks the
+    last question about another topic."""
+    intent, earlier = reading.intent, before.intent
+    scope = ([] if intent.group else [earlier.group]) + ([] if intent.grades else
+                                                          [f"rated {' or '.join(earlier.grades)}"] if earlier.grades else [])
+    scope += [] if intent.years or intent.relative_years else [str(y) for y in earlier.years]
+    scope += [] if intent.years or intent.relative_years else ["last year" if y < date.today().year else "this year"
+                                                               for y in earlier.relative_years]
+    scope = [s for s in scope if s]
+    if intent.group and not rest:  # "in Yorkshire": the last question there
+        question = f"{before.question.rstrip(' ?.')} in {intent.group}?"
+        inherited = ["question"]
+    elif THOSE.search(reading.question) and scope:
+        question = f"{reading.question.rstrip(' ?.')} ({', '.join(scope)})?"
+        inherited = reading.inherited + ["scope"]
+    elif ON_TOPIC.match(reading.question) and intent.topic_terms and _topic_of(before) and earlier.topic_terms:
+        subject = " ".join(w for w in re.findall(r"[\w'&-]+", ON_TOPIC.sub("", reading.question))
+                           if set(tokenize(w)) & set(intent.topic_terms))
+        question = re.sub(re.escape(_topic_of(before)), subject, before.question, count=1, flags=re.I)
+        if question == before.question:
+            return None
+        inherited = ["question"]
+    else:
+        return None
+    read_again = parse(question)
+    read_again.corrections = intent.corrections
+    return Reading(reading.asked, question, read_again, inherited, pasted=reading.pasted)
+
+
+# "and on caseloads?", "what about supervision?": the last question, about another topic
+ON_TOPIC = re.compile(r"^\s*(?:(?:and|ok(?:ay)?|so|but|then|now|also)[\s,]+)*(?:what about|how about|and on|and about|"
+                      r"on|about|and)\s+", re.I)
+
+
 def _parse_after(parse: Parse, question: str, before: Intent) -> Intent:
     """parse(question, before); a parser injected with the older one-argument parse reads the
     follow-up on its own (inheriting nothing)."""
@@ -152,12 +220,12 @@ def _unstated(question: str, intent: Intent) -> list[str]:
     named = set(tokenize(" ".join(intent.authorities + [intent.group])))
     named |= {w for c in intent.corrections for w in tokenize(c[0])}
     kinds = set(tokenize(" ".join(m.group(0) for _, p in REPORT_TYPE_PATTERNS for m in re.finditer(p, question, re.I))))
-    return [t for t in tokenize(question) if t not in FRAME | PERIOD | named | kinds and not t.isdigit()]
+    return [t for t in tokenize(question) if t not in FRAME | PERIOD | GROUP_NOUNS | named | kinds and not t.isdigit()]
 
 
 def _names_period(question: str, intent: Intent) -> bool:
     """A period or a kind of report: "and in 2019?", "the one before?", "and the focused visit?"."""
-    return bool(intent.years or intent.latest or intent.previous or intent.report_types)
+    return bool(intent.years or intent.relative_years or intent.latest or intent.previous or intent.report_types)
 
 
 def _compare_with_before(reading: Reading, before: Reading, parse) -> Reading:

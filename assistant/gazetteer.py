@@ -163,11 +163,11 @@ class Gazetteer:
     def _misspelt(self, text: str, found: NamesFound, question: str) -> str:
         """Read a name one or two letters off a council's as that council, when only one is that close.
 
-        Only a word written as a name is tried (capitalised, or anywhere in a question typed all in
-        lower case), never an English word or a form of one ("rearing", "severing"), an acronym
+        Only a word written as a name is tried (capitalised, or anywhere in a question typed in lower
+        case but for acronyms), never an English word or a form of one ("rearing", "severing"), an acronym
         ("CAMHS") or a council's short name of five letters or fewer."""
         words = text.split()
-        casual = question == question.lower()
+        casual = _without_acronyms(question) == _without_acronyms(question).lower()  # "warrinton SEND findings"
         unknown = [i for i, w in enumerate(words) if self._is_unknown(w) and (casual or _as_name(question, w))]
         if not unknown:
             return text
@@ -215,6 +215,10 @@ def _stem(word: str) -> str:
 
     stems = tokenize(word)
     return stems[0] if stems else word
+
+
+def _without_acronyms(question: str) -> str:
+    return re.sub(r"\b[A-Z]{2,}s?\b", " ", question)
 
 
 def _as_name(question: str, word: str) -> bool:

@@ -64,7 +64,9 @@ COMPARISON = re.compile(
     r"earlier and later|trajectory)\b",
     re.I,
 )
-LATEST = re.compile(r"\b(latest|most recent|last|current|newest|recent)\b", re.I)
+# "last year" is a period and "since their last inspection" a starting point, neither the latest report
+LATEST = re.compile(r"(?<!since its )(?<!since their )(?<!since the )\b(latest|most recent|last(?!\s+(?:year|month)s?\b)|"
+                    r"current|newest|recent)\b", re.I)
 YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 
@@ -177,7 +179,10 @@ class QueryParser:
         from assistant import shape_model
         from ingest.wordpieces import known_words
 
+        from assistant.wording import Speller
+
         self.gazetteer = Gazetteer(authorities, known_words())
+        self.speller = Speller(known_words(), frozenset(OWN_WORDS))
         self.model = shape_model.load() if learnt else None
         self._encode: shape_model.Encode | None = None
 
@@ -204,6 +209,8 @@ class QueryParser:
         for report_type, pattern in REPORT_TYPE_PATTERNS:
             if re.search(pattern, lowered):
                 intent.report_types.append(report_type)
+        if not intent.report_types and SEND_REPORT.search(question):
+            intent.report_types.append("area-send")  # "Rotherham SEND", "SEND reports": the area SEND inspection
         for key, pattern in JUDGEMENT_PATTERNS:
             if re.search(rf"\b({pattern})", lowered):
                 intent.judgement_keys.append(key)
@@ -224,7 +231,13 @@ class QueryParser:
         intent.asks_schools = bool(SCHOOLS.search(question))
         intent.grades = grades_named(question)
         intent.previous = bool(PREVIOUS.search(question))
-        intent.topic_terms = topic_terms(question, intent, names.rest)
+        rest, respelt = self.speller.respell(names.rest, question)
+        intent.corrections = intent.corrections + respelt
+        intent.topic_terms = topic_terms(question, intent, rest)
+        moved = UP.search(question) or DOWN.search(question)
+        if intent.across is not None and intent.across.kind == "findings" and moved and not intent.topic_terms:
+            # "Which councils improved between 2018 and 2025?": a change of grade, nothing else named
+            intent.across = Across("transition", judgement_keys_for(intent, []), [], 1 if UP.search(question) else -1)
         # vague on its own words: "what's wrong?" after a question about Leeds is still unclear
         vague = not (intent.names_report or intent.group or intent.grades or intent.topic_terms or intent.asks_grade
                      or intent.unknown_places or intent.out_of_scope or intent.shape is not Shape.FINDING
@@ -262,16 +275,44 @@ VAGUE_WORDS = set(tokenize("wrong right problem problems issue issues help more 
                            "five four three two urgently urgent address better worse getting use uses using count show"))
 
 
+# How people talk around a question ("I'd be grateful for a rundown", "a few bullet points is fine",
+# "what's the general picture?"): never what it is about.
+CHATTER = set(tokenize(
+    "i im i'm id i'd ive i've we we're were our ours us my own new few some bit bullet bullets point fine short "
+    "rundown grateful appreciate appreciated provide track gone came come comes coming up down out set pull together "
+    "based base tend tends generally general particular particularly actually formal formally highlight highlighted "
+    "picture news ended end ends order successive onwards onward seen next nutshell headline headlines "
+    "them those these they it its other others same something someone somebody test testing sort kind "
+    "quite really very much many any ani isn't isnt wasn't aren't don't doesn't ever still whether only "
+    "time times tomorrow today yesterday week soon looked look looks "
+))
+# Words of report kinds ("area SEND", "focused visit") said as the kind, not the topic: taken out by
+# their patterns, so that "disabled children" or "special educational needs support" stay a topic.
+REPORT_KIND_WORDS = set(tokenize("send special educational needs disabilities area partnership"))
+CHILDRENS_SERVICES = re.compile(r"\bchildren(?:\W?s)?\s+services\b", re.I)
+
+
+# Our own words: never read as a misspelling of an English word
+OWN_WORDS = (SCOPE_WORDS | set(tokenize("ofsted lscb lscp ilacs jtai camhs mash ehcp ehc plo sen send cqc hmi dcs adcs "
+                                         "senco sencos lado iro iros")))
+
+
 def topic_terms(question: str, intent: Intent, rest: str) -> list[str]:
     """The index terms of what the question asks about: its words once names, periods, grades,
     report kinds, the shape's own words and the asking are taken out (`rest`: the question
     with names taken out, assistant.gazetteer)."""
-    frame = (WRAPPING | SUMMARY_TERMS | STRENGTH_TERMS | COMPARE_TERMS | ASKING_WORDS | ACROSS_WORDS
-             | REPORT_WORDS | SCOPE_WORDS | MONTH_WORDS | VAGUE_WORDS | TOPIC_FRAME)
+    frame = (WRAPPING | (SUMMARY_TERMS - REPORT_KIND_WORDS) | STRENGTH_TERMS | COMPARE_TERMS | ASKING_WORDS
+             | ACROSS_WORDS | REPORT_WORDS | SCOPE_WORDS | MONTH_WORDS | VAGUE_WORDS | TOPIC_FRAME | CHATTER)
+    frame -= {"children"}  # "disabled children": the kind of report is taken out by its pattern
     grades = set(tokenize(" ".join(intent.grades)))
-    terms = [t for t in tokenize(without_grades(rest))
+    text = CHILDRENS_SERVICES.sub(" ", without_grades(rest))
+    for _, pattern in REPORT_TYPE_PATTERNS:
+        text = re.sub(pattern, " ", text, flags=re.I)
+    text = DOWN.sub(" ", UP.sub(" ", SEND_REPORT.sub(" ", text)))  # the direction of a change, not a topic
+    terms = [t for t in tokenize(text)
              if t not in frame and t not in grades and not t.isdigit() and len(t) > 1]
-    return list(dict.fromkeys(terms))
+    terms = list(dict.fromkeys(terms))
+    return [] if terms == ["children"] else terms  # every report is about children: no topic of its own
 
 
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z\u00e0-\u00ff]+(?:['\u2019]s)?)\b")
@@ -458,6 +499,8 @@ RANGE_SINCE = re.compile(r"\b(since|after|from)\s+(19|20)\d\d\b(?!\s*(to|and|-))
 RANGE_BETWEEN = re.compile(r"\b(between|from)\s+((19|20)\d\d)\s*(and|to|-)\s*((19|20)\d\d)\b", re.I)
 SPAN = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|\u2013|to)\s*((?:19|20)\d\d)\b")
 SEND = re.compile(r"\b(send|special educational needs|disabilit\w*|ehc\w*)\b", re.I)
+# SEND as the kind of report: written in capitals ("Rotherham SEND"), or before a report word
+SEND_REPORT = re.compile(r"(?-i:\bSEND\b)|\bsend\s+(?:reports?|inspections?|outcomes?|judgements?|arrangements)\b", re.I)
 SCHOOLS = re.compile(r"\bschools?\b", re.I)
 LAST_YEAR = re.compile(r"\b(last|previous) year\b", re.I)
 THIS_YEAR = re.compile(r"\bthis year\b", re.I)
@@ -481,13 +524,16 @@ def relative_years(question: str) -> list[int]:
 # -- questions across reports, answered from the reports table (assistant/aggregate.py) -------------
 ACROSS_NOUNS = r"(councils?|authorities|local authorities|las|areas|local areas|partnerships|inspections|reports|boroughs|counties)"
 QUALIFIERS = r"(?:(?:local|area|send|english|london|other|the|all|ilacs|sif|children's|of)\s+){0,3}"
-ACROSS = re.compile(rf"\b(which|what|list(?: all)?|name(?: the)?|how many)\s+{QUALIFIERS}{ACROSS_NOUNS}\b", re.I)
+ACROSS = re.compile(rf"\b(which|what|list(?: all)?|name(?: the)?|how many|any)\s+{QUALIFIERS}{ACROSS_NOUNS}\b", re.I)
 JUDGED = re.compile(r"\b(judged|rated|graded|grades?|gradings?|ratings?|judgements?|outcomes?|found|received|got|given)\b", re.I)
-UP = re.compile(r"\b(improv\w*|rose|risen|climb\w*|went up|moved up|better|upgraded)\b", re.I)
-DOWN = re.compile(r"\b(declin\w*|fell|fallen|dropp\w*|slipp\w*|deteriorat\w*|worse\w*|downgraded)\b", re.I)
+UP = re.compile(r"\b(improv\w*|rose|risen|climb\w*|(?:went|gone|moved|go) up|better|upgraded)\b", re.I)
+DOWN = re.compile(r"\b(declin\w*|fell|fallen|dropp\w*|slipp\w*|deteriorat\w*|worse\w*|downgraded|(?:went|gone|go|going|moved) "
+                  r"(?:down(?:hill)?|backwards?)|downhill)\b", re.I)
 FROM_TO = re.compile(r"\bfrom\b.*\bto\b", re.I)
-TREND = re.compile(r"\b(chang\w*|over time|since|trends?|history|trajectory|journey|over the (?:last|past)|moved|"
-                   r"improv\w*|declin\w*)\b", re.I)
+TREND = re.compile(r"\b(chang\w*|over time|since|trends?|history|trajectory|journey|over the (?:last|past|years)|moved|"
+                   r"improv\w*|declin\w*|onwards?|successive|in (?:date )?order|oldest first|from the first|"
+                   r"each of (?:its|their) (?:\w+ )?inspections|every (?:\w+ )?(?:grade|judgement|rating)s? .{0,40}"
+                   r"(?:received|had|given|got))\b", re.I)
 NUMBER = re.compile(r"\b(number|numbers|how many|proportion|percentage)\b", re.I)
 RECOMMENDATIONS = re.compile(
     r"\b(areas? for (?:priority action|improvement)|what needs to improve|recommendations?|told to improve|"

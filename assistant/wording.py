@@ -4,8 +4,9 @@ a pasted paragraph cut to the question at its end.
 Misspelt council names are the gazetteer's (assistant/gazetteer.py). Here: the words that say
 what kind of answer is wanted ("sumarise", "weeknesses", "inadquate", "recomendations") are put
 right when a typed word is not an English word and one of them alone is a letter or two away;
-topic words are left as typed (the reports' own vocabulary decides what they match). Every
-change is returned, and the reading line shows it.
+a topic word typed a letter or two off one English word is put right by the `Speller`, after the
+names are found (a misspelt council is the gazetteer's). Every change is returned, and the
+reading line shows it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant.gazetteer import allowed_edits, edit_distance
+from assistant.gazetteer import SHORTEST_FUZZY, allowed_edits, edit_distance
 from assistant.lexical import tokenize
 
 # The words that decide a question's shape, grades and period, as people write them.
@@ -55,6 +56,56 @@ def respell(question: str, known: frozenset[str]) -> tuple[str, list[tuple[str, 
         return right
 
     return WORD.sub(fix, question), changes
+
+
+class Speller:
+    """Topic words typed a letter or two off one English word ("supervison", "servcies") read as that
+    word. Only words typed in lower case are tried: a capitalised one is a name ("Mockingbird")."""
+
+    def __init__(self, known: frozenset[str], own_stems: frozenset[str] = frozenset()):
+        """`own_stems`: our own words as index stems ("ofsted", "lscb"), never misspellings."""
+        self.known = known
+        self.stems = _stems_of(known) | own_stems
+        self._fixed: dict[str, str] = {}
+        self.by_start: dict[str, list[str]] = {}
+        for word in known:
+            if word.isalpha() and len(word) >= SHORTEST_FUZZY - 1:
+                self.by_start.setdefault(word[0], []).append(word)
+
+    def fix(self, word: str) -> str:
+        """`word` (lower case) spelt right, or as it is when it is a word, a form of one, or not one
+        word's near miss. The first letter is taken as typed: it keeps the look-up fast."""
+        if word not in self._fixed:
+            self._fixed[word] = self._closest(word)
+        return self._fixed[word]
+
+    def _closest(self, word: str) -> str:
+        if len(word) < SHORTEST_FUZZY or not word.isalpha() or word in self.known or set(tokenize(word)) & self.stems:
+            return word
+        limit = allowed_edits(len(word))
+        close = [(edit_distance(word, w, limit), w) for w in self.by_start.get(word[0], ()) if abs(len(w) - len(word)) <= limit]
+        close = [(d, w) for d, w in close if d <= limit]
+        if not close:
+            return word
+        best = min(d for d, _ in close)
+        choices = [w for d, w in close if d == best]
+        return choices[0] if len(choices) == 1 else word
+
+    def respell(self, rest: str, question: str) -> tuple[str, list[tuple[str, str]]]:
+        """(`rest` with its misspelt topic words put right, [(as typed, as read)]); `rest` is the
+        question in lower case with its names taken out (assistant/gazetteer.py)."""
+        changes: list[tuple[str, str]] = []
+
+        def fix(match: re.Match) -> str:
+            typed = match.group(0)
+            if not re.search(rf"(?<![A-Za-z]){re.escape(typed)}(?![A-Za-z])", question):
+                return typed  # written capitalised or in capitals: a name or an acronym
+            right = self.fix(typed)
+            if right != typed:
+                changes.append((typed, right))
+            return right
+
+        return re.sub(r"[a-z]+", fix, rest), changes
 
 
 # A sentence ends at . ? ! before a capital, but not after "St." or "Dr." ("St. Helens").
