@@ -15,8 +15,9 @@ from assistant.conversation import read as read_conversation
 from assistant.evidence import Composer, Evidence, when
 from assistant.lexical import LexicalIndex
 from assistant.llm import OnToken
+from assistant.parser import QueryParser
 from assistant.passage_model import RECORD, TABLE, passage_embedder, record_model, recorded_model
-from assistant.query import Intent, ParserFactory, QueryParser, QuestionParser, Shape
+from assistant.query import Intent, ParserFactory, QuestionParser, Shape
 from assistant.reading import reading_line
 from assistant.retrieve import Scope, apply_filters, report_years
 from assistant.stages import Mode, Query, RetrievalPipeline, default_pipeline
@@ -77,7 +78,7 @@ class Assistant:
                  llm: LLMComposer | None = None):
         """Each stage can be swapped: `parser` builds the question parser from the indexed
         authorities, `pipeline` holds the retrieval stages, `composers` answer each shape (the
-        defaults: `assistant.query.QueryParser`, `assistant.stages.default_pipeline`,
+        defaults: `assistant.parser.QueryParser`, `assistant.stages.default_pipeline`,
         `assistant.composers.COMPOSERS`); `llm` writes answers when asked (default: an
         `assistant.composers.llm.LLMComposer` for `settings.llm`, made on first use)."""
         self.make_parser = parser

@@ -120,14 +120,15 @@ def _read_turn(asked: str, before: Reading | None, parse: Parse) -> Reading:
     rest = _unstated(question, intent)
     follow = bool(FOLLOW_UP.search(asked) or POINTS_BACK.search(asked)) or len(tokenize(question)) <= 4
     if follow and (subject := _topic_of(before)) and IT.search(question) and not intent.topic_terms:
-        question = IT.sub(lambda m: f"{m.group(1)} {subject}", question, count=1)  # "which of them mention it?"
+        question = IT.sub(lambda m: f"{m.group(1)}{subject}", question, count=1)  # "which of them mention it?"
         intent = parse(question)
         intent.corrections = reading.intent.corrections
         reading = Reading(asked, question, intent, ["topic"], pasted=pasted)
         rest = _unstated(question, intent)
-    if follow and not intent.authorities and not before.intent.authorities and _across(before.intent):
-        if (across := _follow_across(reading, before, rest, parse)) is not None:
-            return across
+    across = (_follow_across(reading, before, rest, parse)
+              if follow and not intent.authorities and not before.intent.authorities and _across(before.intent) else None)
+    if across is not None:
+        return across
     if follow and not rest and (intent.authorities or intent.group) and not intent.unknown_places:
         return _swap_council(reading, before, parse)
     if follow and not rest and _names_period(question, intent) and not intent.authorities:
@@ -182,7 +183,8 @@ def _follow_across(reading: Reading, before: Reading, rest: list[str], parse: Pa
         question = f"{before.question.rstrip(' ?.')} in {intent.group}?"
         inherited = ["question"]
     elif THOSE.search(reading.question) and scope:
-        question = f"{reading.question.rstrip(' ?.')} ({', '.join(scope)})?"
+        question = re.sub(r"\b(?:them|they)\b", "those councils", reading.question, count=1, flags=re.I)
+        question = f"{question.rstrip(' ?.')} ({', '.join(scope)})?"
         inherited = reading.inherited + ["scope"]
     elif ON_TOPIC.match(reading.question) and intent.topic_terms and _topic_of(before) and earlier.topic_terms:
         subject = " ".join(w for w in re.findall(r"[\w'&-]+", ON_TOPIC.sub("", reading.question))

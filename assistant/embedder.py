@@ -173,6 +173,11 @@ class Embedder:
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         return self.encode_documents(texts, batch_size=32)
 
+    def encode_token_ids(self, encodings, batch_size: int = 512) -> np.ndarray:
+        """Vectors of texts already split into word-piece ids (each with an `.ids` list), through
+        the main ONNX graph: the static embedder distils the model one word piece at a time."""
+        return self._encode_onnx(encodings, batch_size, self._main_session())
+
     def _main_session(self):
         if self._sess is None:
             self._sess = self._session(self._ensure_onnx(self.backend))

@@ -1,7 +1,7 @@
-"""The one question parser: what a question names (authorities, years and periods, months,
-report types, judgement areas, grades), the shape of answer it wants, the kind of question
-across reports it is, and the phrase a coverage question asks about, with every word list
-it reads. `QueryParser.parse` returns it all as one typed `Intent`.
+"""What a question names and asks, read by rules: authorities, years and periods, months, report
+types, judgement areas, grades, the shape of answer it wants, the kind of question across reports
+it is, and its topic, with every word list the rules read. `read_rules` returns it all as one
+typed `Intent`; assistant/parser.py puts the names, the spelling and the shape model around it.
 
 Longer than our other modules on purpose: every way a user words a question is read here
 and nowhere else, so a newcomer changes the wording in one place.
@@ -19,7 +19,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
-from assistant.gazetteer import Gazetteer
+from assistant.gazetteer import NamesFound
 from assistant.lexical import tokenize
 from assistant.places import out_of_scope
 from ingest.core.vocabulary import SEND_GRADES
@@ -171,88 +171,64 @@ class QuestionParser(Protocol):
 ParserFactory = Callable[[list[str]], QuestionParser]
 
 
-class QueryParser:
-    """Built from the indexed reports' authorities, so it knows exactly what is there."""
-
-    def __init__(self, authorities: list[str], learnt: bool = True):
-        """`learnt`: questions the rules cannot place go to the shape model (needs the embedder)."""
-        from assistant import shape_model
-        from ingest.wordpieces import known_words
-
-        from assistant.wording import Speller
-
-        self.gazetteer = Gazetteer(authorities, known_words())
-        self.speller = Speller(known_words(), frozenset(OWN_WORDS))
-        self.model = shape_model.load() if learnt else None
-        self._encode: shape_model.Encode | None = None
-
-    def encode(self, texts: list[str]):
-        if self._encode is None:
-            from assistant.embedder import get_embedder
-
-            self._encode = get_embedder("auto").encode_queries
-        return self._encode(texts)
-
-    def parse(self, question: str, before: Intent | None = None) -> Intent:
-        """The reading of `question`; `before`, the last turn's reading, gives a follow-up that names
-        no council its councils (and report kind, period) before its shape is decided."""
-        intent = Intent()
-        names = self.gazetteer.find(question)
-        intent.authorities, intent.unknown_places = names.authorities, names.unknown
-        intent.corrections, intent.former = names.corrections, names.former
-        intent.group = names.region or grade_group(question)
-        intent.years = sorted({int(y) for y in YEAR.findall(question)})
-        lowered = question.lower()
-        intent.months = sorted({n for name, n in MONTHS.items() if re.search(rf"\b{name}\b", lowered) and name != "may"})
-        if re.search(r"\bmay\s+(19|20)\d\d\b", lowered):
-            intent.months.append(5)
-        for report_type, pattern in REPORT_TYPE_PATTERNS:
-            if re.search(pattern, lowered):
-                intent.report_types.append(report_type)
-        if not intent.report_types and SEND_REPORT.search(question):
-            intent.report_types.append("area-send")  # "Rotherham SEND", "SEND reports": the area SEND inspection
-        for key, pattern in JUDGEMENT_PATTERNS:
-            if re.search(rf"\b({pattern})", lowered):
-                intent.judgement_keys.append(key)
-        if ("care_leavers" in intent.judgement_keys and "in_care" in intent.judgement_keys
-                and not re.search(r"children in care|looked[- ]after", lowered)):
-            intent.judgement_keys.remove("in_care")
-        intent.asks_grade = bool(GRADE_QUESTION.search(question))
-        intent.comparison = bool(COMPARISON.search(question)) or len(intent.years) >= 2
-        intent.latest = bool(LATEST.search(question))
-        intent.out_of_scope = out_of_scope(question)
-        intent.year_range = year_range(question, intent.years)
-        intent.relative_years = relative_years(question)
-        _read_what_it_asks(question, intent)
-        if span := SPAN.search(question):
-            lo, hi = sorted((int(span.group(1)), int(span.group(2))))
-            intent.year_span = (lo, hi)
-        intent.asks_send = bool(SEND.search(question))
-        intent.asks_schools = bool(SCHOOLS.search(question))
-        intent.grades = grades_named(question)
-        intent.previous = bool(PREVIOUS.search(question))
-        rest, respelt = self.speller.respell(names.rest, question)
-        intent.corrections = intent.corrections + respelt
-        intent.topic_terms = topic_terms(question, intent, rest)
-        moved = UP.search(question) or DOWN.search(question)
-        if intent.across is not None and intent.across.kind == "findings" and moved and not intent.topic_terms:
-            # "Which councils improved between 2018 and 2025?": a change of grade, nothing else named
-            intent.across = Across("transition", judgement_keys_for(intent, []), [], 1 if UP.search(question) else -1)
-        # vague on its own words: "what's wrong?" after a question about Leeds is still unclear
-        vague = not (intent.names_report or intent.group or intent.grades or intent.topic_terms or intent.asks_grade
-                     or intent.unknown_places or intent.out_of_scope or intent.shape is not Shape.FINDING
-                     or intent.across is not None and intent.across.kind != "findings")
-        if before is not None and follows_on(intent, before):
-            intent = inherit(question, intent, before)
-            intent.follows = True
-            # read again with the councils: "and its weaknesses?" asks something after all
-            vague = vague and intent.shape is Shape.FINDING and intent.across is None and not intent.asks_grade
-        intent.vague = vague
-        intent.unnamed = names.rest
-        from assistant.shapes import decide  # after the rules, which it builds on
-
-        decide(intent, question, names.rest, self.model, self.encode if self.model else None)
-        return intent
+def read_rules(question: str, names: NamesFound, rest: str, respelt: list[tuple[str, str]],
+               before: Intent | None = None) -> Intent:
+    """What the rules read in `question`: `names` are the gazetteer's, `rest` the question with them
+    taken out and its topic words spelt right (`respelt`: what was put right); `before`, the last
+    turn's reading, gives a follow-up that names no council its councils (and report kind, period).
+    The shape of a question the rules cannot place is decided after (assistant/shapes.py)."""
+    intent = Intent()
+    intent.authorities, intent.unknown_places = names.authorities, names.unknown
+    intent.corrections, intent.former = names.corrections, names.former
+    intent.group = names.region or grade_group(question)
+    intent.years = sorted({int(y) for y in YEAR.findall(question)})
+    lowered = question.lower()
+    intent.months = sorted({n for name, n in MONTHS.items() if re.search(rf"\b{name}\b", lowered) and name != "may"})
+    if re.search(r"\bmay\s+(19|20)\d\d\b", lowered):
+        intent.months.append(5)
+    for report_type, pattern in REPORT_TYPE_PATTERNS:
+        if re.search(pattern, lowered):
+            intent.report_types.append(report_type)
+    if not intent.report_types and SEND_REPORT.search(question):
+        intent.report_types.append("area-send")  # "Rotherham SEND", "SEND reports": the area SEND inspection
+    for key, pattern in JUDGEMENT_PATTERNS:
+        if re.search(rf"\b({pattern})", lowered):
+            intent.judgement_keys.append(key)
+    if ("care_leavers" in intent.judgement_keys and "in_care" in intent.judgement_keys
+            and not re.search(r"children in care|looked[- ]after", lowered)):
+        intent.judgement_keys.remove("in_care")
+    intent.asks_grade = bool(GRADE_QUESTION.search(question))
+    intent.comparison = bool(COMPARISON.search(question)) or len(intent.years) >= 2
+    intent.latest = bool(LATEST.search(question))
+    intent.out_of_scope = out_of_scope(question)
+    intent.year_range = year_range(question, intent.years)
+    intent.relative_years = relative_years(question)
+    read_what_it_asks(question, intent)
+    if span := SPAN.search(question):
+        lo, hi = sorted((int(span.group(1)), int(span.group(2))))
+        intent.year_span = (lo, hi)
+    intent.asks_send = bool(SEND.search(question))
+    intent.asks_schools = bool(SCHOOLS.search(question))
+    intent.grades = grades_named(question)
+    intent.previous = bool(PREVIOUS.search(question))
+    intent.corrections = intent.corrections + respelt
+    intent.topic_terms = topic_terms(question, intent, rest)
+    moved = UP.search(question) or DOWN.search(question)
+    if intent.across is not None and intent.across.kind == "findings" and moved and not intent.topic_terms:
+        # "Which councils improved between 2018 and 2025?": a change of grade, nothing else named
+        intent.across = Across("transition", judgement_keys_for(intent, []), [], 1 if UP.search(question) else -1)
+    # vague on its own words: "what's wrong?" after a question about Leeds is still unclear
+    vague = not (intent.names_report or intent.group or intent.grades or intent.topic_terms or intent.asks_grade
+                 or intent.unknown_places or intent.out_of_scope or intent.shape is not Shape.FINDING
+                 or intent.across is not None and intent.across.kind != "findings")
+    if before is not None and follows_on(intent, before):
+        intent = inherit(question, intent, before)
+        intent.follows = True
+        # read again with the councils: "and its weaknesses?" asks something after all
+        vague = vague and intent.shape is Shape.FINDING and intent.across is None and not intent.asks_grade
+    intent.vague = vague
+    intent.unnamed = names.rest
+    return intent
 
 
 GRADE_GROUP = re.compile(r"\b(outstanding|good|inadequate|requires improvement)(?:[- ]rated)?\s+"
@@ -343,11 +319,11 @@ def inherit(question: str, intent: Intent, previous: Intent | None) -> Intent:
         latest=intent.latest or previous.latest,
         judgement_keys=intent.judgement_keys or ([] if not intent.asks_grade else previous.judgement_keys),
     )
-    _read_what_it_asks(question, kept)
+    read_what_it_asks(question, kept)
     return kept
 
 
-def _read_what_it_asks(question: str, intent: Intent) -> None:
+def read_what_it_asks(question: str, intent: Intent) -> None:
     """What depends on the councils the question is taken to name: its shape, its kind of
     question across reports, its coverage topic (read again when a follow-up inherits them)."""
     intent.shape, intent.polarity = classify(question, len(intent.authorities), bool(grades_named(question)))
@@ -382,7 +358,7 @@ STRONG = re.compile(
     r"good practice|praised|commended|doing right)\b", re.I)
 COMPARE = re.compile(r"\b(compare[sd]?|comparison|comparing|versus|vs\.?|side by side|differ(?:ence|ences|ed)?)\b|"
                      r"\b(change[sd]?|changing)\b[^?]{0,30}\bbetween\b", re.I)
-IN_COMMON = re.compile(r"\b(in common|recur\w*|common|shared|themes?)\b", re.I)
+IN_COMMON = re.compile(r"\b(in common|recur\w*|common|shar(?:e|ed|es|ing)|themes?)\b", re.I)
 # "Which reports mention X", "How many councils' reports discuss X", "Do Haringey's reports mention X".
 COVERAGE = re.compile(
     r"\b(which|what|how many|list(?: all)?|do|does|did|any)\b[^?]{0,80}?\b(reports|councils?|authorities|"
@@ -500,7 +476,8 @@ RANGE_BETWEEN = re.compile(r"\b(between|from)\s+((19|20)\d\d)\s*(and|to|-)\s*((1
 SPAN = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|\u2013|to)\s*((?:19|20)\d\d)\b")
 SEND = re.compile(r"\b(send|special educational needs|disabilit\w*|ehc\w*)\b", re.I)
 # SEND as the kind of report: written in capitals ("Rotherham SEND"), or before a report word
-SEND_REPORT = re.compile(r"(?-i:\bSEND\b)|\bsend\s+(?:reports?|inspections?|outcomes?|judgements?|arrangements)\b", re.I)
+# (lower-case "send" only before a word no verb takes: "send reports" is sending them)
+SEND_REPORT = re.compile(r"(?-i:\bSEND\b)|\bsend\s+(?:inspections?|outcomes?|judgements?)\b", re.I)
 SCHOOLS = re.compile(r"\bschools?\b", re.I)
 LAST_YEAR = re.compile(r"\b(last|previous) year\b", re.I)
 THIS_YEAR = re.compile(r"\bthis year\b", re.I)
@@ -643,7 +620,7 @@ AFTER_VERB = re.compile(
 TRAILING = re.compile(
     r"(\s+(in|across|among|from|during|of)\s+(their|its|the|any|all|these|those)?\s*(reports?|inspections?|councils?|"
     r"authorities|letters|visits)\b.*|\s+(in|since|from|before|after|during|between)\s+(19|20)\d\d\b.*|"
-    r"\s+at all|\s+anywhere)$", re.I)
+    r"\s+at all|\s+anywhere|\s*\([^()]*\))$", re.I)  # "(London)": the scope a follow-up kept
 LEADING = re.compile(r"^(the (?:phrase|term|words?)|anything about|about|on|any|the|a|an)\s+", re.I)
 
 

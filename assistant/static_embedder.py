@@ -35,7 +35,7 @@ _SPECIAL_OFFSET = 1996  # first ordinary word piece ("the") in the uncased BERT 
 
 
 class _Ids:
-    """What Embedder._encode_onnx reads from a tokenizer encoding."""
+    """What Embedder.encode_token_ids reads from a tokenizer encoding."""
 
     __slots__ = ("ids",)
 
@@ -61,7 +61,7 @@ def _distill(path: Path) -> None:
     vocab_size = tok.get_vocab_size()
     cls_id, sep_id = (int(tok.token_to_id(t) or 0) for t in ("[CLS]", "[SEP]"))
     pieces = [_Ids([cls_id, i, sep_id]) for i in range(vocab_size)]
-    vectors = teacher._encode_onnx(pieces, 512, teacher._main_session())
+    vectors = teacher.encode_token_ids(pieces, 512)
     centred = vectors - vectors.mean(0)
     _, _, components = np.linalg.svd(centred, full_matrices=False)
     reduced = centred @ components[:DIMS].T

@@ -59,8 +59,8 @@ def respell(question: str, known: frozenset[str]) -> tuple[str, list[tuple[str, 
 
 
 class Speller:
-    """Topic words typed a letter or two off one English word ("supervison", "servcies") read as that
-    word. Only words typed in lower case are tried: a capitalised one is a name ("Mockingbird")."""
+    """Topic words typed a letter off one English word ("supervison", "servcies") read as that word.
+    Only words typed in lower case are tried: a capitalised one is a name ("Mockingbird")."""
 
     def __init__(self, known: frozenset[str], own_stems: frozenset[str] = frozenset()):
         """`own_stems`: our own words as index stems ("ofsted", "lscb"), never misspellings."""
@@ -82,14 +82,17 @@ class Speller:
     def _closest(self, word: str) -> str:
         if len(word) < SHORTEST_FUZZY or not word.isalpha() or word in self.known or set(tokenize(word)) & self.stems:
             return word
-        limit = allowed_edits(len(word))
+        # one edit, whatever the length: two would read the reports' own words that the English list
+        # lacks as others ("contextual" as "conceptual", "unregulated" as "unrelated")
+        limit = min(1, allowed_edits(len(word)))
         close = [(edit_distance(word, w, limit), w) for w in self.by_start.get(word[0], ()) if abs(len(w) - len(word)) <= limit]
         close = [(d, w) for d, w in close if d <= limit]
         if not close:
             return word
         best = min(d for d, _ in close)
-        choices = [w for d, w in close if d == best]
-        return choices[0] if len(choices) == 1 else word
+        choices = sorted(w for d, w in close if d == best)
+        stems = {tuple(tokenize(w)) for w in choices}  # "supervision" or "supervisor": one index term
+        return min(choices, key=len) if len(stems) == 1 else word
 
     def respell(self, rest: str, question: str) -> tuple[str, list[tuple[str, str]]]:
         """(`rest` with its misspelt topic words put right, [(as typed, as read)]); `rest` is the

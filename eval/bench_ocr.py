@@ -15,7 +15,7 @@ from pathlib import Path
 
 from eval.bench_query import percentile
 from eval.check_set import PdfPages
-from eval.run import DEFAULT_CORPUS
+from eval.harness import DEFAULT_CORPUS
 from ingest.normalize import for_match
 from ingest.read import read_pdf
 

@@ -21,9 +21,9 @@ import argparse
 from assistant import Assistant
 from assistant.checker import Checker
 from assistant.composers.llm import LLMComposer
-from eval.run import load_items, quick_items
-from eval.split import side_of
+from eval.harness import load_items, quick_items
 from eval.run_llm import spread
+from eval.split import side_of
 from ingest.sentences import split_sentences
 
 

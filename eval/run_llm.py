@@ -21,9 +21,9 @@ from pathlib import Path
 from assistant import Assistant
 from assistant.checker import split_reply
 from eval.bench_query import percentile
+from eval.harness import DEFAULT_CORPUS, load_items, quick_items
 from eval.independent_text import independent_verifier
 from eval.metrics import Result, get_metric
-from eval.run import DEFAULT_CORPUS, load_items, quick_items
 from eval.split import side_of
 from ingest.core.settings import Settings
 

@@ -28,10 +28,11 @@ if __package__ in (None, ""):
 from assistant.conversation import read as read_conversation  # noqa: E402
 from assistant.gazetteer import council_entry  # noqa: E402
 from assistant.lexical import tokenize  # noqa: E402
-from assistant.query import Intent, QueryParser  # noqa: E402
+from assistant.parser import QueryParser  # noqa: E402
+from assistant.query import Intent  # noqa: E402
 from assistant.shape_model import masked  # noqa: E402
 from assistant.shapes import answer_label  # noqa: E402
-from eval.run import DEFAULT_CORPUS, load_items  # noqa: E402
+from eval.harness import DEFAULT_CORPUS, load_items  # noqa: E402
 from eval.split import side_of  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data" / "reading"
@@ -40,6 +41,30 @@ REPORT_TYPES = {"lac": "lac-2013", "lscb": "lscb-review"}  # the index's names -
 GRADE_LABELS = {"positive experiences and outcomes": "positive experiences",  # the parser's -> the labels'
                 "inconsistent experiences and outcomes": "inconsistent experiences",
                 "widespread and/or systemic failings": "widespread systemic failings"}
+
+
+# The answer sets' kinds of question, in the reading labels (eval/data/v1, eval/data/shapes).
+V1_LABELS = {"judgement": "grades", "fact": "finding", "finding": "finding", "comparison": "comparison"}
+POLARITY_LABELS = {"weakness": "weaknesses", "strength": "strengths"}
+
+
+def dev_examples() -> list[dict]:
+    """Dev questions with the answer they want: the reading set's, and the answer sets' (v1 and
+    shapes, written earlier by other people), their kind translated to a reading label."""
+    out = []
+    for it in load_items(DATA.parent / "v1"):
+        if side_of(it) == "dev" and it["type"] in V1_LABELS:
+            out.append({**it, "shape": V1_LABELS[it["type"]]})
+    for it in load_items(DATA.parent / "shapes"):
+        label = POLARITY_LABELS.get(it.get("polarity", "")) if it["type"] == "strengths" else it["type"]
+        if side_of(it) == "dev" and label:
+            out.append({**it, "shape": label})
+    for name in ("single", "paraphrase", "names"):
+        out += [it for it in load_items(DATA / f"{name}.jsonl") if side_of(it) == "dev"]
+    for chain in load_items(DATA / "chains.jsonl"):
+        if side_of(chain) == "dev":
+            out += [{**t, "id": f"{chain['id']}/{n}"} for n, t in enumerate(chain["turns"], 1) if not t.get("inherited")]
+    return out
 
 
 def corpus_parser(corpus: Path = Path(DEFAULT_CORPUS), learnt: bool = True) -> QueryParser:
@@ -163,7 +188,6 @@ def evaluate(parse: Callable[[str], Intent]) -> dict[str, dict]:
     times = sorted(r["ms"] for r in single + chains)
     # The model reads names masked: a test question worded as a dev one with another council
     # ("york strengths" after "bromley strengths") was seen in training. Reported apart.
-    from eval.train_shape_model import dev_examples
 
     seen = {masked(read_conversation(it["question"], None, parse).intent.unnamed) for it in dev_examples()}
     for r in single:

@@ -20,8 +20,8 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from eval import shape_metrics  # noqa: E402  (registers the shape metrics)
+from eval.harness import DEFAULT_CORPUS, REPO_ROOT, gate, load_gates, load_items, run_eval  # noqa: E402
 from eval.metrics import REGISTRY, gold_reports, norm_file  # noqa: E402
-from eval.run import DEFAULT_CORPUS, REPO_ROOT, gate, load_gates, load_items, run_eval  # noqa: E402
 from eval.split import council_of, load_split  # noqa: E402
 
 SET_DIRS = [REPO_ROOT / "eval" / "data" / "shapes", REPO_ROOT / "eval" / "data" / "reworded"]
@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gate", action="store_true", help="gates of eval/gates.json under --section")
     ap.add_argument("--section", default="quick/shapes", help="the gates' section: quick/shapes or full/shapes")
     args = ap.parse_args(argv)
-    from eval.run import open_assistant
+    from eval.harness import open_assistant
 
     results = run_shapes(open_assistant(args.index), args.out, [s for s in args.systems.split(",") if s], args.corpus)
     print(format_shapes(results))

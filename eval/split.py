@@ -27,6 +27,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from eval.items import DEFAULT_CORPUS, load_items  # noqa: E402
 from eval.metrics import field_of, gold_reports  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -90,7 +91,6 @@ def _council_keys() -> dict[str, str]:
     if "keys" not in _CACHE:
         import csv
 
-        from eval.run import DEFAULT_CORPUS
 
         manifest = Path(DEFAULT_CORPUS) / "manifest.csv"
         rows = list(csv.DictReader(manifest.open(encoding="utf-8", newline=""))) if manifest.exists() else []
@@ -175,7 +175,6 @@ def side_of(item: Any) -> str | None:
 
 def all_items() -> list[dict]:
     """Every item of every set under eval/data (one folder a set), tagged with its set."""
-    from eval.run import load_items
 
     out = []
     for folder in sorted(p for p in DATA.iterdir() if p.is_dir()):
@@ -187,7 +186,6 @@ def corpus_councils() -> list[str]:
     """Every council (or school) of the corpus manifest, when the corpus is beside the repo."""
     import csv
 
-    from eval.run import DEFAULT_CORPUS
 
     manifest = Path(DEFAULT_CORPUS) / "manifest.csv"
     if not manifest.exists():

@@ -20,8 +20,8 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from eval.harness import load_sets, open_assistant  # noqa: E402
 from eval.metrics import Result, get_metric  # noqa: E402
-from eval.run import load_sets, open_assistant  # noqa: E402
 from eval.split import side_of  # noqa: E402
 
 METRICS = ("hit@5", "mrr@10", "keyword_accuracy")

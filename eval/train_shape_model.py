@@ -23,35 +23,9 @@ if __package__ in (None, ""):
 from assistant import shape_model  # noqa: E402
 from assistant.conversation import read  # noqa: E402
 from assistant.shapes import FALLBACK, answer_label, fits  # noqa: E402
-from eval.run import load_items  # noqa: E402
-from eval.run_reading import DATA, corpus_parser  # noqa: E402
-from eval.split import side_of  # noqa: E402
+from eval.run_reading import corpus_parser, dev_examples  # noqa: E402
 
 FOLDS = 5
-
-
-# The answer sets' kinds of question, in the reading labels (eval/data/v1, eval/data/shapes).
-V1_LABELS = {"judgement": "grades", "fact": "finding", "finding": "finding", "comparison": "comparison"}
-POLARITY_LABELS = {"weakness": "weaknesses", "strength": "strengths"}
-
-
-def dev_examples() -> list[dict]:
-    """Dev questions with the answer they want: the reading set's, and the answer sets' (v1 and
-    shapes, written earlier by other people), their kind translated to a reading label."""
-    out = []
-    for it in load_items(DATA.parent / "v1"):
-        if side_of(it) == "dev" and it["type"] in V1_LABELS:
-            out.append({**it, "shape": V1_LABELS[it["type"]]})
-    for it in load_items(DATA.parent / "shapes"):
-        label = POLARITY_LABELS.get(it.get("polarity", "")) if it["type"] == "strengths" else it["type"]
-        if side_of(it) == "dev" and label:
-            out.append({**it, "shape": label})
-    for name in ("single", "paraphrase", "names"):
-        out += [it for it in load_items(DATA / f"{name}.jsonl") if side_of(it) == "dev"]
-    for chain in load_items(DATA / "chains.jsonl"):
-        if side_of(chain) == "dev":
-            out += [{**t, "id": f"{chain['id']}/{n}"} for n, t in enumerate(chain["turns"], 1) if not t.get("inherited")]
-    return out
 
 
 def _fold(item: dict) -> int:

@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from assistant.query import QueryParser, grades_named
+from assistant.parser import QueryParser
+from assistant.query import grades_named
 from assistant.verify import quote_on_page
 from eval.manifest import headline_truth, inspection_year, read_manifest
 from tests.conftest import SMALL_SET

@@ -85,3 +85,34 @@ def test_the_check_resolves_relative_imports():
     assert isinstance(node, ast.ImportFrom) and absolute(here, node) == "assistant"
     node = ast.parse("from .types import ReportMeta").body[0]
     assert isinstance(node, ast.ImportFrom) and absolute(here, node) == "ingest.core.types"
+
+
+def module_graph() -> dict[str, set[str]]:
+    mods = {m for m, _ in sources()}
+    return {m: {i for _, i in imports(p) if i in mods and i != m} for m, p in sources()}
+
+
+def test_no_two_modules_import_each_other_even_lazily():
+    """A cycle hidden in a function-level import is still a cycle: each module's place is fixed."""
+    graph, cycles = module_graph(), []
+    for start in graph:
+        seen, todo = set(), [(start, [start])]
+        while todo:
+            at, path = todo.pop()
+            for nxt in graph[at]:
+                if nxt == start:
+                    cycles.append(" -> ".join(path + [start]))
+                elif nxt not in seen:
+                    seen.add(nxt)
+                    todo.append((nxt, path + [nxt]))
+    assert cycles == []
+
+
+def test_no_module_imports_another_modules_private_names():
+    wrong = []
+    for module, path in sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (absolute(path, node) or "").split(".")[0] in PROJECT:
+                wrong += [f"{path.relative_to(REPO)}:{node.lineno} {alias.name}" for alias in node.names
+                          if alias.name.startswith("_") and not alias.name.startswith("__")]
+    assert wrong == []

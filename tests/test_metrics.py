@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from eval import metrics as M
+from eval.harness import QUICK_FILES, gate, measured_gates, quick_items, run_eval
 from eval.metrics import DEFAULT_METRICS, REGISTRY, Result, aggregate, get_metric, page_verifier, score_item
 from eval.report import format_table, write_report
-from eval.run import QUICK_FILES, gate, measured_gates, quick_items, run_eval
 from ingest.core.types import Answer, Citation, Passage, ReportMeta
 
 pytestmark = pytest.mark.unit  # no model, no corpus: `make test-fast`
@@ -372,7 +372,7 @@ def test_quick_items_and_quick_files():
         assert all((CORPUS / f).exists() for f in QUICK_FILES)
     set_dir = Path(__file__).resolve().parents[1] / "eval" / "data" / "v1"
     if set_dir.is_dir():  # the real set: quick mode keeps several items of every type
-        from eval.run import load_items
+        from eval.harness import load_items
 
         real = load_items(set_dir)
         kept = quick_items(real)

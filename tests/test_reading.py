@@ -13,7 +13,8 @@ from assistant import Filters
 from assistant.conversation import read
 from assistant.gazetteer import REGIONS, Gazetteer, council_entry, region_of
 from assistant.places import canonical_key
-from assistant.query import QueryParser, Shape
+from assistant.parser import QueryParser
+from assistant.query import Shape
 from assistant.shapes import answer_label
 from tests.conftest import CORPUS
 
@@ -95,9 +96,43 @@ def test_a_follow_up_that_cannot_be_swapped_cleanly_is_read_on_its_own(parser):
     assert read("What about Leeds?", [(None, None), "", {"role": "user", "content": None}], parser.parse).inherited == []
 
 
+def test_follow_ups_across_reports_keep_their_topic_group_and_grades(parser):
+    chain = ["What do the reports say about unaccompanied asylum-seeking children?"]
+    there = read("in London boroughs?", chain, parser.parse)
+    assert there.intent.group == "London" and {"unaccompani", "asylum"} <= set(there.intent.topic_terms)
+    which = read("which of them mention it?", chain + ["in London boroughs?"], parser.parse)
+    assert which.intent.shape is Shape.COVERAGE and which.intent.group == "London"
+    assert "unaccompani" in which.intent.topic_terms and "topic" in which.inherited
+    common = read("what do those councils have in common?",
+                  ["which councils were rated outstanding in 2024?", "and last year?"], parser.parse)
+    assert common.intent.shape is Shape.THEMES and common.intent.grades == ["outstanding"]
+    assert common.intent.relative_years and not common.intent.latest  # "last year" is a period, not the latest
+
+
+def test_the_topic_is_what_is_asked_not_how_and_typos_in_it_are_put_right_and_said(parser):
+    def topic(question: str, history=None) -> list[str]:
+        return read(question, history, parser.parse).intent.topic_terms
+
+    assert topic("I'd be grateful for a rundown of the shortcomings Ofsted identified in Devon, please.") == []
+    assert topic("Summarise the latest Ofsted inspection of Leeds children's services.") == []
+    assert topic("What does the Bolton report say about disabled children?") == ["disabl", "children"]
+    typo = read("what does ofsted say about exploitaton of teenagers", None, parser.parse)
+    assert "exploit" in typo.intent.topic_terms and ("exploitaton", "exploitation") in typo.intent.corrections
+    assert "supervison" in topic("what does ofsted say about supervison")  # supervisor or supervision: as typed
+    # the reports' own words that the English word list lacks are never "put right" into others
+    assert topic("How many reports mention contextual safeguarding?") == ["contextu", "safeguard"]
+    assert topic("Which inspections refer to unregulated placements?") == ["unregul", "placement"]
+
+
+def test_send_names_the_area_send_report_and_sending_does_not(parser):
+    assert parser.parse("Rotherham SEND failings").report_types == ["area-send"]
+    assert parser.parse("warrinton SEND inspection findings").authorities == ["Warrington"]  # casual but for acronyms
+    assert parser.parse("Do the police attend conferences and send reports?").report_types == []
+
+
 def test_the_shape_model_is_trained_on_the_dev_side_only():
     from eval.split import side_of
-    from eval.train_shape_model import dev_examples
+    from eval.run_reading import dev_examples
 
     examples = dev_examples()
     assert len(examples) > 500 and {side_of(it) for it in examples if "turns" not in it and "/" not in it["id"]} == {"dev"}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant import polarity
-from assistant.query import QueryParser, Shape, classify
+from assistant.parser import QueryParser
+from assistant.query import Shape, classify
 
 pytestmark = pytest.mark.unit
 

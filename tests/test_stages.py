@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
-from assistant.query import QueryParser, Shape
+from assistant.parser import QueryParser
+from assistant.query import Shape
 from assistant.retrieve import resolve_scope
 from assistant.stages import LexicalCandidates, PageSpread, ReciprocalRankFusion, RetrievalPipeline, default_pipeline
 

@@ -45,7 +45,7 @@ def test_the_wheel_alone_passes_the_quick_gate(tmp_path):
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": ""}
     out = run(venv / "bin" / "inspection-assistant", "eval", "--quick", "--corpus", CORPUS, "--index", elsewhere / "index",
               "--out", elsewhere / "out", "--systems", "ours", cwd=elsewhere, env=env)
-    from eval.run import load_sets, quick_items
+    from eval.harness import load_sets, quick_items
 
     quick = len(quick_items(load_sets("v1,v2")))  # the checkout's sets: the wheel must carry the same
     assert f"quick eval: {quick} items" in out and "answer shapes: " in out and "GATE FAIL" not in out
