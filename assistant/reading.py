@@ -30,7 +30,7 @@ ACROSS = {
 }
 KEPT = {"council": "the council of your last question", "report": "the report of your last answer",
         "question": "your last question, asked again", "period": "the years of your last questions",
-        "topic": "the topic of your last question", "scope": "the councils, grades and years of your last question"}
+        "topic": "the topic of your last question", "scope": "the group, grades and years of your last question"}
 
 
 def reading_line(ev: Evidence, answer: Answer) -> str:
