@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from assistant.gazetteer import name_pattern
@@ -112,8 +112,8 @@ def _read_turn(asked: str, before: Reading | None, parse: Parse) -> Reading:
         found = intent.corrections
         question = corrected(question, found)
         intent = parse(question)
-        intent.corrections = found
-    intent.corrections = respelt + intent.corrections
+        intent = replace(intent, corrections=found)
+    intent = replace(intent, corrections=tuple(respelt) + tuple(intent.corrections))
     reading = Reading(asked, question, intent, pasted=pasted)
     if before is None or intent.out_of_scope:
         return reading
@@ -121,8 +121,7 @@ def _read_turn(asked: str, before: Reading | None, parse: Parse) -> Reading:
     follow = bool(FOLLOW_UP.search(asked) or POINTS_BACK.search(asked)) or len(tokenize(question)) <= 4
     if follow and (subject := _topic_of(before)) and IT.search(question) and not intent.topic_terms:
         question = IT.sub(lambda m: f"{m.group(1)}{subject}", question, count=1)  # "which of them mention it?"
-        intent = parse(question)
-        intent.corrections = reading.intent.corrections
+        intent = replace(parse(question), corrections=reading.intent.corrections)
         reading = Reading(asked, question, intent, ["topic"], pasted=pasted)
         rest = _unstated(question, intent)
     across = (_follow_across(reading, before, rest, parse)
@@ -138,8 +137,7 @@ def _read_turn(asked: str, before: Reading | None, parse: Parse) -> Reading:
     kept = _parse_after(parse, question, before.intent)
     if not kept.follows:
         return reading
-    kept.corrections = intent.corrections
-    reading.intent = kept
+    reading.intent = replace(kept, corrections=intent.corrections)
     reading.inherited = ["council"] if kept.authorities else []
     states_own = intent.years or intent.report_types or intent.latest or intent.previous
     if before.pinned_files and len(before.pinned_files) <= PINNED_MAX and not states_own:
@@ -195,8 +193,7 @@ def _follow_across(reading: Reading, before: Reading, rest: list[str], parse: Pa
         inherited = ["question"]
     else:
         return None
-    read_again = parse(question)
-    read_again.corrections = intent.corrections
+    read_again = replace(parse(question), corrections=intent.corrections)
     return Reading(reading.asked, question, read_again, inherited, pasted=reading.pasted)
 
 
@@ -219,7 +216,7 @@ def _parse_after(parse: Parse, question: str, before: Intent) -> Intent:
 
 def _unstated(question: str, intent: Intent) -> list[str]:
     """The question's words beyond follow-up framing, the names, the period and the report kind it gives."""
-    named = set(tokenize(" ".join(intent.authorities + [intent.group])))
+    named = set(tokenize(" ".join([*intent.authorities, intent.group])))
     named |= {w for c in intent.corrections for w in tokenize(c[0])}
     kinds = set(tokenize(" ".join(m.group(0) for _, p in REPORT_TYPE_PATTERNS for m in re.finditer(p, question, re.I))))
     return [t for t in tokenize(question) if t not in FRAME | PERIOD | GROUP_NOUNS | named | kinds and not t.isdigit()]
@@ -234,8 +231,8 @@ def _compare_with_before(reading: Reading, before: Reading, parse) -> Reading:
     """"How does that compare with Kent?": the councils of the last turn beside those named now;
     "how do the two compare?": the councils (or the years) of the last two turns."""
     named = reading.intent.authorities
-    councils = list(dict.fromkeys(before.intent.authorities + named + (before.earlier_councils if not named else [])))
-    years = [] if named else list(dict.fromkeys(before.earlier_years + before.intent.years))
+    councils = list(dict.fromkeys([*before.intent.authorities, *named, *(before.earlier_councils if not named else [])]))
+    years = [] if named else list(dict.fromkeys([*before.earlier_years, *before.intent.years]))
     if len(councils) < 2 and len(years) < 2:
         return reading
     extra = [c for c in councils if c not in named] + [str(y) for y in years if y not in reading.intent.years]
@@ -256,8 +253,8 @@ def _swap_council(reading: Reading, before: Reading, parse) -> Reading:
     if not written:
         return reading
     question = re.sub(name_pattern(written[0]), new, before.question, count=1, flags=re.I)
-    swapped = Reading(reading.asked, question, parse(question), ["question"])
-    swapped.intent.corrections = reading.intent.corrections
+    swapped = Reading(reading.asked, question, replace(parse(question), corrections=reading.intent.corrections),
+                      ["question"])
     if _names_period(reading.question, reading.intent):
         return _swap_period(reading, swapped, parse)
     return swapped
@@ -302,7 +299,7 @@ def _cut_to_the_ask(asked: str, parse: Parse) -> tuple[str, bool]:
     return (f"{ask.rstrip(' ?.')} ({', '.join(extra)})?" if extra else ask), True
 
 
-def corrected(question: str, corrections: list[tuple[str, str]]) -> str:
+def corrected(question: str, corrections: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> str:
     """The question with each misspelt name written as the council it was read as."""
     for written, authority in corrections:
         question = re.sub(name_pattern(written), authority, question, count=1, flags=re.I)

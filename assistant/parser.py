@@ -34,6 +34,6 @@ class QueryParser:
         """The reading of `question`; `before`, the last turn's reading (a follow-up keeps its councils)."""
         names = self.gazetteer.find(question)
         rest, respelt = self.speller.respell(names.rest, question)
-        intent = read_rules(question, names, rest, respelt, before)
-        decide(intent, question, names.rest, self.model, self.encode if self.model else None)
-        return intent
+        draft = read_rules(question, names, rest, respelt, before)
+        decide(draft, question, names.rest, self.model, self.encode if self.model else None)
+        return draft.freeze()

@@ -121,8 +121,97 @@ class Shape(StrEnum):
     THEMES = "themes"  # common strengths or weaknesses across a set of reports
 
 
-@dataclass
+@dataclass(frozen=True)
+class Period:
+    """When a question is about, in one place: the years and months it names, a range ("between
+    2015 and 2019", "since 2018"), a span ("2014-2016"), "last year" / "this year", the latest
+    report or the one before it. A year is read against a report's inspection dates (`reads`),
+    which the reading line states, with the reports published that year but inspected before."""
+
+    years: tuple[int, ...] = ()  # years named ("in 2019", "2014 and 2018")
+    months: tuple[int, ...] = ()  # months named ("May 2019")
+    between: tuple[int, int] | None = None  # "between 2015 and 2019", "since 2018" (to 9999)
+    span: tuple[int, int] | None = None  # "2014-2016" (themes read it as inspection years)
+    relative: tuple[int, ...] = ()  # "last year", "this year", as calendar years
+    latest: bool = False  # "latest", "most recent", "current"
+    previous: bool = False  # "the one before", "the previous inspection"
+    reads: str = "inspection"  # which date of a report a year means
+
+    @property
+    def named(self) -> bool:
+        return bool(self.years or self.months or self.between or self.span or self.relative or self.latest
+                    or self.previous)
+
+
+@dataclass(frozen=True)
 class Intent:
+    """The complete reading of a question, made once by the parser (assistant/parser.py) and never
+    changed after: a follow-up's reading is a new Intent (assistant/conversation.py)."""
+
+    authorities: tuple[str, ...] = ()
+    unknown_places: tuple[str, ...] = ()
+    period: Period = Period()
+    report_types: tuple[str, ...] = ()
+    judgement_keys: tuple[str, ...] = ()
+    asks_grade: bool = False
+    comparison: bool = False
+    out_of_scope: str = ""
+    shape: Shape = Shape.FINDING  # the answer the question wants (classify)
+    polarity: int = 0  # -1 asks for weaknesses, +1 for strengths, 0 both or not asked
+    across: Across | None = None  # a question answered from the reports table (read_across)
+    topic: str = ""  # what a coverage question asks about, as written ("private fostering")
+    topic_quoted: bool = False  # the user put it in quotation marks: match it exactly
+    asks_send: bool = False  # names SEND or disabilities: the area SEND report, when a council has one
+    asks_schools: bool = False  # about schools, not children's services
+    corrections: tuple[tuple[str, str], ...] = ()  # (as written, read as): councils and topic words
+    former: tuple[tuple[str, list[str]], ...] = ()  # (former council, its successors)
+    group: str = ""  # a region ("London") or "outstanding councils": the councils it scopes to
+    grades: tuple[str, ...] = ()  # grade words named ("inadequate")
+    topic_terms: tuple[str, ...] = ()  # what it asks about, as index terms, framing left out
+    vague: bool = False  # names nothing and asks nothing that can be told ("what's wrong?")
+    follows: bool = False  # a follow-up: councils, report kind and period kept from the last turn
+    unnamed: str = ""  # the question with its names taken out (lower case, names as \u00a7)
+    decided_by: str = "rules"  # what placed the shape: "rules", or "wording" (assistant/shapes.py)
+    runner_up: str = ""  # the next most likely answer, in the evaluation's labels
+
+    # the period's parts, as the stages read them
+    @property
+    def years(self) -> tuple[int, ...]:
+        return self.period.years
+
+    @property
+    def months(self) -> tuple[int, ...]:
+        return self.period.months
+
+    @property
+    def year_range(self) -> tuple[int, int] | None:
+        return self.period.between
+
+    @property
+    def year_span(self) -> tuple[int, int] | None:
+        return self.period.span
+
+    @property
+    def relative_years(self) -> tuple[int, ...]:
+        return self.period.relative
+
+    @property
+    def latest(self) -> bool:
+        return self.period.latest
+
+    @property
+    def previous(self) -> bool:
+        return self.period.previous
+
+    @property
+    def names_report(self) -> bool:
+        return bool(self.authorities or self.years or self.report_types)
+
+
+@dataclass
+class DraftIntent:
+    """The reading while the rules and the shape model fill it in (`freeze` makes the Intent)."""
+
     authorities: list[str] = field(default_factory=list)
     unknown_places: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
@@ -133,31 +222,47 @@ class Intent:
     comparison: bool = False
     latest: bool = False
     out_of_scope: str = ""
-    shape: Shape = Shape.FINDING  # the answer the question wants (classify)
-    polarity: int = 0  # -1 asks for weaknesses, +1 for strengths, 0 both or not asked
-    year_range: tuple[int, int] | None = None  # "between 2015 and 2019", "since 2018" (to 9999)
-    relative_years: list[int] = field(default_factory=list)  # "last year", "this year", as calendar years
-    across: Across | None = None  # a question answered from the reports table (read_across)
-    topic: str = ""  # what a coverage question asks about, as written ("private fostering")
-    topic_quoted: bool = False  # the user put it in quotation marks: match it exactly
-    year_span: tuple[int, int] | None = None  # "2014-2016" (themes read it as inspection years)
-    asks_send: bool = False  # names SEND or disabilities: the area SEND report, when a council has one
-    asks_schools: bool = False  # about schools, not children's services
-    corrections: list[tuple[str, str]] = field(default_factory=list)  # (name as written, council read)
-    former: list[tuple[str, list[str]]] = field(default_factory=list)  # (former council, its successors)
-    group: str = ""  # a region ("London") or "outstanding councils": the councils it scopes to
-    grades: list[str] = field(default_factory=list)  # grade words named ("inadequate")
-    previous: bool = False  # "the one before", "the previous inspection"
-    topic_terms: list[str] = field(default_factory=list)  # what it asks about, as index terms, framing left out
-    vague: bool = False  # names nothing and asks nothing that can be told ("what's wrong?")
-    follows: bool = False  # a follow-up: councils, report kind and period kept from the last turn
-    unnamed: str = ""  # the question with its names taken out (lower case, names as \u00a7)
-    decided_by: str = "rules"  # what placed the shape: "rules", or "wording" (assistant/shapes.py)
-    runner_up: str = ""  # the next most likely answer, in the evaluation's labels
+    shape: Shape = Shape.FINDING
+    polarity: int = 0
+    year_range: tuple[int, int] | None = None
+    relative_years: list[int] = field(default_factory=list)
+    across: Across | None = None
+    topic: str = ""
+    topic_quoted: bool = False
+    year_span: tuple[int, int] | None = None
+    asks_send: bool = False
+    asks_schools: bool = False
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+    former: list[tuple[str, list[str]]] = field(default_factory=list)
+    group: str = ""
+    grades: list[str] = field(default_factory=list)
+    previous: bool = False
+    topic_terms: list[str] = field(default_factory=list)
+    vague: bool = False
+    follows: bool = False
+    unnamed: str = ""
+    decided_by: str = "rules"
+    runner_up: str = ""
 
     @property
     def names_report(self) -> bool:
         return bool(self.authorities or self.years or self.report_types)
+
+    def freeze(self) -> Intent:
+        period = Period(tuple(self.years), tuple(self.months), self.year_range, self.year_span,
+                        tuple(self.relative_years), self.latest, self.previous)
+        return Intent(
+            authorities=tuple(self.authorities), unknown_places=tuple(self.unknown_places), period=period,
+            report_types=tuple(self.report_types), judgement_keys=tuple(self.judgement_keys),
+            asks_grade=self.asks_grade, comparison=self.comparison, out_of_scope=self.out_of_scope,
+            shape=self.shape, polarity=self.polarity, across=self.across, topic=self.topic,
+            topic_quoted=self.topic_quoted, asks_send=self.asks_send, asks_schools=self.asks_schools,
+            corrections=tuple(self.corrections), former=tuple(self.former), group=self.group,
+            grades=tuple(self.grades), topic_terms=tuple(self.topic_terms), vague=self.vague,
+            follows=self.follows, unnamed=self.unnamed, decided_by=self.decided_by, runner_up=self.runner_up)
+
+
+AnyIntent = Intent | DraftIntent  # what the word lists below read, during the parse and after it
 
 
 class QuestionParser(Protocol):
@@ -172,12 +277,12 @@ ParserFactory = Callable[[list[str]], QuestionParser]
 
 
 def read_rules(question: str, names: NamesFound, rest: str, respelt: list[tuple[str, str]],
-               before: Intent | None = None) -> Intent:
+               before: Intent | None = None) -> DraftIntent:
     """What the rules read in `question`: `names` are the gazetteer's, `rest` the question with them
     taken out and its topic words spelt right (`respelt`: what was put right); `before`, the last
     turn's reading, gives a follow-up that names no council its councils (and report kind, period).
     The shape of a question the rules cannot place is decided after (assistant/shapes.py)."""
-    intent = Intent()
+    intent = DraftIntent()
     intent.authorities, intent.unknown_places = names.authorities, names.unknown
     intent.corrections, intent.former = names.corrections, names.former
     intent.group = names.region or grade_group(question)
@@ -273,7 +378,7 @@ OWN_WORDS = (SCOPE_WORDS | set(tokenize("ofsted lscb lscp ilacs jtai camhs mash 
                                          "senco sencos lado iro iros")))
 
 
-def topic_terms(question: str, intent: Intent, rest: str) -> list[str]:
+def topic_terms(question: str, intent: AnyIntent, rest: str) -> list[str]:
     """The index terms of what the question asks about: its words once names, periods, grades,
     report kinds, the shape's own words and the asking are taken out (`rest`: the question
     with names taken out, assistant.gazetteer)."""
@@ -299,31 +404,31 @@ def proper_names(question: str) -> list[str]:
     return [m.group(1).removesuffix("'s").removesuffix("\u2019s") for m in _NAME.finditer(question.strip())]
 
 
-def follows_on(intent: Intent, before: Intent) -> bool:
+def follows_on(intent: DraftIntent, before: Intent) -> bool:
     """A question that names no place of its own, and does not ask across reports, continues the last turn's."""
     return (before.names_report and not (intent.authorities or intent.unknown_places or intent.group)
             and intent.shape not in ACROSS_REPORTS and intent.across is None and not intent.out_of_scope)
 
 
-def inherit(question: str, intent: Intent, previous: Intent | None) -> Intent:
+def inherit(question: str, intent: DraftIntent, previous: Intent | None) -> DraftIntent:
     """A follow-up ("And what about care leavers?") keeps the earlier turn's report scope; its
     shape is read again with the councils it now names ("And its weaknesses?")."""
     if previous is None or intent.authorities or intent.unknown_places:
         return intent
     kept = replace(
         intent,
-        authorities=previous.authorities,
-        years=intent.years or previous.years,
-        months=intent.months or previous.months,
-        report_types=intent.report_types or previous.report_types,
+        authorities=list(previous.authorities),
+        years=intent.years or list(previous.years),
+        months=intent.months or list(previous.months),
+        report_types=intent.report_types or list(previous.report_types),
         latest=intent.latest or previous.latest,
-        judgement_keys=intent.judgement_keys or ([] if not intent.asks_grade else previous.judgement_keys),
+        judgement_keys=intent.judgement_keys or ([] if not intent.asks_grade else list(previous.judgement_keys)),
     )
     read_what_it_asks(question, kept)
     return kept
 
 
-def read_what_it_asks(question: str, intent: Intent) -> None:
+def read_what_it_asks(question: str, intent: DraftIntent) -> None:
     """What depends on the councils the question is taken to name: its shape, its kind of
     question across reports, its coverage topic (read again when a follow-up inherits them)."""
     intent.shape, intent.polarity = classify(question, len(intent.authorities), bool(grades_named(question)))
@@ -425,7 +530,7 @@ TOPIC_FRAME |= set(tokenize("mention mentions mentioned discuss discusses discus
                             "councils authorities boroughs counties las region regions"))
 
 
-def names_topic(question: str, intent: Intent) -> bool:
+def names_topic(question: str, intent: AnyIntent) -> bool:
     named = set(tokenize(" ".join(intent.authorities))) | {str(y) for y in intent.years}
     return any(t not in GRADE_FRAME and t not in named and not t.isdigit() for t in tokenize(question))
 
@@ -460,7 +565,7 @@ WRAPPING = set(tokenize(
     "earlier prior"))
 
 
-def names_other_topic(question: str, intent: Intent, frame: set[str] = COMPARE_TERMS) -> bool:
+def names_other_topic(question: str, intent: AnyIntent, frame: set[str] = COMPARE_TERMS) -> bool:
     """The question names a topic beyond the report, its judgement areas and the shape's own
     words (`frame`): it wants what the reports say about that topic, a finding."""
     named = set(tokenize(" ".join(intent.authorities))) | {str(y) for y in intent.years}
@@ -546,7 +651,7 @@ class Across:
     topic_terms: list[str] = field(default_factory=list)  # the same as index terms
 
 
-def read_across(question: str, intent: Intent) -> Across | None:
+def read_across(question: str, intent: AnyIntent) -> Across | None:
     """The question across reports this is, or None for one about particular reports' findings."""
     grades = grades_named(question)
     keys = judgement_keys_for(intent, grades)
@@ -577,14 +682,14 @@ def read_across(question: str, intent: Intent) -> Across | None:
     return Across("findings", topic=topic, topic_terms=terms)
 
 
-def _list_topic(question: str, intent: Intent) -> list[str]:
+def _list_topic(question: str, intent: AnyIntent) -> list[str]:
     """What a question about one report's recommendations asks beyond the list itself."""
     named = set(tokenize(" ".join(intent.authorities))) | {str(y) for y in intent.years}
     skip = FRAME_WORDS | named | REPORT_WORDS
     return [t for t in tokenize(question) if t not in skip]
 
 
-def judgement_keys_for(intent: Intent, grades: list[str]) -> list[str]:
+def judgement_keys_for(intent: AnyIntent, grades: list[str]) -> list[str]:
     if grades and set(grades) <= SEND_GRADES:
         return ["send_outcome"]
     keys = [k for k in intent.judgement_keys if k != "send_outcome"]

@@ -96,7 +96,7 @@ def resolve_scope(question: str, intent: Intent, reports: list[ReportMeta], filt
         # none indexed: its latest, which may itself tell of the one before (the reading line says so)
         candidates = _before_latest(candidates) or candidates
     elif intent.latest and intent.authorities and not intent.comparison and not intent.years:
-        candidates = _latest_per_authority(candidates, intent.asks_grade, intent.judgement_keys)
+        candidates = _latest_per_authority(candidates, intent.asks_grade, list(intent.judgement_keys))
     if not restricted:
         return Scope(None)
     return Scope([r.report_id for r in candidates])

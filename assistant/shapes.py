@@ -20,7 +20,8 @@ from assistant.query import (
     UP,
     WEAK,
     Across,
-    Intent,
+    AnyIntent,
+    DraftIntent,
     Shape,
     judgement_keys_for,
     topic_phrase,
@@ -38,7 +39,7 @@ REPORT_NOUN = re.compile(r"\b(reports?|inspections?|letters?|visits?)\b|\b(which
                          r"(councils|authorities|las|areas|partnerships)\b", re.I)
 
 
-def answer_label(intent: Intent) -> str:
+def answer_label(intent: AnyIntent) -> str:
     """The answer this reading leads to, in the evaluation's labels."""
     if intent.vague:
         return "clarify"
@@ -53,7 +54,7 @@ def answer_label(intent: Intent) -> str:
     return "finding" if intent.authorities else "topic_across"
 
 
-def decide(intent: Intent, question: str, rest: str, model: ShapeModel | None, encode: Encode | None) -> None:
+def decide(intent: DraftIntent, question: str, rest: str, model: ShapeModel | None, encode: Encode | None) -> None:
     """Let the model place a question the rules left as a finding (changes `intent`)."""
     intent.decided_by = "rules"
     label = answer_label(intent)
@@ -70,7 +71,7 @@ def decide(intent: Intent, question: str, rest: str, model: ShapeModel | None, e
     intent.runner_up = label
 
 
-def fits(label: str, intent: Intent) -> bool:
+def fits(label: str, intent: AnyIntent) -> bool:
     """The question gives what that answer needs."""
     councils = len(intent.authorities)
     needs = {
@@ -87,7 +88,7 @@ def fits(label: str, intent: Intent) -> bool:
     return needs.get(label, False)
 
 
-def apply(label: str, intent: Intent, question: str) -> None:
+def apply(label: str, intent: DraftIntent, question: str) -> None:
     """Set the reading's shape (and what it asks across reports) to `label`."""
     keys = judgement_keys_for(intent, intent.grades)
     wording = without_grades(question)
@@ -122,7 +123,7 @@ def apply(label: str, intent: Intent, question: str) -> None:
         intent.vague = True
 
 
-def topic_words(question: str, terms: list[str]) -> str:
+def topic_words(question: str, terms: list[str] | tuple[str, ...]) -> str:
     """The question's own words whose index terms are the topic's, in order ("kinship care")."""
     wanted = set(terms)
     words = [w for w in re.findall(r"[\w'&-]+", question) if set(tokenize(w)) & wanted]

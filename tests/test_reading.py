@@ -65,34 +65,34 @@ def test_ordinary_words_and_acronyms_are_never_read_as_councils(parser):
     for question in ("What do the reports say about CAMHS?", "DBS barring checks", "child rearing practices",
                      "severing contact with parents", "hampering progress", "heading southwards", "stoked fears"):
         intent = parser.parse(question)
-        assert intent.authorities == [] and intent.corrections == [], (question, intent.authorities)
+        assert intent.authorities == () and intent.corrections == (), (question, intent.authorities)
 
 
 def test_follow_ups_keep_what_they_do_not_restate(parser):
     swap = read("What about Sunderland?", ["Has Sandwell improved since 2019?"], parser.parse)
-    assert swap.question == "Has Sunderland improved since 2019?" and swap.intent.authorities == ["Sunderland"]
+    assert swap.question == "Has Sunderland improved since 2019?" and swap.intent.authorities == ("Sunderland",)
     assert swap.intent.year_range == (2019, 9999) and swap.inherited == ["question"]
     weak = read("What about its weaknesses?", ["Summarise the latest Leeds inspection"], parser.parse)
-    assert weak.intent.authorities == ["Leeds"] and weak.intent.shape is Shape.STRENGTHS and weak.intent.polarity == -1
+    assert weak.intent.authorities == ("Leeds",) and weak.intent.shape is Shape.STRENGTHS and weak.intent.polarity == -1
     topic = read("And what did they say about care leavers?",
                  ["What did Ofsted say about Birmingham's children's services in its latest report?"], parser.parse)
-    assert topic.intent.authorities == ["Birmingham"] and {"care", "leaver"} <= set(topic.intent.topic_terms)
+    assert topic.intent.authorities == ("Birmingham",) and {"care", "leaver"} <= set(topic.intent.topic_terms)
     year = read("And in 2019?", ["What did the Kent report say about care leavers in 2022?"], parser.parse)
-    assert year.intent.authorities == ["Kent"] and year.intent.years == [2019] and "2022" not in year.question
+    assert year.intent.authorities == ("Kent",) and year.intent.years == (2019,) and "2022" not in year.question
     both = read("how does that compare with Essex?", ["Summarise Kent's latest inspection"], parser.parse)
     assert set(both.intent.authorities) == {"Kent", "Essex"} and answer_label(both.intent) == "comparison"
     fresh = read("Which reports mention staying put?", ["Summarise Kent's latest inspection"], parser.parse)
-    assert fresh.intent.authorities == [] and fresh.inherited == [] and fresh.intent.shape is Shape.COVERAGE
+    assert fresh.intent.authorities == () and fresh.inherited == [] and fresh.intent.shape is Shape.COVERAGE
     both_years = read("How do the two compare?", ["Summarise Kent's 2019 inspection", "And in 2022?"], parser.parse)
-    assert both_years.intent.authorities == ["Kent"] and both_years.intent.years == [2019, 2022]
+    assert both_years.intent.authorities == ("Kent",) and both_years.intent.years == (2019, 2022)
     with_period = read("What about Kent in 2019?", ["Summarise Leeds in 2022"], parser.parse)
-    assert with_period.intent.authorities == ["Kent"] and with_period.intent.years == [2019]
+    assert with_period.intent.authorities == ("Kent",) and with_period.intent.years == (2019,)
 
 
 def test_a_follow_up_that_cannot_be_swapped_cleanly_is_read_on_its_own(parser):
     for earlier in ("Compare Kent and Essex", "Is Kent better than Leeds?", "???"):
         reading = read("What about Sunderland?", [earlier], parser.parse)
-        assert reading.question == "What about Sunderland?" and reading.intent.authorities == ["Sunderland"], earlier
+        assert reading.question == "What about Sunderland?" and reading.intent.authorities == ("Sunderland",), earlier
     assert read("What about Leeds?", [(None, None), "", {"role": "user", "content": None}], parser.parse).inherited == []
 
 
@@ -105,13 +105,13 @@ def test_follow_ups_across_reports_keep_their_topic_group_and_grades(parser):
     assert "unaccompani" in which.intent.topic_terms and "topic" in which.inherited
     common = read("what do those councils have in common?",
                   ["which councils were rated outstanding in 2024?", "and last year?"], parser.parse)
-    assert common.intent.shape is Shape.THEMES and common.intent.grades == ["outstanding"]
+    assert common.intent.shape is Shape.THEMES and common.intent.grades == ("outstanding",)
     assert common.intent.relative_years and not common.intent.latest  # "last year" is a period, not the latest
 
 
 def test_the_topic_is_what_is_asked_not_how_and_typos_in_it_are_put_right_and_said(parser):
     def topic(question: str, history=None) -> list[str]:
-        return read(question, history, parser.parse).intent.topic_terms
+        return list(read(question, history, parser.parse).intent.topic_terms)
 
     assert topic("I'd be grateful for a rundown of the shortcomings Ofsted identified in Devon, please.") == []
     assert topic("Summarise the latest Ofsted inspection of Leeds children's services.") == []
@@ -125,9 +125,22 @@ def test_the_topic_is_what_is_asked_not_how_and_typos_in_it_are_put_right_and_sa
 
 
 def test_send_names_the_area_send_report_and_sending_does_not(parser):
-    assert parser.parse("Rotherham SEND failings").report_types == ["area-send"]
-    assert parser.parse("warrinton SEND inspection findings").authorities == ["Warrington"]  # casual but for acronyms
-    assert parser.parse("Do the police attend conferences and send reports?").report_types == []
+    assert parser.parse("Rotherham SEND failings").report_types == ("area-send",)
+    assert parser.parse("warrinton SEND inspection findings").authorities == ("Warrington",)  # casual but for acronyms
+    assert parser.parse("Do the police attend conferences and send reports?").report_types == ()
+
+
+def test_a_reading_is_frozen_and_its_time_is_one_period(parser):
+    from dataclasses import FrozenInstanceError
+    from datetime import date
+
+    intent = parser.parse("Which councils improved between 2015 and 2019?")
+    with pytest.raises(FrozenInstanceError):
+        intent.shape = Shape.GRADES  # type: ignore[misc]
+    assert intent.period.between == (2015, 2019) == intent.year_range and not intent.period.latest
+    last = parser.parse("Which councils were rated inadequate last year?").period
+    assert last.relative == (date.today().year - 1,) and not last.latest and last.reads == "inspection"
+    assert parser.parse("the previous Leeds inspection").period.previous
 
 
 def test_the_shape_model_is_trained_on_the_dev_side_only():
@@ -151,7 +164,7 @@ def test_a_request_wrapped_in_more_words_is_read_as_the_same_request(parser):
               "next year, so the detail matters. What were the main weaknesses found in Sunderland?")
     reading = read(pasted, None, parser.parse)
     assert reading.pasted and reading.question.startswith("What were the main weaknesses")
-    assert answer_label(reading.intent) == "weaknesses" and reading.intent.authorities == ["Sunderland"]
+    assert answer_label(reading.intent) == "weaknesses" and reading.intent.authorities == ("Sunderland",)
 
 
 def test_every_answer_opens_with_its_reading_and_a_follow_up_keeps_the_report(small_index):

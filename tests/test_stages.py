@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant import Assistant
@@ -52,9 +54,7 @@ def test_an_injected_question_parser_decides_the_shape(small_index):
             self.ours = QueryParser(authorities)
 
         def parse(self, question):
-            intent = self.ours.parse(question)
-            intent.shape = Shape.GRADES
-            return intent
+            return replace(self.ours.parse(question), shape=Shape.GRADES)  # a reading is frozen: a new one
 
     swapped = Assistant(small_index.settings, parser=EveryQuestionIsAGradeTable)
     question = "Summarise Haringey's 2023 inspection."
