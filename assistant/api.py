@@ -10,6 +10,7 @@ from pathlib import Path
 
 from assistant.composers import COMPOSERS
 from assistant.composers.llm import LLMComposer
+from assistant.composers.route import compose
 from assistant.conversation import Reading, turns_of
 from assistant.conversation import read as read_conversation
 from assistant.evidence import Composer, Evidence, when
@@ -342,8 +343,6 @@ class Assistant:
         composer="llm": a language model (`settings.llm.url`) writes it from the passages the
         extractive answer chose, every sentence checked against its cited page; `on_token`
         sees the model's text as it streams (unchecked until the answer returns)."""
-        from assistant.answer import compose
-
         if composer not in ("extractive", "llm"):
             raise BadSetting(f"unknown composer {composer!r}: use 'extractive' or 'llm'")
         question = checked_question(question)

@@ -173,6 +173,9 @@ class Intent:
     unnamed: str = ""  # the question with its names taken out (lower case, names as \u00a7)
     decided_by: str = "rules"  # what placed the shape: "rules", or "wording" (assistant/shapes.py)
     runner_up: str = ""  # the next most likely answer, in the evaluation's labels
+    detail: tuple[str, ...] = ()  # the kind of detail asked for: "number", "date", "person"
+    grade_topic: bool = False  # a grade question that names something beyond the grade ("services for missing children")
+    named_words: tuple[str, ...] = ()  # capitalised words past the first: names a report must contain
 
     # the period's parts, as the stages read them
     @property
@@ -243,6 +246,9 @@ class DraftIntent:
     unnamed: str = ""
     decided_by: str = "rules"
     runner_up: str = ""
+    detail: list[str] = field(default_factory=list)
+    grade_topic: bool = False
+    named_words: list[str] = field(default_factory=list)
 
     @property
     def names_report(self) -> bool:
@@ -259,7 +265,8 @@ class DraftIntent:
             topic_quoted=self.topic_quoted, asks_send=self.asks_send, asks_schools=self.asks_schools,
             corrections=tuple(self.corrections), former=tuple(self.former), group=self.group,
             grades=tuple(self.grades), topic_terms=tuple(self.topic_terms), vague=self.vague,
-            follows=self.follows, unnamed=self.unnamed, decided_by=self.decided_by, runner_up=self.runner_up)
+            follows=self.follows, unnamed=self.unnamed, decided_by=self.decided_by, runner_up=self.runner_up,
+            detail=tuple(self.detail), grade_topic=self.grade_topic, named_words=tuple(self.named_words))
 
 
 AnyIntent = Intent | DraftIntent  # what the word lists below read, during the parse and after it
@@ -333,6 +340,9 @@ def read_rules(question: str, names: NamesFound, rest: str, respelt: list[tuple[
         vague = vague and intent.shape is Shape.FINDING and intent.across is None and not intent.asks_grade
     intent.vague = vague
     intent.unnamed = names.rest
+    intent.detail = [kind for kind, (asks, _) in _DETAIL.items() if asks.search(question)]
+    intent.grade_topic = names_topic(question, intent)
+    intent.named_words = proper_names(question)
     return intent
 
 
@@ -456,7 +466,7 @@ WEAK = re.compile(
     r"\b(weakness(?:es)?|weak spots?|shortcomings?|failings|problems|criticis\w+|criticiz\w+|"
     r"what (?:went|is going|was going) wrong|needs? to improve)\b", re.I)
 # Across reports, "common areas for improvement" asks for shared weaknesses; of one council's
-# report, "its areas for improvement" asks for its list (assistant/aggregate.py).
+# report, "its areas for improvement" asks for its list (assistant/composers/across.py).
 IMPROVE_AREAS = re.compile(r"\bareas? for (?:improvement|development)\b", re.I)
 STRONG = re.compile(
     r"\b(strengths?|strong points?|what (?:works|worked|went|is going|was going) well|do(?:es|ing)? well|did well|"
@@ -565,14 +575,12 @@ WRAPPING = set(tokenize(
     "earlier prior"))
 
 
-def names_other_topic(question: str, intent: AnyIntent, frame: set[str] = COMPARE_TERMS) -> bool:
+def names_other_topic(intent: AnyIntent, frame: set[str] = COMPARE_TERMS) -> bool:
     """The question names a topic beyond the report, its judgement areas and the shape's own
     words (`frame`): it wants what the reports say about that topic, a finding."""
     named = set(tokenize(" ".join(intent.authorities))) | {str(y) for y in intent.years}
     skip = GRADE_FRAME | AREA_TERMS | WRAPPING | frame | named
-    # the parser's reading of the topic when there is one (names, periods, asking already out)
-    terms = intent.topic_terms if intent.unnamed else tokenize(question)
-    return any(t not in skip and not t.isdigit() for t in terms)
+    return any(t not in skip and not t.isdigit() for t in intent.topic_terms)  # names, periods, asking already out
 
 
 # -- periods ------------------------------------------------------------------------------------------
@@ -603,7 +611,7 @@ def relative_years(question: str) -> list[int]:
     return [y for y, pattern in ((today - 1, LAST_YEAR), (today, THIS_YEAR)) if pattern.search(question)]
 
 
-# -- questions across reports, answered from the reports table (assistant/aggregate.py) -------------
+# -- questions across reports, answered from the reports table (assistant/composers/across.py) -------------
 ACROSS_NOUNS = r"(councils?|authorities|local authorities|las|areas|local areas|partnerships|inspections|reports|boroughs|counties)"
 QUALIFIERS = r"(?:(?:local|area|send|english|london|other|the|all|ilacs|sif|children's|of)\s+){0,3}"
 ACROSS = re.compile(rf"\b(which|what|list(?: all)?|name(?: the)?|how many|any)\s+{QUALIFIERS}{ACROSS_NOUNS}\b", re.I)
@@ -704,9 +712,9 @@ _DETAIL = {  # what kind of detail a question asks for, and how a sentence shows
 }
 
 
-def wanted_detail(question: str) -> list[re.Pattern]:
+def wanted_detail(intent: AnyIntent) -> list[re.Pattern]:
     """Patterns a sentence matches when it holds the kind of detail the question asks for."""
-    return [shows for asks, shows in _DETAIL.values() if asks.search(question)]
+    return [_DETAIL[kind][1] for kind in intent.detail]
 
 
 # "What do inspectors say about X": the asking, not the topic. Left out of a sentence's score

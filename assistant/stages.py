@@ -178,7 +178,7 @@ class BestSentenceRerank:
 
     def __call__(self, query: Query, order: list[str], fused: dict[str, float], dense: dict[str, float]) -> dict[str, float]:
         weights = term_weights(query.question, self.idf, query.intent)
-        wants = wanted_detail(query.question)
+        wants = wanted_detail(query.intent)
         top_fused = max(fused.values()) if fused else 1.0
         out = {}
         for cid in order[: self.candidates]:

@@ -70,3 +70,14 @@ def test_answer_sizes_come_from_the_settings(small_index):
     default = [c.role for c in small_index.ask(question).claims]
     assert roles.count("strength") == 1 and roles.count("weakness") == 1
     assert default.count("strength") > 1
+
+
+def test_every_route_ends_with_the_finding_answer_and_a_composer_may_pass(small_index):
+    from assistant.composers.finding import finding_answer
+    from assistant.composers.route import FALLBACKS, ROUTES
+
+    assert set(ROUTES) == set(Shape) and all(r[-1] is finding_answer and r[-len(FALLBACKS):] == FALLBACKS
+                                              for r in ROUTES.values())
+    passing = Assistant(small_index.settings, composers={Shape.SUMMARY: lambda ev: None})
+    question = "Summarise Haringey's 2023 inspection."
+    assert small_index.ask(question).kind == "summary" and passing.ask(question).kind != "summary"

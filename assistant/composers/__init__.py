@@ -1,4 +1,6 @@
-"""One composer per answer shape, each `Evidence -> Answer | None` (None: let findings answer).
+"""Every composer: one per answer shape, each `Evidence -> Answer | None` (None: the next on the
+route answers), and the fallbacks every route ends with (across.py, finding.py). route.py declares
+the routes and composes. Composers read the frozen reading (`Evidence.intent`) and never parse.
 
 Swap or add one by editing COMPOSERS, or per assistant: `Assistant(settings, composers=...)`.
 """

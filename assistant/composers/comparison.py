@@ -54,7 +54,7 @@ def change(grades: list[str]) -> str:
 
 
 def comparison_answer(ev: Evidence) -> Answer | None:
-    if names_other_topic(ev.question, ev.intent):
+    if names_other_topic(ev.intent):
         return None  # "compare the looked-after population in 2015 and 2017": each report's own words
     reports = reports_to_compare(ev)
     if len(reports) < 2:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from assistant.composers.pick import others_note, pick_report
 from assistant.draft import Draft
 from assistant.evidence import Evidence
-from assistant.query import grades_named
 from assistant.quotes import area_name, cap, cite_grade
 from ingest.core.types import Answer, ReportMeta
 from ingest.core.vocabulary import AREA_NAMES
@@ -44,7 +43,7 @@ def grades_answer(ev: Evidence) -> Answer | None:
         return None
     keys = graded_areas(meta)
     asked = [k for k in ev.intent.judgement_keys if k in meta.judgements and k != "overall_effectiveness"]
-    wanted_grades = grades_named(ev.question)
+    wanted_grades = list(ev.intent.grades)
     draft = Draft(ev.question, "grades", ev.library)
     if wanted_grades:
         hits = [k for k in keys if meta.judgements[k].grade in wanted_grades]

@@ -70,7 +70,7 @@ def spread(found: list[tuple[float, str, int, Passage]], sign: int, limit: int) 
 
 
 def strengths_answer(ev: Evidence) -> Answer | None:
-    if len(ev.intent.authorities) != 1 or names_other_topic(ev.question, ev.intent, STRENGTH_TERMS):
+    if len(ev.intent.authorities) != 1 or names_other_topic(ev.intent, STRENGTH_TERMS):
         return None  # "weaknesses in return home interviews": what the report says about them
     meta = pick_report(ev)
     if meta is None:

@@ -77,7 +77,7 @@ def _after_heading(rest: str) -> str:
 
 def summary_answer(ev: Evidence) -> Answer | None:
     areas = [k for k in ev.intent.judgement_keys if k not in ("overall_effectiveness", "send_outcome")]
-    if areas or names_other_topic(ev.question, ev.intent, SUMMARY_TERMS):
+    if areas or names_other_topic(ev.intent, SUMMARY_TERMS):
         return None  # "Tell me about corporate parenting (or care leavers) in X": what the report says about that
     meta = pick_report(ev)
     if meta is None:

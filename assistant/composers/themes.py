@@ -20,7 +20,6 @@ from assistant.composers.summary import improvement_list
 from assistant.draft import Draft
 from assistant.evidence import Evidence, when
 from assistant.lexical import tokenize
-from assistant.query import grades_named
 from assistant.quotes import area_name
 from ingest.core.types import Answer, Passage, ReportMeta
 from ingest.core.vocabulary import AREA_SECTIONS
@@ -34,7 +33,7 @@ WORD = re.compile(r"[a-z][a-z'-]+")
 
 def report_set(ev: Evidence) -> tuple[list[ReportMeta], str]:
     """The reports the question describes, and how they were chosen (said in the answer)."""
-    grades = grades_named(ev.question)
+    grades = list(ev.intent.grades)
     keys = [k for k in ev.intent.judgement_keys if k != "overall_effectiveness"]
     pool = [m for m in ev.scoped_reports() if m.judgements and m.report_type != "focused-visit"
             and (m.report_type == "school") == ev.intent.asks_schools]

@@ -23,7 +23,7 @@ from ingest.core.types import Answer, Passage, ReportMeta
 from ingest.core.vocabulary import RANK, REPORT_TYPE_LABELS
 
 
-def answer(ev: Evidence) -> Answer | None:
+def across_answer(ev: Evidence) -> Answer | None:
     request = ev.intent.across
     if request is None:
         return None
@@ -211,7 +211,7 @@ def _findings_by_council(ev: Evidence, request: Across) -> Answer:
     draft.note(head)
     groups = 0
     for authority, group in by_authority.items():
-        best = best_sentences(group, weights, limit=1, wants=wanted_detail(question))
+        best = best_sentences(group, weights, limit=1, wants=wanted_detail(ev.intent))
         if not best or best[0].score < floor or groups >= ev.settings.across_max_councils:
             continue
         cand = best[0]

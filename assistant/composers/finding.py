@@ -1,66 +1,40 @@
-"""Extractive, offline answers: the report's own sentences, each cited to its page.
-
-`compose` routes a question by its shape (`Intent.shape`, assistant/query.py) to that shape's composer
-(assistant/composers/), then falls back, in order, to questions across reports
-(assistant/aggregate.py), judgement answers from the extracted grades (cited to the page
-stating them), comparisons (one line per report) and findings (the best-matching sentences
-of the best passages). Every answer is a `Draft`: its quotes are verified in one place.
+"""The answers every route ends with (assistant/composers/route.py): a headline grade from the
+extracted judgements (cited to the page stating it), one line per report when reports are set
+side by side, and the finding answer (the best-matching sentences of the best passages). Each
+returns None when the question is not its kind, so the next one answers.
 """
 
 from __future__ import annotations
 
-from assistant import aggregate, phrases
-from assistant.composers import COMPOSERS
+from assistant import phrases
 from assistant.draft import Draft, abstain
-from assistant.evidence import Composer, Evidence, when
-from assistant.lexical import tokenize
-from assistant.query import ASKING_WORDS, Shape, names_topic, proper_names, wanted_detail
+from assistant.evidence import Evidence, when
+from assistant.query import ASKING_WORDS, wanted_detail
 from assistant.quotes import area_name, best_sentences, cite_grade
 from assistant.retrieve import term_weights
 from ingest.core.types import Answer, Filters, Passage, ReportMeta
 from ingest.core.vocabulary import ABOUT_THE_INSPECTION, REPORT_TYPE_LABELS
 
 
-def compose(ev: Evidence, composers: dict[Shape, Composer] | None = None) -> Answer:
-    composers = COMPOSERS if composers is None else composers
-    question, intent, scope, passages = ev.question, ev.intent, ev.scope, ev.passages
-    if scope.problem:
-        return abstain(question, passages, phrases.NOT_INDEXED.format(reason=scope.problem))
-    if intent.vague:
-        return abstain(question, [], phrases.VAGUE)
-    coverage = composers.get(Shape.COVERAGE)
-    if ev.shape is Shape.COVERAGE and coverage and (answer := coverage(ev)) is not None:
-        return answer  # exhaustive: it says itself when nothing mentions the phrase
-    if intent.out_of_scope and (not intent.authorities or intent.asks_grade):
-        return abstain(question, passages, phrases.OUT_OF_SCOPE.format(what=intent.out_of_scope))
-    if unknown := _unmentioned_names(question, ev.library):
-        return abstain(question, passages, phrases.NOT_MENTIONED.format(name=unknown))
-    if not passages:
-        return abstain(question, passages, phrases.ABSTAIN)
-    composer = composers.get(ev.shape)
-    if composer and ev.shape is not Shape.COVERAGE and (answer := composer(ev)) is not None:
-        return answer
-    if (across := aggregate.answer(ev)) is not None:
-        return across
-    reports = _scoped_reports(ev)
-    if (intent.asks_grade and (intent.judgement_keys or not names_topic(question, intent))) or "overall_effectiveness" in intent.judgement_keys:
-        answer = _judgement_answer(ev, reports)
-        if answer is not None:
-            return answer
-    if intent.comparison and len({p.report.report_id for p in passages}) > 1 and scope.report_ids:
-        return _comparison_answer(ev, reports)
+def judgement_answer(ev: Evidence) -> Answer | None:
+    """"How was X rated?": the headline grade (or the area's) of the report in scope."""
+    intent = ev.intent
+    if not ((intent.asks_grade and (intent.judgement_keys or not intent.grade_topic))
+            or "overall_effectiveness" in intent.judgement_keys):
+        return None
+    return _judgement_answer(ev, _scoped_reports(ev))
+
+
+def side_by_side_answer(ev: Evidence) -> Answer | None:
+    """Reports set side by side that no shape composer took: one line per report."""
+    if not (ev.intent.comparison and len({p.report.report_id for p in ev.passages}) > 1 and ev.scope.report_ids):
+        return None
+    return _comparison_answer(ev, _scoped_reports(ev))
+
+
+def finding_answer(ev: Evidence) -> Answer:
+    """The end of every route: the best sentences of the best passages, or an abstention."""
     return _finding_answer(ev)
-
-
-def _unmentioned_names(question: str, library) -> str:
-    """A name the question relies on that no indexed report contains (a case, a hospital...)."""
-    if not library.vocabulary_size():
-        return ""  # no lexical index yet: nothing to tell
-    for name in proper_names(question):
-        terms = tokenize(name)
-        if terms and all(library.document_frequency(t) == 0 for t in terms):
-            return name
-    return ""
 
 
 def _scoped_reports(ev: Evidence) -> list[ReportMeta]:
@@ -112,7 +86,7 @@ def _comparison_answer(ev: Evidence, reports: list[ReportMeta]) -> Answer:
     draft = Draft(ev.question, "comparison", ev.library, sep="\n")
     weights = term_weights(ev.question, ev.library.idf, ev.intent)
     for meta in (r for r in reports if r.report_id in by_report):
-        for cand in best_sentences(by_report[meta.report_id], weights, limit=1, wants=wanted_detail(ev.question)):
+        for cand in best_sentences(by_report[meta.report_id], weights, limit=1, wants=wanted_detail(ev.intent)):
             mark = draft.cite(meta, cand.page, cand.quote, cand.passage)
             draft.claim(f"{meta.label}: {cand.quote} {mark}", report=meta, group=meta.label)
     return draft.finish(ev.passages)
@@ -123,7 +97,7 @@ def _finding_answer(ev: Evidence) -> Answer:
     closest sentences; an unscoped one must clear `min_support` or the assistant abstains."""
     weights = term_weights(ev.question, ev.library.idf, ev.intent)
     cfg = ev.settings
-    best = best_sentences(ev.passages[:5], weights, limit=cfg.max_sentences, wants=wanted_detail(ev.question))
+    best = best_sentences(ev.passages[:5], weights, limit=cfg.max_sentences, wants=wanted_detail(ev.intent))
     if not best or best[0].score <= 0 or (not ev.scope.report_ids and best[0].score < cfg.min_support):
         return abstain(ev.question, ev.passages, phrases.ABSTAIN)
     if len(ev.intent.authorities) == 1 and not ev.intent.years and len(ev.scope.report_ids or []) > 1:
@@ -148,7 +122,7 @@ def _latest_first(ev: Evidence, weights: dict[str, float]) -> Answer:
     family = _family(ev.passages[0].report.report_type) if ev.passages else None
     reports = sorted(ev.scoped_reports(), key=when, reverse=True)
     latest = next((m for m in reports if _family(m.report_type) == family), reports[0])
-    wants = wanted_detail(ev.question)
+    wants = wanted_detail(ev.intent)
     own = [p for p in ev.library.search(ev.question, k=5, filters=Filters(file=latest.file)) if _about_the_work(p)]
     draft = Draft(ev.question, "finding", ev.library, sep=" ")
     draft.heading(phrases.LATEST_INTRO.format(report=latest.label))
