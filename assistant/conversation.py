@@ -155,7 +155,7 @@ THOSE = re.compile(r"\b(?:those|these|them|they|the same)\b", re.I)
 
 def _topic_of(before: Reading) -> str:
     """The last question's topic as its words ("unaccompanied asylum-seeking children")."""
-    from assistant.shapes import topic_words
+    from assistant.query import topic_words
 
     return before.intent.topic or topic_words(before.question, before.intent.topic_terms)
 

@@ -325,6 +325,15 @@ def read_rules(question: str, names: NamesFound, rest: str, respelt: list[tuple[
     intent.previous = bool(PREVIOUS.search(question))
     intent.corrections = intent.corrections + respelt
     intent.topic_terms = topic_terms(question, intent, rest)
+    if intent.shape is Shape.SUMMARY and names_other_topic(intent, SUMMARY_TERMS):
+        intent.shape = Shape.FINDING  # "summarise what Lancashire's report says about X": about X
+    if intent.shape is Shape.COVERAGE and not intent.topic:
+        intent.topic = topic_words(question, intent.topic_terms)  # "private fostering - which reports"
+    if (intent.across is not None and intent.across.kind in ("grades", "count") and intent.topic_terms
+            and intent.group.endswith(" councils") and not HOW_MANY.search(question)):
+        # "what do the reports for outstanding-rated authorities say about early help": the grade is the set
+        intent.across = Across("findings", topic=topic_words(question, intent.topic_terms),
+                               topic_terms=list(intent.topic_terms))
     moved = UP.search(question) or DOWN.search(question)
     if intent.across is not None and intent.across.kind == "findings" and moved and not intent.topic_terms:
         # "Which councils improved between 2018 and 2025?": a change of grade, nothing else named
@@ -388,6 +397,12 @@ OWN_WORDS = (SCOPE_WORDS | set(tokenize("ofsted lscb lscp ilacs jtai camhs mash 
                                          "senco sencos lado iro iros")))
 
 
+def topic_words(question: str, terms: list[str] | tuple[str, ...]) -> str:
+    """The question's own words whose index terms are the topic's, in order ("kinship care")."""
+    wanted = set(terms)
+    return " ".join(w for w in re.findall(r"[\w'&-]+", question) if set(tokenize(w)) & wanted)
+
+
 def topic_terms(question: str, intent: AnyIntent, rest: str) -> list[str]:
     """The index terms of what the question asks about: its words once names, periods, grades,
     report kinds, the shape's own words and the asking are taken out (`rest`: the question
@@ -441,10 +456,14 @@ def inherit(question: str, intent: DraftIntent, previous: Intent | None) -> Draf
 def read_what_it_asks(question: str, intent: DraftIntent) -> None:
     """What depends on the councils the question is taken to name: its shape, its kind of
     question across reports, its coverage topic (read again when a follow-up inherits them)."""
-    intent.shape, intent.polarity = classify(question, len(intent.authorities), bool(grades_named(question)))
+    named = len(intent.authorities) or len(intent.unknown_places) + len(intent.former)  # "Swansea grades": not indexed, still asked
+    intent.shape, intent.polarity = classify(question, named, bool(grades_named(question)))
     intent.across = read_across(question, intent)
     if intent.across is not None and intent.across.kind == "history" and intent.shape is Shape.GRADES:
         intent.shape = Shape.FINDING  # "list the grades for X over time": its history, not one report's table
+    if (intent.across is not None and intent.across.kind == "history" and intent.shape is Shape.COMPARISON
+            and not SET_SIDE_BY_SIDE.search(question)):
+        intent.shape = Shape.FINDING  # "How did Surrey's grades change between 2015 and 2025?": its history
     intent.topic, intent.topic_quoted = topic_phrase(question, intent.authorities)
     if intent.group and intent.topic and re.search(rf"\b{re.escape(intent.group)}\b", intent.topic, re.I):
         intent.group = ""  # "Which reports mention London?": the phrase asked about, not a scope
@@ -473,12 +492,18 @@ STRONG = re.compile(
     r"good practice|praised|commended|doing right)\b", re.I)
 COMPARE = re.compile(r"\b(compare[sd]?|comparison|comparing|versus|vs\.?|side by side|differ(?:ence|ences|ed)?)\b|"
                      r"\b(change[sd]?|changing)\b[^?]{0,30}\bbetween\b", re.I)
+SET_SIDE_BY_SIDE = re.compile(r"\b(compare[sd]?|comparison|comparing|versus|vs\.?|side by side|differ\w*)\b", re.I)
 IN_COMMON = re.compile(r"\b(in common|recur\w*|common|shar(?:e|ed|es|ing)|themes?)\b", re.I)
 # "Which reports mention X", "How many councils' reports discuss X", "Do Haringey's reports mention X".
 COVERAGE = re.compile(
     r"\b(which|what|how many|list(?: all)?|do|does|did|any)\b[^?]{0,80}?\b(reports|councils?|authorities|"
-    r"inspections|areas|partnerships|letters|visits|any report|any inspection)\b[^?]{0,20}?\b(mention\w*|refers? to|referred to|"
-    r"discuss\w*|talks? about|cites?|use the (?:phrase|term|words?))\b", re.I)
+    r"inspections|areas|partnerships|letters|visits|any report|any inspection)\b[^?]{0,40}?\b(mention\w*|refers? to|referred to|"
+    r"discuss\w*|talks? about|cites?|covers?|covered|use the (?:phrase|term|words?))\b", re.I)
+# Terse and spoken: "X - which reports", "'staying put' count", "how often does X come up?", "councils that mention
+# it" (not of weaknesses or strengths: "what problems come up most often" asks for the common ones)
+COVERAGE_SPOKEN = re.compile(
+    r"[-\u2013:]\s*(?:which|what) (?:reports|inspections)\s*\??\s*$|\bcount\s*\??\s*$|\bhow often\b|\b(?:comes?|crops?) up\b|"
+    r"\b(?:reports|councils|inspections|authorities|visits|letters)\s+(?:that|which)\s+(?:mention|refer|discuss|cover)", re.I)
 THEMES = re.compile(
     r"\b(common|commonly|recurring|recurrent|typical|typically|themes?|patterns?|frequent\w*|often|usually|"
     r"shared|across (?:the )?(?:councils|authorities|reports|areas))\b", re.I)
@@ -498,7 +523,8 @@ def classify(question: str, councils: int, names_grade: bool) -> tuple[Shape, in
     weak = bool(WEAK.search(wording)) or (councils == 0 and bool(IMPROVE_AREAS.search(wording)))
     strong = bool(STRONG.search(wording))
     polarity = -1 if weak and not strong else 1 if strong and not weak else 0
-    if COVERAGE.search(question) and not SUMMARY.search(question):
+    if (COVERAGE.search(question) or (COVERAGE_SPOKEN.search(question) and not (weak or strong))) \
+            and not SUMMARY.search(question):
         return Shape.COVERAGE, 0
     if councils == 0 and (weak or strong) and not HOW_MANY.search(question) and (
             THEMES.search(question) or (names_grade and MANY.search(question))):
@@ -511,7 +537,7 @@ def classify(question: str, councils: int, names_grade: bool) -> tuple[Shape, in
         return Shape.FINDING, 0
     if COMPARE.search(question):
         return Shape.COMPARISON, 0
-    if SUMMARY.search(question):
+    if SUMMARY.search(question) and not (councils == 1 and polarity):  # "summarise its weaknesses": those
         return Shape.SUMMARY, 0
     if GRADES.search(question) and GRADE_VERB.search(question):
         return Shape.GRADES, 0
@@ -584,7 +610,7 @@ def names_other_topic(intent: AnyIntent, frame: set[str] = COMPARE_TERMS) -> boo
 
 
 # -- periods ------------------------------------------------------------------------------------------
-RANGE_SINCE = re.compile(r"\b(since|after|from)\s+(19|20)\d\d\b(?!\s*(to|and|-))", re.I)
+RANGE_SINCE = re.compile(r"\b(?:(?:since|after)\s+(?:(?:its|their|the)\s+)?|from\s+)(19|20)\d\d\b(?!\s*(to|and|-))", re.I)
 RANGE_BETWEEN = re.compile(r"\b(between|from)\s+((19|20)\d\d)\s*(and|to|-)\s*((19|20)\d\d)\b", re.I)
 SPAN = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|\u2013|to)\s*((?:19|20)\d\d)\b")
 SEND = re.compile(r"\b(send|special educational needs|disabilit\w*|ehc\w*)\b", re.I)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 
-from assistant.lexical import tokenize
 from assistant.query import (
     DOWN,
     HOW_MANY,
@@ -25,6 +24,7 @@ from assistant.query import (
     Shape,
     judgement_keys_for,
     topic_phrase,
+    topic_words,
     without_grades,
 )
 from assistant.shape_model import Encode, ShapeModel, facts, features, masked
@@ -121,10 +121,3 @@ def apply(label: str, intent: DraftIntent, question: str) -> None:
         intent.across = Across("transition", keys, intent.grades[:2] if len(intent.grades) >= 2 else [], direction)
     elif label == "clarify":
         intent.vague = True
-
-
-def topic_words(question: str, terms: list[str] | tuple[str, ...]) -> str:
-    """The question's own words whose index terms are the topic's, in order ("kinship care")."""
-    wanted = set(terms)
-    words = [w for w in re.findall(r"[\w'&-]+", question) if set(tokenize(w)) & wanted]
-    return " ".join(words)

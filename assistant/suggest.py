@@ -12,8 +12,7 @@ import re
 
 from assistant.evidence import Evidence
 from assistant.gazetteer import name_pattern
-from assistant.query import Intent
-from assistant.shapes import topic_words
+from assistant.query import Intent, topic_words
 
 # One question per answer shape, about a council (or a topic) the reading already has.
 ASK_AS = {
