@@ -36,6 +36,9 @@ from eval.harness import DEFAULT_CORPUS, load_items  # noqa: E402
 from eval.split import side_of  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data" / "reading"
+# single questions (the first set, one need asked five ways, names, a second set written later) and conversations
+SINGLE_FILES = ("single", "paraphrase", "names", "single_more")
+CHAIN_FILES = ("chains", "chains_more")
 SLOTS = ("shape", "councils", "group", "report_type", "period", "grades", "topic")
 REPORT_TYPES = {"lac": "lac-2013", "lscb": "lscb-review"}  # the index's names -> the labels'
 GRADE_LABELS = {"positive experiences and outcomes": "positive experiences",  # the parser's -> the labels'
@@ -59,9 +62,9 @@ def dev_examples() -> list[dict]:
         label = POLARITY_LABELS.get(it.get("polarity", "")) if it["type"] == "strengths" else it["type"]
         if side_of(it) == "dev" and label:
             out.append({**it, "shape": label})
-    for name in ("single", "paraphrase", "names"):
+    for name in SINGLE_FILES:
         out += [it for it in load_items(DATA / f"{name}.jsonl") if side_of(it) == "dev"]
-    for chain in load_items(DATA / "chains.jsonl"):
+    for chain in (c for name in CHAIN_FILES for c in load_items(DATA / f"{name}.jsonl")):
         if side_of(chain) == "dev":
             out += [{**t, "id": f"{chain['id']}/{n}"} for n, t in enumerate(chain["turns"], 1) if not t.get("inherited")]
     return out
@@ -182,9 +185,8 @@ def _group_holds(rows: list[dict]) -> bool:
 
 
 def evaluate(parse: Callable[[str], Intent]) -> dict[str, dict]:
-    sets = {name: load_items(DATA / f"{name}.jsonl") for name in ("single", "paraphrase", "names", "chains")}
-    single = single_results(sets["single"] + sets["paraphrase"] + sets["names"], parse)
-    chains = chain_results(sets["chains"], parse)
+    single = single_results([it for name in SINGLE_FILES for it in load_items(DATA / f"{name}.jsonl")], parse)
+    chains = chain_results([c for name in CHAIN_FILES for c in load_items(DATA / f"{name}.jsonl")], parse)
     times = sorted(r["ms"] for r in single + chains)
     # The model reads names masked: a test question worded as a dev one with another council
     # ("york strengths" after "bromley strengths") was seen in training. Reported apart.

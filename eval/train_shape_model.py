@@ -60,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         for confident in (0.3, 0.4, 0.5, 0.6):
             right = 0
             for g, t, r, intent in zip(guesses, y, rules, intents, strict=True):
-                take = r in FALLBACK and g.label != r and g.probability >= confident and fits(g.label, intent)
+                take = (r in FALLBACK and intent.across is None and not intent.out_of_scope  # as shapes.decide
+                        and g.label != r and g.probability >= confident and fits(g.label, intent))
                 right += (g.label if take else r) == t
             share = right / len(items)
             print(f"l2={l2:<6} model alone {alone:.3f}  confident>={confident}: rules+model {share:.3f}")
