@@ -13,6 +13,8 @@ READ_BY_OCR = "read by OCR"  # a citation on a scanned page: its quote is checke
 JUDGEMENT_LINE = "In {authority}'s {report_type} ({when}), {area} was judged '{grade}' {cite}."
 FINDING_INTRO = "From {report}:"
 LATEST_INTRO = "From the latest report, {report}:"
+# A report that never discusses the topic asked: said first, and what follows is marked as not an answer
+SILENT = "{report} does not discuss {topic}; the nearest passages are (not an answer):"
 EARLIER_INTRO = "Earlier, {report}:"
 
 # The optional language-model composer (assistant/composers/llm.py).

@@ -79,7 +79,7 @@ SCOPE_WORDS = set(tokenize(
 ))
 MONTH_WORDS = set(tokenize(
     "january february march april may june july august september october november december summer "
-    "autumn spring winter"
+    "autumn spring winter jan feb mar apr jun jul aug sep sept oct nov dec"
 ))
 
 
@@ -333,6 +333,10 @@ def read_rules(question: str, names: NamesFound, rest: str, respelt: list[tuple[
             and intent.group.endswith(" councils") and not HOW_MANY.search(question)):
         # "what do the reports for outstanding-rated authorities say about early help": the grade is the set
         intent.across = Across("findings", topic=topic_words(question, intent.topic_terms),
+                               topic_terms=list(intent.topic_terms))
+    if intent.across is not None and intent.across.kind == "recommendations_of" and intent.topic_terms:
+        # "What did Ofsted recommend to Rochdale about missing children?": those about it, or none
+        intent.across = Across("recommendations_of", topic=topic_words(question, intent.topic_terms),
                                topic_terms=list(intent.topic_terms))
     moved = UP.search(question) or DOWN.search(question)
     if intent.across is not None and intent.across.kind == "findings" and moved and not intent.topic_terms:
@@ -652,7 +656,8 @@ TREND = re.compile(r"\b(chang\w*|over time|since|trends?|history|trajectory|jour
                    r"(?:received|had|given|got))\b", re.I)
 NUMBER = re.compile(r"\b(number|numbers|how many|proportion|percentage)\b", re.I)
 RECOMMENDATIONS = re.compile(
-    r"\b(areas? for (?:priority action|improvement)|what needs to improve|recommendations?|told to improve|"
+    r"\b(?:tell|told|ask|asked|want|wanted|require|required)\b[^?]{0,40}\bto improve\b|"  # "tell Manchester to improve"
+    r"\b(areas? for (?:priority action|improvement)|what needs to improve|recommend\w*|told to improve|"
     r"asked to improve|needs? to improve|required to improve|improvement actions?|priority actions?)\b", re.I)
 # Words that only frame a recommendations question; what is left names the topic.
 FRAME_WORDS = set(tokenize(
@@ -692,7 +697,7 @@ def read_across(question: str, intent: AnyIntent) -> Across | None:
     across = bool(ACROSS.search(question)) and not intent.authorities
     rest = without_grades(question)
     if intent.authorities and len(intent.authorities) == 1:
-        if RECOMMENDATIONS.search(question) and not _list_topic(question, intent):
+        if RECOMMENDATIONS.search(question):  # its topic, if any, is read with the others (read_rules)
             return Across("recommendations_of")
         graded = intent.asks_grade or bool(grades) or "overall_effectiveness" in intent.judgement_keys
         one_year = len(intent.years) == 1 and not (RANGE_SINCE.search(question) or RANGE_BETWEEN.search(question))
@@ -714,13 +719,6 @@ def read_across(question: str, intent: AnyIntent) -> Across | None:
     topic = " ".join(w for w in re.findall(r"[\w'&-]+", question) if not set(tokenize(w)) <= ACROSS_WORDS)
     terms = [t for t in dict.fromkeys(tokenize(topic or question)) if t not in ACROSS_WORDS]
     return Across("findings", topic=topic, topic_terms=terms)
-
-
-def _list_topic(question: str, intent: AnyIntent) -> list[str]:
-    """What a question about one report's recommendations asks beyond the list itself."""
-    named = set(tokenize(" ".join(intent.authorities))) | {str(y) for y in intent.years}
-    skip = FRAME_WORDS | named | REPORT_WORDS
-    return [t for t in tokenize(question) if t not in skip]
 
 
 def judgement_keys_for(intent: AnyIntent, grades: list[str]) -> list[str]:

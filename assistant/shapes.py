@@ -33,6 +33,10 @@ ACROSS_LABELS = {"grades": "rated", "count": "rated", "transition": "grade_chang
                  "recommendations_of": "recommendations", "recommendations": "recommendations",
                  "findings": "topic_across"}
 FALLBACK = {"finding", "topic_across", "clarify"}
+# A list of recommendations only for a question asking what should change ("Brighton 2024: strategy
+# discussions" asks what the report says about them)
+ASKS_CHANGE = re.compile(r"\b(recommend\w*|recs?|improv\w*|what needs|needs? to|actions?|should|must|told|asked|"
+                         r"next steps?|do better|fix\w*|priorit\w*|change)\b", re.I)
 # A list of reports is wanted only of a question about reports: "Do care leavers at college get the
 # same support?" asks what the reports say.
 REPORT_NOUN = re.compile(r"\b(reports?|inspections?|letters?|visits?)\b|\b(which|how many|list|count)\s+(?:\w+\s+){0,2}"
@@ -78,7 +82,8 @@ def fits(label: str, intent: AnyIntent) -> bool:
         # a grade table only for a question with no topic or grade of its own (those the rules answer)
         "summary": councils >= 1, "grades": councils >= 1 and not intent.topic_terms and not intent.grades,
         "grade_history": councils == 1,
-        "strengths": councils == 1, "weaknesses": councils == 1, "recommendations": True,
+        "strengths": councils == 1, "weaknesses": councils == 1,
+        "recommendations": bool(ASKS_CHANGE.search(intent.unnamed)),
         "comparison": councils >= 2 or (councils == 1 and len(intent.years) >= 2),
         "coverage": bool(intent.topic_terms) and bool(REPORT_NOUN.search(intent.unnamed)), "themes": councils != 1, "rated": bool(intent.grades) and councils == 0,
         "grade_change": councils == 0 and (bool(UP.search(intent.unnamed) or DOWN.search(intent.unnamed))

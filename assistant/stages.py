@@ -16,7 +16,7 @@ from typing import Literal, Protocol
 
 import numpy as np
 
-from assistant.lexical import LexicalIndex
+from assistant.lexical import LexicalIndex, tokenize
 from assistant.query import Intent, wanted_detail
 from assistant.retrieve import Scope, resolve_scope, rrf, sentence_support, term_weights
 from ingest.catalog import ChunkRow
@@ -136,7 +136,23 @@ SYNONYMS = {
     "mash": "multi-agency safeguarding hub",
     "send": "special educational needs disabilities",
     "dcs": "director of children's services",
+    "uasc": "unaccompanied asylum-seeking children",
+    "unaccompanied asylum-seeking children": "uasc",
+    "asye": "assessed and supported year in employment",
+    "sgo": "special guardianship order",
+    "sgos": "special guardianship orders",
+    "fgc": "family group conference",
+    "camhs": "child and adolescent mental health services",
+    "ehe": "elective home education",
+    "cme": "children missing education",
+    "rhi": "return home interview",
+    "rhis": "return home interviews",
+    "pep": "personal education plan",
+    "peps": "personal education plans",
+    "dols": "deprivation of liberty",
 }
+# The same as index terms: (what is written, what it stands for), for a sentence's terms
+SYNONYM_TERMS = [(frozenset(tokenize(k)), frozenset(tokenize(v))) for k, v in SYNONYMS.items()]
 _SYNONYM_PATTERNS = [(re.compile(rf"(?<![\w&-]){re.escape(k)}(?![\w&-])", re.I), v) for k, v in SYNONYMS.items()]
 
 

@@ -55,10 +55,12 @@ def score(item: dict, answer) -> dict:
             row["count_matches_shown"] = int(stated.group(1).replace(",", "")) == len(files)
     elif kind in ("within", "recommendation"):
         own = [c for c in answer.citations if c.file == item["file"]]
+        said_absent = bool(SAID_ABSENT.search(answer.text))
         if gold:
             row["present_quoted"] = any(on_topic(item["topic_id"], c.quote) for c in own)
+            row["present_said_absent"] = said_absent  # the worst error: a topic it discusses called absent
         else:
-            row["absent_said"] = bool(SAID_ABSENT.search(answer.text))
+            row["absent_said"] = said_absent
     elif kind == "framing" and item.get("expect") == "across_councils":
         row["no_change_label"] = not CHANGE_LABEL.search(answer.text)
     return row
@@ -78,6 +80,7 @@ def summarise(rows: list[dict]) -> dict:
         "across: count stated = reports shown": mean("count_matches_shown"),
         "within: present topic quoted": mean("present_quoted", "within"),
         "within: absent topic said": mean("absent_said", "within"),
+        "within: present topic said absent (lower is better)": mean("present_said_absent", "within"),
         "recommendation: present quoted": mean("present_quoted", "recommendation"),
         "recommendation: absent said": mean("absent_said", "recommendation"),
         "framing: no change label across councils": mean("no_change_label"),
@@ -101,10 +104,10 @@ def main(argv: list[str] | None = None) -> int:
         seconds.append(time.perf_counter() - started)
         rows.append({"id": item["id"], "kind": item["kind"], "side": side_of(item), **score(item, answer)})
     figures = {side: summarise([r for r in rows if r["side"] == side]) for side in ("dev", "test")}
-    print(f"{'metric':<45}{'dev':>12}{'test':>12}")
+    print(f"{'metric':<52}{'dev':>12}{'test':>12}")
     for key in figures["dev"]:
         cells = [f"{v if v is not None else '-'} ({n})" for v, n in (figures["dev"][key], figures["test"][key])]
-        print(f"{key:<45}{cells[0]:>12}{cells[1]:>12}")
+        print(f"{key:<52}{cells[0]:>12}{cells[1]:>12}")
     seconds.sort()
     print(f"seconds an answer: p50 {seconds[len(seconds) // 2]:.2f}, p95 {seconds[int(0.95 * (len(seconds) - 1))]:.2f}")
     if args.out:

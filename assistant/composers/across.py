@@ -29,7 +29,7 @@ def across_answer(ev: Evidence) -> Answer | None:
         return None
     pool = sorted(_in_years(ev.intent, ev.scoped_reports()), key=when)
     if request.kind == "recommendations_of":
-        return _recommendations_of(ev, pool)
+        return _recommendations_of(ev, request, pool)
     if request.kind == "recommendations":
         return _recommendations_across(ev, request, pool)
     if request.kind == "findings":
@@ -156,7 +156,7 @@ def _history(ev: Evidence, request: Across, pool: list[ReportMeta]) -> Answer | 
     return draft.finish([])
 
 
-def _recommendations_of(ev: Evidence, pool: list[ReportMeta]) -> Answer | None:
+def _recommendations_of(ev: Evidence, request: Across, pool: list[ReportMeta]) -> Answer | None:
     with_items = [(m, ev.library.improvement_items(m.report_id)) for m in pool]
     with_items = [(m, items) for m, items in with_items if items]
     if not with_items:
@@ -164,7 +164,19 @@ def _recommendations_of(ev: Evidence, pool: list[ReportMeta]) -> Answer | None:
     if not ev.intent.years:
         with_items = with_items[-1:]  # "What must X improve?" means its latest report
     draft = Draft(ev.question, "aggregate", ev.library)
-    draft.note(f"Looked at {_reports(len(pool))} for {with_items[0][0].authority}; areas for improvement listed:")
+    topic = {t: ev.library.idf(t) for t in request.topic_terms}
+    if topic:  # only those about the topic asked; when none is, said first, and the list follows
+        about = [(m, [(text, page) for text, page in items if coverage(topic, set(tokenize(text))) >= ev.settings.topic_present])
+                 for m, items in with_items]
+        if any(items for _, items in about):
+            with_items = [(m, items) for m, items in about if items]
+            draft.note(f"Looked at {_reports(len(pool))} for {with_items[0][0].authority}; areas for improvement "
+                       f"about {request.topic}:")
+        else:
+            draft.note(f"None of its recommendations is about {request.topic} ({_reports(len(pool))} looked at for "
+                       f"{with_items[0][0].authority}); they are:")
+    else:
+        draft.note(f"Looked at {_reports(len(pool))} for {with_items[0][0].authority}; areas for improvement listed:")
     for meta, items in with_items:
         draft.heading(f"{meta.authority}, {_describe(meta)}:")
         for text, page in items:

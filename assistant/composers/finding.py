@@ -9,9 +9,11 @@ from __future__ import annotations
 from assistant import phrases
 from assistant.draft import Draft, abstain
 from assistant.evidence import Evidence, when
-from assistant.query import ASKING_WORDS, wanted_detail
-from assistant.quotes import area_name, best_sentences, cite_grade
-from assistant.retrieve import term_weights
+from assistant.lexical import tokenize
+from assistant.query import ASKING_WORDS, topic_words, wanted_detail
+from assistant.quotes import area_name, best_sentences, cite_grade, sentences_of
+from assistant.retrieve import coverage, term_weights
+from assistant.stages import SYNONYM_TERMS
 from ingest.core.types import Answer, Filters, Passage, ReportMeta
 from ingest.core.vocabulary import ABOUT_THE_INSPECTION, REPORT_TYPE_LABELS
 
@@ -103,15 +105,43 @@ def _finding_answer(ev: Evidence) -> Answer:
     if len(ev.intent.authorities) == 1 and not ev.intent.years and len(ev.scope.report_ids or []) > 1:
         return _latest_first(ev, {t: w for t, w in weights.items() if t not in ASKING_WORDS})
     draft = Draft(ev.question, "finding", ev.library, sep=" ")
+    only = ev.scoped_reports() if len(ev.scope.report_ids or []) == 1 else []
+    silent = bool(only) and not discusses(ev, only[0])
     current = None
     for cand in best:
         label = cand.passage.report.label
         if label != current:
-            draft.heading(phrases.FINDING_INTRO.format(report=label))
+            draft.heading(phrases.SILENT.format(report=label, topic=_topic(ev)) if silent
+                          else phrases.FINDING_INTRO.format(report=label))
             current = label
         mark = draft.cite(cand.passage.report, cand.page, cand.quote, cand.passage)
-        draft.claim(f"{cand.quote} {mark}", report=cand.passage.report, group=label)
+        draft.claim(f"{cand.quote} {mark}", role="nearest" if silent else "finding", report=cand.passage.report,
+                    group=label)
     return draft.finish(ev.passages)
+
+
+def discusses(ev: Evidence, meta: ReportMeta) -> bool:
+    """The report discusses the question's topic: one of its sentences holds `topic_present` of the
+    topic's words, IDF-weighted, an acronym asked counting as its expansion written and the other
+    way round (every sentence of the report read, not only the passages found).
+    A question with no topic of its own ("summarise X") is about the whole report."""
+    terms = ev.intent.topic_terms
+    if not terms:
+        return True
+    weights = {t: ev.library.idf(t) for t in terms}
+    named = [(key, meant) for key, meant in SYNONYM_TERMS if key <= weights.keys()]  # "UASC" asked
+    for passage in ev.library.report_passages(meta.report_id):
+        for quote, _ in sentences_of(passage):
+            said = set(tokenize(quote))
+            for key, meant in named:  # "unaccompanied asylum-seeking children" written
+                said |= key if meant <= said else set()
+            if coverage(weights, said) >= ev.settings.topic_present:
+                return True
+    return False
+
+
+def _topic(ev: Evidence) -> str:
+    return ev.intent.topic or topic_words(ev.question, ev.intent.topic_terms) or "this"
 
 
 def _latest_first(ev: Evidence, weights: dict[str, float]) -> Answer:
@@ -125,10 +155,12 @@ def _latest_first(ev: Evidence, weights: dict[str, float]) -> Answer:
     wants = wanted_detail(ev.intent)
     own = [p for p in ev.library.search(ev.question, k=5, filters=Filters(file=latest.file)) if _about_the_work(p)]
     draft = Draft(ev.question, "finding", ev.library, sep=" ")
-    draft.heading(phrases.LATEST_INTRO.format(report=latest.label))
+    silent = not discusses(ev, latest)
+    draft.heading(phrases.SILENT.format(report=latest.label, topic=_topic(ev)) if silent
+                  else phrases.LATEST_INTRO.format(report=latest.label))
     for cand in [c for c in best_sentences(own, weights, limit=ev.settings.max_sentences, wants=wants) if c.score > 0]:
         draft.claim(f"{cand.quote} {draft.cite(cand.passage.report, cand.page, cand.quote, cand.passage)}",
-                    report=latest, group=latest.label)
+                    role="nearest" if silent else "finding", report=latest, group=latest.label)
     by_report: dict[str, list[Passage]] = {}
     for p in filter(_about_the_work, ev.passages):
         by_report.setdefault(p.report.report_id, []).append(p)

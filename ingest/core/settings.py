@@ -95,6 +95,9 @@ class RetrievalSettings(_Strict):
 
 class AnswerSettings(_Strict):
     max_sentences: int = Field(3, ge=1, description="Sentences in a finding answer.")
+    topic_present: float = Field(
+        0.3, ge=0, le=1, description="A report discusses a question's topic when one of its sentences holds this "
+        "IDF-weighted share of the topic's words; below it, the answer says first that the report does not.")
     min_support: float = Field(0.35, description="Below this reranked score the best evidence is too weak to answer from.")
     themes_similarity: float = Field(
         0.55, gt=0, lt=1, description="Cosine at which two findings are one theme (average linkage, MiniLM).")
