@@ -40,6 +40,9 @@ PERIOD_PHRASE = re.compile(r"\b(?:in|from|since|before|after|during)?\s*(?:betwe
                            r"(?:\s*(?:-|\u2013|to|and)\s*(?:19|20)\d\d)?\b", re.I)
 # Words that point back to an earlier turn ("its weaknesses", "how do the two compare").
 POINTS_BACK = re.compile(r"\b(its|their|they|them|it|that|those|these|both|the two|this one|that one|the same)\b", re.I)
+# A question about reports or councils in general, not about the report of the last answer
+ACROSS_ASK = re.compile(r"\b(?:the|all|any|other|which|what)\s+(?:\w+\s+){0,2}?(?:reports|inspections|councils|authorities)\b",
+                        re.I)
 CITED_FILE = re.compile(r"\[\d+\]\s+(\S+\.pdf)\s+pp?\.")
 Parse = Callable[..., Intent]  # QueryParser.parse: (question, before=None) -> Intent
 TURN_CHARS = 2000  # as assistant.api.checked_question allows
@@ -134,11 +137,13 @@ def _read_turn(asked: str, before: Reading | None, parse: Parse) -> Reading:
         return _swap_period(reading, before, parse)
     if follow and COMPARE.search(question) and before.intent.authorities:
         return _compare_with_before(reading, before, parse)
+    if ACROSS_ASK.search(question) and not (FOLLOW_UP.search(asked) or POINTS_BACK.search(asked)):
+        return reading  # "What do the reports say about X?" after a question about Leeds: all the reports
     kept = _parse_after(parse, question, before.intent)
     if not kept.follows:
         return reading
     reading.intent = replace(kept, corrections=intent.corrections)
-    reading.inherited = ["council"] if kept.authorities else []
+    reading.inherited = [*reading.inherited, *(["council"] if kept.authorities else [])]
     states_own = intent.years or intent.report_types or intent.latest or intent.previous
     if before.pinned_files and len(before.pinned_files) <= PINNED_MAX and not states_own:
         reading.pinned_files = list(before.pinned_files)

@@ -325,6 +325,27 @@ def read_rules(question: str, names: NamesFound, rest: str, respelt: list[tuple[
     intent.previous = bool(PREVIOUS.search(question))
     intent.corrections = intent.corrections + respelt
     intent.topic_terms = topic_terms(question, intent, rest)
+    settle(question, intent)
+    # vague on its own words: "what's wrong?" after a question about Leeds is still unclear
+    vague = not (intent.names_report or intent.group or intent.grades or intent.topic_terms or intent.asks_grade
+                 or intent.unknown_places or intent.out_of_scope or intent.shape is not Shape.FINDING
+                 or intent.across is not None and intent.across.kind != "findings")
+    if before is not None and follows_on(intent, before):
+        intent = inherit(question, intent, before)
+        intent.follows = True
+        settle(question, intent)  # the shape was read again with the councils kept
+        # read again with the councils: "and its weaknesses?" asks something after all
+        vague = vague and intent.shape is Shape.FINDING and intent.across is None and not intent.asks_grade
+    intent.vague = vague
+    intent.unnamed = names.rest
+    intent.detail = [kind for kind, (asks, _) in _DETAIL.items() if asks.search(question)]
+    intent.grade_topic = names_topic(question, intent)
+    intent.named_words = proper_names(question)
+    return intent
+
+
+def settle(question: str, intent: DraftIntent) -> None:
+    """What the shape and the question across reports become once the topic is read."""
     if intent.shape is Shape.SUMMARY and names_other_topic(intent, SUMMARY_TERMS):
         intent.shape = Shape.FINDING  # "summarise what Lancashire's report says about X": about X
     if intent.shape is Shape.COVERAGE and not intent.topic:
@@ -342,21 +363,6 @@ def read_rules(question: str, names: NamesFound, rest: str, respelt: list[tuple[
     if intent.across is not None and intent.across.kind == "findings" and moved and not intent.topic_terms:
         # "Which councils improved between 2018 and 2025?": a change of grade, nothing else named
         intent.across = Across("transition", judgement_keys_for(intent, []), [], 1 if UP.search(question) else -1)
-    # vague on its own words: "what's wrong?" after a question about Leeds is still unclear
-    vague = not (intent.names_report or intent.group or intent.grades or intent.topic_terms or intent.asks_grade
-                 or intent.unknown_places or intent.out_of_scope or intent.shape is not Shape.FINDING
-                 or intent.across is not None and intent.across.kind != "findings")
-    if before is not None and follows_on(intent, before):
-        intent = inherit(question, intent, before)
-        intent.follows = True
-        # read again with the councils: "and its weaknesses?" asks something after all
-        vague = vague and intent.shape is Shape.FINDING and intent.across is None and not intent.asks_grade
-    intent.vague = vague
-    intent.unnamed = names.rest
-    intent.detail = [kind for kind, (asks, _) in _DETAIL.items() if asks.search(question)]
-    intent.grade_topic = names_topic(question, intent)
-    intent.named_words = proper_names(question)
-    return intent
 
 
 GRADE_GROUP = re.compile(r"\b(outstanding|good|inadequate|requires improvement)(?:[- ]rated)?\s+"
@@ -393,6 +399,7 @@ CHATTER = set(tokenize(
 # Words of report kinds ("area SEND", "focused visit") said as the kind, not the topic: taken out by
 # their patterns, so that "disabled children" or "special educational needs support" stay a topic.
 REPORT_KIND_WORDS = set(tokenize("send special educational needs disabilities area partnership"))
+COUNTIES = re.compile(r"\bcount(?:ies|y)\b(?!\s+lines?\b)", re.I)  # a kind of council, but "county lines" is a topic
 CHILDRENS_SERVICES = re.compile(r"\bchildren(?:\W?s)?\s+services\b", re.I)
 
 
@@ -415,7 +422,7 @@ def topic_terms(question: str, intent: AnyIntent, rest: str) -> list[str]:
              | ACROSS_WORDS | REPORT_WORDS | SCOPE_WORDS | MONTH_WORDS | VAGUE_WORDS | TOPIC_FRAME | CHATTER)
     frame -= {"children"}  # "disabled children": the kind of report is taken out by its pattern
     grades = set(tokenize(" ".join(intent.grades)))
-    text = CHILDRENS_SERVICES.sub(" ", without_grades(rest))
+    text = COUNTIES.sub(" ", CHILDRENS_SERVICES.sub(" ", without_grades(rest)))
     for _, pattern in REPORT_TYPE_PATTERNS:
         text = re.sub(pattern, " ", text, flags=re.I)
     text = DOWN.sub(" ", UP.sub(" ", SEND_REPORT.sub(" ", text)))  # the direction of a change, not a topic
@@ -567,7 +574,7 @@ TOPIC_FRAME |= set(tokenize("mention mentions mentioned discuss discusses discus
                             "cite cites phrase term word words quote quotes common commonly recurring typical themes "
                             "pattern patterns often across compared improve improved decline declined change changed "
                             "history over time years year since between recommend recommended recommendations "
-                            "councils authorities boroughs counties las region regions"))
+                            "councils authorities boroughs las region regions"))
 
 
 def names_topic(question: str, intent: AnyIntent) -> bool:

@@ -176,3 +176,21 @@ def test_an_answer_left_without_verified_support_abstains(small_index, monkeypat
     monkeypatch.setattr(draft_module, "verify_citations", lambda cits, _pages: real_verify(cits, lambda f, p: ""))
     answer = small_index.ask("What did Ofsted find about management oversight in Rotherham in 2014?")
     assert answer.abstained and answer.citations == []
+
+
+def test_a_report_silent_on_the_topic_says_so_first_and_marks_the_nearest_passages(small_index):
+    silent = small_index.ask("What did Haringey's 2023 inspection say about county lines and forced marriage?")
+    opening = silent.text.split("\n", 1)[0]
+    assert "does not discuss" in opening and "county lines" in opening and "not an answer" in opening
+    assert silent.claims and {c.role for c in silent.claims} == {"nearest"}
+    said = small_index.ask("What did Haringey's 2023 inspection say about private fostering?")
+    assert "does not discuss" not in said.text and {c.role for c in said.claims} == {"finding"}
+    assert any("private fostering" in c.quote.lower() for c in said.citations)
+
+
+def test_recommendations_about_a_topic_are_listed_or_said_to_be_none(small_index):
+    none = small_index.ask("What did Ofsted recommend to Haringey in 2023 about county lines?")
+    assert none.kind == "aggregate" and none.text.split("\n", 1)[0].startswith("None of its recommendations is about")
+    assert none.claims and all(c.role == "improve" for c in none.claims)  # the list follows, each item cited
+    every = small_index.ask("What did Ofsted recommend to Haringey in 2023?")
+    assert len(every.claims) == len(none.claims)

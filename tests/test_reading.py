@@ -130,6 +130,16 @@ def test_send_names_the_area_send_report_and_sending_does_not(parser):
     assert parser.parse("Do the police attend conferences and send reports?").report_types == ()
 
 
+def test_a_question_about_the_reports_in_general_starts_afresh_and_it_keeps_the_topic(parser):
+    earlier = ["What did Sandwell's 2023 SEND report say about the timeliness of EHC plans?"]
+    fresh = read("What do the reports say about unaccompanied asylum-seeking children?", earlier, parser.parse)
+    assert fresh.intent.authorities == () and fresh.inherited == []
+    kept = read("and what did they recommend about it?", earlier, parser.parse)
+    assert kept.intent.authorities == ("Sandwell",) and kept.inherited == ["topic", "council"]
+    assert kept.intent.across is not None and kept.intent.across.kind == "recommendations_of"
+    assert {"ehc", "plan"} <= set(kept.intent.across.topic_terms)
+
+
 def test_a_reading_is_frozen_and_its_time_is_one_period(parser):
     from dataclasses import FrozenInstanceError
     from datetime import date
