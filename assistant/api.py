@@ -14,11 +14,11 @@ from assistant.composers.route import compose
 from assistant.conversation import Reading, turns_of
 from assistant.conversation import read as read_conversation
 from assistant.evidence import Composer, Evidence, when
+from assistant.intent import Intent, ParserFactory, QuestionParser, Shape
 from assistant.lexical import LexicalIndex
 from assistant.llm import OnToken
 from assistant.parser import QueryParser
 from assistant.passage_model import RECORD, TABLE, passage_embedder, record_model, recorded_model
-from assistant.query import Intent, ParserFactory, QuestionParser, Shape
 from assistant.reading import reading_line
 from assistant.retrieve import Scope, apply_filters, report_years
 from assistant.stages import Mode, Query, RetrievalPipeline, default_pipeline

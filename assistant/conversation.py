@@ -20,8 +20,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from assistant.gazetteer import name_pattern
+from assistant.intent import Intent
 from assistant.lexical import tokenize
-from assistant.query import COMPARE, REPORT_TYPE_PATTERNS, Intent
+from assistant.query import COMPARE, REPORT_TYPE_PATTERNS, topic_words
 from assistant.wording import respell, the_ask
 from ingest.wordpieces import known_words
 
@@ -160,8 +161,6 @@ THOSE = re.compile(r"\b(?:those|these|them|they|the same)\b", re.I)
 
 def _topic_of(before: Reading) -> str:
     """The last question's topic as its words ("unaccompanied asylum-seeking children")."""
-    from assistant.query import topic_words
-
     return before.intent.topic or topic_words(before.question, before.intent.topic_terms)
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Protocol
 
 from assistant.conversation import Reading
-from assistant.query import Intent, Shape
+from assistant.intent import Intent, Shape
 from assistant.retrieve import Scope
 from ingest.core.settings import AnswerSettings
 from ingest.core.types import Answer, Filters, Passage, ReportMeta

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from assistant import shape_model
 from assistant.gazetteer import Gazetteer
-from assistant.query import OWN_WORDS, Intent, read_rules
+from assistant.intent import Intent
+from assistant.query import OWN_WORDS, read_rules
 from assistant.shapes import decide
 from assistant.wording import Speller
 from ingest.wordpieces import known_words

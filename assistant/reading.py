@@ -8,7 +8,7 @@ name put right, so a reader can see at once when the question was taken another 
 from __future__ import annotations
 
 from assistant.evidence import Evidence, when
-from assistant.query import Shape
+from assistant.intent import Shape
 from ingest.core.types import Answer, ReportMeta
 
 SHAPES = {

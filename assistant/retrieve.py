@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.gazetteer import REGIONS, region_members
+from assistant.intent import Intent
 from assistant.lexical import tokenize
-from assistant.query import MONTH_WORDS, SCOPE_WORDS, Intent
+from assistant.query import MONTH_WORDS, SCOPE_WORDS
 from ingest.core.types import Filters, ReportMeta
 
 

@@ -12,21 +12,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.query import (
-    DOWN,
-    HOW_MANY,
-    STRONG,
-    UP,
-    WEAK,
-    Across,
-    AnyIntent,
-    DraftIntent,
-    Shape,
-    judgement_keys_for,
-    topic_phrase,
-    topic_words,
-    without_grades,
-)
+from assistant.intent import Across, AnyIntent, DraftIntent, Shape
+from assistant.query import DOWN, HOW_MANY, STRONG, UP, WEAK, judgement_keys_for, topic_phrase, topic_words, without_grades
 from assistant.shape_model import Encode, ShapeModel, facts, features, masked
 
 ACROSS_LABELS = {"grades": "rated", "count": "rated", "transition": "grade_change", "history": "grade_history",

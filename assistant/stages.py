@@ -16,8 +16,9 @@ from typing import Literal, Protocol
 
 import numpy as np
 
+from assistant.intent import Intent
 from assistant.lexical import LexicalIndex, tokenize
-from assistant.query import Intent, wanted_detail
+from assistant.query import wanted_detail
 from assistant.retrieve import Scope, resolve_scope, rrf, sentence_support, term_weights
 from ingest.catalog import ChunkRow
 from ingest.core.settings import RetrievalSettings

@@ -12,7 +12,8 @@ import re
 
 from assistant.evidence import Evidence
 from assistant.gazetteer import name_pattern
-from assistant.query import Intent, topic_words
+from assistant.intent import Intent
+from assistant.query import topic_words
 
 # One question per answer shape, about a council (or a topic) the reading already has.
 ASK_AS = {

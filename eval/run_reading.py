@@ -29,7 +29,7 @@ from assistant.conversation import read as read_conversation  # noqa: E402
 from assistant.gazetteer import council_entry  # noqa: E402
 from assistant.lexical import tokenize  # noqa: E402
 from assistant.parser import QueryParser  # noqa: E402
-from assistant.query import Intent  # noqa: E402
+from assistant.intent import Intent  # noqa: E402
 from assistant.shape_model import masked  # noqa: E402
 from assistant.shapes import answer_label  # noqa: E402
 from eval.harness import DEFAULT_CORPUS, load_items  # noqa: E402

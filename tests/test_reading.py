@@ -14,7 +14,7 @@ from assistant.conversation import read
 from assistant.gazetteer import REGIONS, Gazetteer, council_entry, region_of
 from assistant.places import canonical_key
 from assistant.parser import QueryParser
-from assistant.query import Shape
+from assistant.intent import Shape
 from assistant.shapes import answer_label
 from tests.conftest import CORPUS
 

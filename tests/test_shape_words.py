@@ -6,7 +6,8 @@ import pytest
 
 from assistant import polarity
 from assistant.parser import QueryParser
-from assistant.query import Shape, classify
+from assistant.query import classify
+from assistant.intent import Shape
 
 pytestmark = pytest.mark.unit
 

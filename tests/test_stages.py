@@ -8,7 +8,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.parser import QueryParser
-from assistant.query import Shape
+from assistant.intent import Shape
 from assistant.retrieve import resolve_scope
 from assistant.stages import LexicalCandidates, PageSpread, ReciprocalRankFusion, RetrievalPipeline, default_pipeline
 

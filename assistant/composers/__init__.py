@@ -14,7 +14,7 @@ from assistant.composers.strengths import strengths_answer
 from assistant.composers.summary import summary_answer
 from assistant.composers.themes import themes_answer
 from assistant.evidence import Composer
-from assistant.query import Shape
+from assistant.intent import Shape
 
 COMPOSERS: dict[Shape, Composer] = {
     Shape.COVERAGE: coverage_answer,

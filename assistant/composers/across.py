@@ -15,8 +15,9 @@ from datetime import date
 
 from assistant.draft import Draft
 from assistant.evidence import Evidence, when
+from assistant.intent import Across, Intent
 from assistant.lexical import tokenize
-from assistant.query import Across, Intent, wanted_detail
+from assistant.query import wanted_detail
 from assistant.quotes import area_name, best_sentences, cite_grade
 from assistant.retrieve import coverage, term_weights
 from ingest.core.types import Answer, Passage, ReportMeta

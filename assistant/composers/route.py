@@ -13,8 +13,8 @@ from assistant.composers.across import across_answer
 from assistant.composers.finding import finding_answer, judgement_answer, side_by_side_answer
 from assistant.draft import abstain
 from assistant.evidence import Composer, Evidence
+from assistant.intent import Shape
 from assistant.lexical import tokenize
-from assistant.query import Shape
 from ingest.core.types import Answer
 
 # After a shape's own composer, in order: a question across reports (from the reports table), a
