@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from assistant.gazetteer import name_pattern
+from assistant.gazetteer import REGION_WORDS, name_pattern
 from assistant.intent import Intent
 from assistant.lexical import tokenize
 from assistant.query import COMPARE, REPORT_TYPE_PATTERNS, topic_words
@@ -31,7 +31,8 @@ FOLLOW_UP = re.compile(r"^\s*(?:(?:and|ok(?:ay)?|so|but|then|now|also)[\s,]+)*(?
                        r"and for|and|now|ok(?:ay)?|also|then|so|but)\b", re.I)
 FRAME = set(tokenize("and what about how of same for the same question now ok okay also then so but please "
                      "instead too as well this that one ones there their its it do does did same thing council "
-                     "councils authority local report reports inspection inspections "))
+                     "councils authority local report reports inspection inspections just only specifically "
+                     "particularly instead add too also"))
 GROUP_NOUNS = set(tokenize("borough boroughs councils counties county region regions areas authorities generally "
                             "overall all"))
 PERIOD = set(tokenize("in from since before after between to latest most recent last previous earlier prior year "
@@ -41,6 +42,8 @@ PERIOD_PHRASE = re.compile(r"\b(?:in|from|since|before|after|during)?\s*(?:betwe
                            r"(?:\s*(?:-|\u2013|to|and)\s*(?:19|20)\d\d)?\b", re.I)
 # Words that point back to an earlier turn ("its weaknesses", "how do the two compare").
 POINTS_BACK = re.compile(r"\b(its|their|they|them|it|that|those|these|both|the two|this one|that one|the same)\b", re.I)
+# "add Waltham Forest", "Plymouth too", "does North Yorkshire do better?": beside the last turn's councils
+ADDS = re.compile(r"\b(add|too|as well|also|better|worse|best|worst|faster|slower)\b", re.I)
 # A question about reports or councils in general, not about the report of the last answer
 ACROSS_ASK = re.compile(r"\b(?:the|all|any|other|which|what)\s+(?:\w+\s+){0,2}?(?:reports|inspections|councils|authorities)\b",
                         re.I)
@@ -132,6 +135,8 @@ def _read_turn(asked: str, before: Reading | None, parse: Parse) -> Reading:
               if follow and not intent.authorities and not before.intent.authorities and _across(before.intent) else None)
     if across is not None:
         return across
+    if follow and ADDS.search(question) and intent.authorities and before.intent.authorities:
+        return _compare_with_before(reading, before, parse)  # "add Waltham Forest too"
     if follow and not rest and (intent.authorities or intent.group) and not intent.unknown_places:
         return _swap_council(reading, before, parse)
     if follow and not rest and _names_period(question, intent) and not intent.authorities:
@@ -145,6 +150,9 @@ def _read_turn(asked: str, before: Reading | None, parse: Parse) -> Reading:
         return reading
     reading.intent = replace(kept, corrections=intent.corrections)
     reading.inherited = [*reading.inherited, *(["council"] if kept.authorities else [])]
+    if kept.authorities and not any(re.search(name_pattern(a), question, re.I) for a in kept.authorities):
+        # the question made whole, so a later "what about Blackpool?" has a council to swap
+        reading.question = f"{question.rstrip(' ?.')} ({' and '.join(kept.authorities)})?"
     states_own = intent.years or intent.report_types or intent.latest or intent.previous
     if before.pinned_files and len(before.pinned_files) <= PINNED_MAX and not states_own:
         reading.pinned_files = list(before.pinned_files)
@@ -181,8 +189,11 @@ def _follow_across(reading: Reading, before: Reading, rest: list[str], parse: Pa
     scope += [] if intent.years or intent.relative_years else ["last year" if y < date.today().year else "this year"
                                                                for y in earlier.relative_years]
     scope = [s for s in scope if s]
-    if intent.group and not rest:  # "in Yorkshire": the last question there
-        question = f"{before.question.rstrip(' ?.')} in {intent.group}?"
+    if intent.group and not rest:  # "in Yorkshire": the last question there (instead of its region)
+        written = REGION_WORDS.get(earlier.group)
+        question = re.sub(rf"\b(?:{written})\b", intent.group, before.question, count=1, flags=re.I) if written else ""
+        if not written or question == before.question:
+            question = f"{before.question.rstrip(' ?.')} in {intent.group}?"
         inherited = ["question"]
     elif THOSE.search(reading.question) and scope:
         question = re.sub(r"\b(?:them|they)\b", "those councils", reading.question, count=1, flags=re.I)

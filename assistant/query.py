@@ -222,7 +222,8 @@ CHATTER = set(tokenize(
     "picture news ended end ends order successive onwards onward seen next nutshell headline headlines "
     "them those these they it its other others same something someone somebody test testing sort kind "
     "quite really very much many any ani isn't isnt wasn't aren't don't doesn't ever still whether only "
-    "time times tomorrow today yesterday week soon looked look looks "
+    "time times tomorrow today yesterday week soon looked look looks specifically specific just only instead "
+    "unrelated separate separately anywhere afterwards "
 ))
 # Words of report kinds ("area SEND", "focused visit") said as the kind, not the topic: taken out by
 # their patterns, so that "disabled children" or "special educational needs support" stay a topic.
@@ -322,7 +323,8 @@ GRADES = re.compile(
 GRADE_VERB = re.compile(r"\b(grades?|graded|rated|ratings?|judged|judgements?|judgments?|scored)\b", re.I)
 WEAK = re.compile(
     r"\b(weakness(?:es)?|weak spots?|shortcomings?|failings|problems|criticis\w+|criticiz\w+|"
-    r"what (?:went|is going|was going) wrong|needs? to improve)\b", re.I)
+    r"what (?:went|is going|was going) wrong|needs? to improve|not (?:so |as |very |going )?well|less well|badly|poorly)\b",
+    re.I)
 # Across reports, "common areas for improvement" asks for shared weaknesses; of one council's
 # report, "its areas for improvement" asks for its list (assistant/composers/across.py).
 IMPROVE_AREAS = re.compile(r"\bareas? for (?:improvement|development)\b", re.I)

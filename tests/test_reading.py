@@ -130,6 +130,19 @@ def test_send_names_the_area_send_report_and_sending_does_not(parser):
     assert parser.parse("Do the police attend conferences and send reports?").report_types == ()
 
 
+def test_follow_ups_that_add_a_council_swap_a_region_or_turn_to_the_weaknesses(parser):
+    added = read("add Waltham Forest too", ["Compare Hackney and Tower Hamlets"], parser.parse)
+    assert set(added.intent.authorities) == {"Hackney", "Tower Hamlets", "Waltham Forest"}
+    assert answer_label(added.intent) == "comparison"
+    region = read("and Yorkshire?", ["Which councils in the North West have improved?"], parser.parse)
+    assert region.intent.group == "Yorkshire and the Humber" and "North West" not in region.question
+    worse = read("and not so well?", ["What did Brighton and Hove do well?"], parser.parse)
+    assert worse.intent.authorities == ("Brighton and Hove",) and answer_label(worse.intent) == "weaknesses"
+    chain = ["What does Sandwell's SEND report say about alternative provision?", "and about exclusions?"]
+    swapped = read("what about for Blackpool", chain, parser.parse)
+    assert swapped.intent.authorities == ("Blackpool",) and "exclus" in swapped.intent.topic_terms
+
+
 def test_a_question_about_the_reports_in_general_starts_afresh_and_it_keeps_the_topic(parser):
     earlier = ["What did Sandwell's 2023 SEND report say about the timeliness of EHC plans?"]
     fresh = read("What do the reports say about unaccompanied asylum-seeking children?", earlier, parser.parse)
