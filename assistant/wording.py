@@ -4,7 +4,7 @@ a pasted paragraph cut to the question at its end.
 Misspelt council names are the gazetteer's (assistant/gazetteer.py). Here: the words that say
 what kind of answer is wanted ("sumarise", "weeknesses", "inadquate", "recomendations") are put
 right when a typed word is not an English word and one of them alone is a letter or two away;
-a topic word typed a letter or two off one English word is put right by the `Speller`, after the
+a topic word typed a letter off one English word is put right by the `Speller`, after the
 names are found (a misspelt council is the gazetteer's). Every change is returned, and the
 reading line shows it.
 """
@@ -20,6 +20,7 @@ from assistant.lexical import tokenize
 # The words that decide a question's shape, grades and period, as people write them.
 CUE_WORDS = sorted(set(["summarise", "summarize", "summary", "overview", "weaknesses", "weakness", "weak", "strengths", "strength", "strong", "inadequate", "outstanding", "requires", "improvement", "improvements", "improve", "improved", "improving", "good", "recommendations", "recommendation", "recommend", "recommended", "compare", "compared", "comparison", "common", "commonly", "recurring", "themes", "theme", "across", "judgements", "judgement", "judgments", "judgment", "grades", "grade", "graded", "rated", "rating", "ratings", "inspection", "inspections", "inspected", "reports", "report", "mention", "mentions", "mentioned", "councils", "council", "authorities", "authority", "declined", "decline", "changed", "change", "history", "latest", "recent", "previous", "failings", "problems", "concerns", "criticised", "praised", "positive", "negative", "findings", "found", "effectiveness", "leaders", "leadership", "protection", "children", "leavers", "focused", "visit", "reinspection", "safeguarding", "partnership", "special", "educational", "needs", "disabilities", "which", "what", "where", "when", "how", "many", "list", "every", "each"]))
 WORD = re.compile(r"[A-Za-z]+")
+SPELT_KEPT = 10_000  # words the Speller remembers it has read
 PASTED_WORDS = 40  # longer than this, with sentences before the question: a pasted paragraph
 
 
@@ -76,6 +77,8 @@ class Speller:
         """`word` (lower case) spelt right, or as it is when it is a word, a form of one, or not one
         word's near miss. The first letter is taken as typed: it keeps the look-up fast."""
         if word not in self._fixed:
+            if len(self._fixed) >= SPELT_KEPT:  # a server reads questions for months: keep the memo small
+                self._fixed.clear()
             self._fixed[word] = self._closest(word)
         return self._fixed[word]
 

@@ -110,7 +110,8 @@ def in_scope(scope: dict) -> set[str]:
         wanted = group.removesuffix(" councils")
         latest: dict[str, tuple[str, str]] = {}
         for f, row in rows.items():
-            grade = (row.get("headline_judgement") or "").lower()
+            overall = re.search(r"overall_effectiveness=([a-z ]+)", (row.get("headline_judgement") or "").lower())
+            grade = overall.group(1).strip() if overall else ""
             if row["report_type"] in ("ilacs", "sif", "sif-reinspection") and grade in RANK:
                 when = row.get("publication_date") or ""
                 if when >= latest.get(row["local_authority"], ("", ""))[0]:
