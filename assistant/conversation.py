@@ -183,12 +183,14 @@ def _follow_across(reading: Reading, before: Reading, rest: list[str], parse: Pa
     question of the last one's councils (its group, grades and years); "and on caseloads?" asks the
     last question about another topic."""
     intent, earlier = reading.intent, before.intent
-    scope = ([] if intent.group else [earlier.group]) + ([] if intent.grades else
-                                                          [f"rated {' or '.join(earlier.grades)}"] if earlier.grades else [])
-    scope += [] if intent.years or intent.relative_years else [str(y) for y in earlier.years]
-    scope += [] if intent.years or intent.relative_years else ["last year" if y < date.today().year else "this year"
-                                                               for y in earlier.relative_years]
-    scope = [s for s in scope if s]
+    scope: list[str] = []  # what the last question scoped to and this one does not restate
+    if earlier.group and not intent.group:
+        scope.append(earlier.group)
+    if earlier.grades and not intent.grades:
+        scope.append(f"rated {' or '.join(earlier.grades)}")
+    if not (intent.years or intent.relative_years):
+        scope += [str(y) for y in earlier.years]
+        scope += ["last year" if y < date.today().year else "this year" for y in earlier.relative_years]
     if intent.group and not rest:  # "in Yorkshire": the last question there (instead of its region)
         written = REGION_WORDS.get(earlier.group)
         question = re.sub(rf"\b(?:{written})\b", intent.group, before.question, count=1, flags=re.I) if written else ""

@@ -170,7 +170,7 @@ class DraftIntent:
             detail=tuple(self.detail), grade_topic=self.grade_topic, named_words=tuple(self.named_words))
 
 
-AnyIntent = Intent | DraftIntent  # what the word lists below read, during the parse and after it
+AnyIntent = Intent | DraftIntent  # what the rules (assistant/query.py) read, during the parse and after it
 
 
 class QuestionParser(Protocol):

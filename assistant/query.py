@@ -222,7 +222,7 @@ CHATTER = set(tokenize(
     "picture news ended end ends order successive onwards onward seen next nutshell headline headlines "
     "them those these they it its other others same something someone somebody test testing sort kind "
     "quite really very much many any ani isn't isnt wasn't aren't don't doesn't ever still whether only "
-    "time times tomorrow today yesterday week soon looked look looks specifically specific just only instead "
+    "time times tomorrow today yesterday week soon looked look looks specifically specific just instead "
     "unrelated separate separately anywhere afterwards "
 ))
 # Words of report kinds ("area SEND", "focused visit") said as the kind, not the topic: taken out by

@@ -16,7 +16,6 @@ import gzip
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -67,8 +66,12 @@ def topics() -> dict[str, dict]:
 
 def on_topic(topic_id: str, sentence: str) -> bool:
     """A sentence (any case) is about the topic: a variant matches and no excluded pattern does."""
+    return _matches(topic_id, normalise(sentence))
+
+
+def _matches(topic_id: str, text: str) -> bool:
+    """`on_topic` for a sentence already normalised (the page texts are)."""
     include, exclude = _patterns(topic_id)
-    text = normalise(sentence)
     return any(p.search(text) for p in include) and not any(p.search(text) for p in exclude)
 
 
@@ -87,7 +90,7 @@ def topic_pages(topic_id: str) -> dict[str, tuple[int, ...]]:
     for (file, page), said in page_sentences().items():
         if only and kinds.get(file) not in only:
             continue
-        if any(on_topic(topic_id, s) for s in said):
+        if any(_matches(topic_id, s) for s in said):
             found.setdefault(file, []).append(page)
     return {f: tuple(sorted(p)) for f, p in sorted(found.items())}
 
@@ -176,15 +179,8 @@ def gold_files(item: dict) -> set[str]:
     """The files of the item's scope that discuss its topic."""
     if item["kind"] == "recommendation":
         section = recommendations_text(item["file"])
-        return {item["file"]} if any(on_topic(item["topic_id"], s) for s in sentences(section)) else set()
+        return {item["file"]} if any(_matches(item["topic_id"], s) for s in sentences(section)) else set()
     found = set(topic_pages(item["topic_id"]))
     if item["kind"] == "across":
         return found & in_scope(item.get("scope") or {})
     return found & {item["file"]} if item.get("file") else found
-
-
-def files_about(items: Iterable[dict]) -> None:
-    """Warm the caches for these items (the page texts once, each topic once)."""
-    for item in items:
-        if item.get("topic_id"):
-            topic_pages(item["topic_id"])
