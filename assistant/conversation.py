@@ -20,9 +20,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from assistant.gazetteer import REGION_WORDS, name_pattern
-from assistant.intent import Intent
+from assistant.intent import Intent, Shape
 from assistant.lexical import tokenize
-from assistant.query import COMPARE, REPORT_TYPE_PATTERNS, topic_words
+from assistant.query import COMPARE, REPORT_TYPE_PATTERNS, SEND_REPORT, STRONG, WEAK, topic_words
+from assistant.shapes import answer_label
 from assistant.wording import respell, the_ask
 from ingest.wordpieces import known_words
 
@@ -34,9 +35,9 @@ FRAME = set(tokenize("and what about how of same for the same question now ok ok
                      "councils authority local report reports inspection inspections just only specifically "
                      "particularly instead add too also"))
 GROUP_NOUNS = set(tokenize("borough boroughs councils counties county region regions areas authorities generally "
-                            "overall all"))
+                            "overall all royal city metropolitan district"))
 PERIOD = set(tokenize("in from since before after between to latest most recent last previous earlier prior year "
-                      "years one before"))
+                      "years one before older newer old"))
 LATEST_WORDS = re.compile(r"\b(?:the\s+)?(?:latest|most recent|newest|current|last(?!\s+(?:year|but)))\b", re.I)
 PERIOD_PHRASE = re.compile(r"\b(?:in|from|since|before|after|during)?\s*(?:between\s+)?(?:19|20)\d\d"
                            r"(?:\s*(?:-|\u2013|to|and)\s*(?:19|20)\d\d)?\b", re.I)
@@ -148,6 +149,12 @@ def _read_turn(asked: str, before: Reading | None, parse: Parse) -> Reading:
     kept = _parse_after(parse, question, before.intent)
     if not kept.follows:
         return reading
+    if kept.vague and MORE.match(asked) and not before.intent.vague:  # "more", "go on": more of the same
+        kept = replace(_asked_as_before(kept, before.intent), decided_by="follow-up")
+    elif kept.decided_by == "wording":  # the model's guess at a few words is not theirs: what they say is
+        # "and care leavers?" asks about care leavers; "and their full inspection?", "more" ask as before
+        kept = replace(kept, shape=Shape.FINDING, polarity=0, across=None, vague=False, decided_by="follow-up") \
+            if kept.topic_terms else replace(_asked_as_before(kept, before.intent), decided_by="follow-up")
     reading.intent = replace(kept, corrections=intent.corrections)
     reading.inherited = [*reading.inherited, *(["council"] if kept.authorities else [])]
     if kept.authorities and not any(re.search(name_pattern(a), question, re.I) for a in kept.authorities):
@@ -158,6 +165,11 @@ def _read_turn(asked: str, before: Reading | None, parse: Parse) -> Reading:
         reading.pinned_files = list(before.pinned_files)
         reading.inherited.append("report")
     return reading
+
+
+# "more", "go on", "tell me more": the last question again
+MORE = re.compile(r"^\W*(?:(?:ok(?:ay)?|and|so|please)\W+)*(?:more|go on|continue|keep going|tell me more|anything else|"
+                  r"what else)(?:\W+please)?\W*$", re.I)
 
 
 # "mention it", "say about that": the topic of the last question
@@ -208,10 +220,23 @@ def _follow_across(reading: Reading, before: Reading, rest: list[str], parse: Pa
         if question == before.question:
             return None
         inherited = ["question"]
+    elif earlier.shape is Shape.THEMES and (side := _side_asked(reading.question)) and not intent.topic_terms:
+        # "and the strengths?" after the common weaknesses of a set: its common strengths
+        weak, strong = (WEAK, STRONG) if side > 0 else (STRONG, WEAK)
+        question = weak.sub("strengths" if side > 0 else "weaknesses", before.question)
+        if strong.search(question) is None:
+            question = f"{before.question.rstrip(' ?.')} ({'strengths' if side > 0 else 'weaknesses'})?"
+        inherited = ["question"]
     else:
         return None
     read_again = replace(parse(question), corrections=intent.corrections)
     return Reading(reading.asked, question, read_again, inherited, pasted=reading.pasted)
+
+
+def _side_asked(question: str) -> int:
+    """+1 for a question asking for strengths, -1 for weaknesses, 0 for neither or both."""
+    weak, strong = bool(WEAK.search(question)), bool(STRONG.search(question))
+    return 0 if weak == strong else 1 if strong else -1
 
 
 # "and on caseloads?", "what about supervision?": the last question, about another topic
@@ -264,14 +289,22 @@ def _swap_council(reading: Reading, before: Reading, parse) -> Reading:
     period or report kind named with the council ("What about Kent in 2019?") replaces that too."""
     new = " and ".join(reading.intent.authorities) or reading.intent.group
     old = before.intent.authorities or ([before.intent.group] if before.intent.group else [])
+    if not old and before.intent.topic_terms and reading.intent.authorities:
+        # "disabled children - what do the reports say | and in Newcastle's?": that council's report on it
+        question = f"What does {new}'s report say about {_topic_of(before)}?"
+        return Reading(reading.asked, question, replace(parse(question), corrections=reading.intent.corrections),
+                       ["question"])
     if len(old) != 1 or not before.question.strip():
         return reading
     written = [n for n in _written_names(old[0], before) if re.search(name_pattern(n), before.question, re.I)]
-    if not written:
+    if written:
+        question = re.sub(name_pattern(written[0]), new, before.question, count=1, flags=re.I)
+    elif before.intent.unnamed.count("\u00a7") == 1:  # written by another of its names ("City of London")
+        question = before.intent.unnamed.replace("\u00a7", new)
+    else:
         return reading
-    question = re.sub(name_pattern(written[0]), new, before.question, count=1, flags=re.I)
-    swapped = Reading(reading.asked, question, replace(parse(question), corrections=reading.intent.corrections),
-                      ["question"])
+    intent = _asked_as_before(parse(question), before.intent)
+    swapped = Reading(reading.asked, question, replace(intent, corrections=reading.intent.corrections), ["question"])
     if _names_period(reading.question, reading.intent):
         return _swap_period(reading, swapped, parse)
     return swapped
@@ -288,18 +321,38 @@ def _swap_period(reading: Reading, before: Reading, parse) -> Reading:
     question = LATEST_WORDS.sub(" ", question)
     question = re.sub(r"\(?\b(?:the\s+)?(?:previous|prior|earlier|one before|last but one)(?:\s+one)?\b\)?", " ", question,
                       flags=re.I)
-    if reading.intent.report_types:  # "and the focused visit?": the last question, of that kind of report
+    if reading.intent.report_types or reading.intent.latest:
+        # "and the focused visit?": the last question, of that kind of report; "and the latest?": of any kind
         for _, pattern in REPORT_TYPE_PATTERNS:
             question = re.sub(pattern, " ", question, flags=re.I)
+        question = SEND_REPORT.sub(" ", question)
     period = FOLLOW_UP.sub(" ", reading.question)
     for council in reading.intent.authorities:  # "What about Kent in 2019?": the period is "in 2019"
         period = re.sub(name_pattern(council) + r"(?:['\u2019]s)?", " ", period, flags=re.I)
-    period = " ".join(period.split()).strip(" ?.!")
+    period = " ".join(period.split()).strip(" ?.!") or ("latest" if reading.intent.latest else "")  # "and now?"
+    question = re.sub(r"\(\s*(?:the\s*)?\)", " ", question)  # what is left of a period or kind taken out
     question = re.sub(r"\s+", " ", question).strip().rstrip(" ?.")
     question = f"{question} {period}?" if re.match(r"(in|from|since|before|after|between)\s+(19|20)\d\d", period) \
         else f"{question} ({period})?"
-    intent = parse(question)
-    return Reading(reading.asked, question, intent, ["question"])
+    return Reading(reading.asked, question, _asked_as_before(parse(question), before.intent), ["question"])
+
+
+UNGRADED = {"focused-visit"}  # a focused visit's letter gives no grades
+
+
+def _asked_as_before(intent: Intent, earlier: Intent) -> Intent:
+    """The last question's kind of answer, for the council or report named now: the question made
+    whole is read for its names and period, its shape is the one already asked ("How did Manchester
+    do in 2014? | and the reinspection"). Grades asked of a report that has none ask what it found."""
+    if earlier.vague or earlier.out_of_scope or intent.out_of_scope:
+        return intent
+    if earlier.shape is Shape.THEMES and len(intent.authorities) == 1:  # "and Warwickshire's?": its own
+        return replace(intent, shape=Shape.STRENGTHS if earlier.polarity else Shape.SUMMARY,
+                       polarity=earlier.polarity, across=None, vague=False)
+    if answer_label(earlier) in ("grades", "grade_history") and intent.report_types and set(intent.report_types) <= UNGRADED:
+        return replace(intent, shape=Shape.SUMMARY, polarity=0, across=None, asks_grade=False, vague=False)
+    return replace(intent, shape=earlier.shape, polarity=earlier.polarity, across=earlier.across,
+                   asks_grade=earlier.asks_grade, comparison=earlier.comparison, vague=False)
 
 
 def _cut_to_the_ask(asked: str, parse: Parse) -> tuple[str, bool]:

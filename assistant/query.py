@@ -33,7 +33,7 @@ REPORT_TYPE_PATTERNS = [
     ("area-send", r"area send|send inspection|local area (send )?partnership|special educational needs (and|&|and/or) disabilit\w* inspection|joint (ofsted (and|&) cqc )?send"),
     ("sif-reinspection", r"re-?inspection"),
     ("sif", r"\bsif\b|single inspection( framework)?"),
-    ("ilacs", r"\bilacs\b"),
+    ("ilacs", r"\bilacs\b|\bfull (?:(?:ofsted|children'?s services|ilacs)\s+)?inspections?\b|\b(?:standard|short) inspections?\b"),
     ("jtai", r"\bjtai\b|joint targeted area inspection"),
     ("lac", r"looked[- ]after children('s)? (services )?inspection"),
     ("lscb", r"\blscb review|review of the (local safeguarding children board|lscb)"),
@@ -53,7 +53,8 @@ JUDGEMENT_PATTERNS = [
 ]
 GRADE_QUESTION = re.compile(
     r"\b(grade[sd]?|rat(ed|ing|e)|judge(d|s|ment)?s?|score[sd]?|verdict|outcome|outstanding|inadequate|"
-    r"requires? improvement|good or|how did ofsted (rate|judge|grade|assess))\b",
+    r"requires? improvement|good or|how did ofsted (rate|judge|grade|assess))\b|"
+    r"\bwhat (?:did|does|do) (?:[\w'-]+\s+){1,4}?get\b(?! wrong| right)",  # "what did Newcastle get for help and protection"
     re.I,
 )
 COMPARISON = re.compile(
@@ -64,7 +65,8 @@ COMPARISON = re.compile(
 )
 # "last year" is a period and "since their last inspection" a starting point, neither the latest report
 LATEST = re.compile(r"(?<!since its )(?<!since their )(?<!since the )\b(latest|most recent|last(?!\s+(?:year|month)s?\b)|"
-                    r"current|newest|recent)\b", re.I)
+                    r"current|currently|newest|recent|these days|at (?:the )?(?:moment|present))\b|"
+                    r"(?<!then and )(?<!from then to )\b(?:now|today)\b(?!\s+that\b)", re.I)
 YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 
@@ -280,13 +282,16 @@ def inherit(question: str, intent: DraftIntent, previous: Intent | None) -> Draf
     shape is read again with the councils it now names ("And its weaknesses?")."""
     if previous is None or intent.authorities or intent.unknown_places:
         return intent
+    # a period said replaces the whole period ("and now?" after "in 2017" is the latest report, not 2017's)
+    said = (intent.years or intent.months or intent.latest or intent.previous or intent.year_range
+            or intent.relative_years)
+    period = intent if said else previous
     kept = replace(
         intent,
         authorities=list(previous.authorities),
-        years=intent.years or list(previous.years),
-        months=intent.months or list(previous.months),
-        report_types=intent.report_types or list(previous.report_types),
-        latest=intent.latest or previous.latest,
+        years=list(period.years), months=list(period.months), latest=period.latest, previous=period.previous,
+        year_range=period.year_range, relative_years=list(period.relative_years),
+        report_types=intent.report_types or ([] if intent.latest else list(previous.report_types)),
         judgement_keys=intent.judgement_keys or ([] if not intent.asks_grade else list(previous.judgement_keys)),
     )
     read_what_it_asks(question, kept)
@@ -314,6 +319,8 @@ ACROSS_REPORTS = {Shape.COVERAGE, Shape.THEMES}
 
 SUMMARY = re.compile(
     r"\b(summari[sz]e|summary|summaries|overview|tell me about|key (?:findings|messages|points)|main findings)\b|"
+    # "What were the findings of Ofsted's 2021 focused visit to Haringey?" (not "the findings on X")
+    r"\b(?:what were|what are|give me|list) (?:the |its |their )?(?:overall )?findings (?:of|from|in)\b(?![^?]{0,60}\babout\b)|"
     # "What did Bradford's 2014 inspection find?" (ends there: "... find about X?" is a finding question)
     r"\bwhat did\b.{0,60}?\b(inspection|report|visit|re-?inspection)s?\b.{0,40}?\b(find|say|conclude)\s*\??\s*$|"
     r"\bwhat did (?:ofsted|inspectors|the inspectors) (?:find|say|conclude) (?:about|in|at|of) (?-i:[A-Z])[\w' -]*\??\s*$", re.I)
@@ -322,7 +329,7 @@ GRADES = re.compile(
     r"\bgrade (?:table|breakdown)|\bbreakdown of\b[^?]{0,30}\b(grades|judgements)", re.I)
 GRADE_VERB = re.compile(r"\b(grades?|graded|rated|ratings?|judged|judgements?|judgments?|scored)\b", re.I)
 WEAK = re.compile(
-    r"\b(weakness(?:es)?|weak spots?|shortcomings?|failings|problems|criticis\w+|criticiz\w+|"
+    r"\b(weakness(?:es)?|weak (?:spots?|areas?|points?)|weakest|shortcomings?|failings|problems|criticis\w+|criticiz\w+|"
     r"what (?:went|is going|was going) wrong|needs? to improve|not (?:so |as |very |going )?well|less well|badly|poorly)\b",
     re.I)
 # Across reports, "common areas for improvement" asks for shared weaknesses; of one council's

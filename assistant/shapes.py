@@ -30,6 +30,12 @@ REPORT_NOUN = re.compile(r"\b(reports?|inspections?|letters?|visits?)\b|\b(which
                          r"(councils|authorities|las|areas|partnerships)\b", re.I)
 
 
+# A list or a count of reports is asked for in these words: "Do the police ... send reports?" asks neither
+COUNTS = re.compile(r"\b(which|wich|how many|how often|how common|how widespread|how frequently|list|count|number|proportion|"
+                    r"any|anything|every|all|where|show|find|name|give|mention\w*|appear\w*|refer\w*|cit\w+|discuss\w*)\b|"
+                    r"^\W*(?:the\s+)?(?:reports?|inspections?|(?:focused\s+)?visits?|letters?)\b|\bw/", re.I)
+
+
 def answer_label(intent: AnyIntent) -> str:
     """The answer this reading leads to, in the evaluation's labels."""
     if intent.vague:
@@ -72,7 +78,8 @@ def fits(label: str, intent: AnyIntent) -> bool:
         "strengths": councils == 1, "weaknesses": councils == 1,
         "recommendations": bool(ASKS_CHANGE.search(intent.unnamed)),
         "comparison": councils >= 2 or (councils == 1 and len(intent.years) >= 2),
-        "coverage": bool(intent.topic_terms) and bool(REPORT_NOUN.search(intent.unnamed)), "themes": councils != 1, "rated": bool(intent.grades) and councils == 0,
+        "coverage": bool(intent.topic_terms) and bool(REPORT_NOUN.search(intent.unnamed)) and bool(
+            COUNTS.search(intent.unnamed)), "themes": councils != 1, "rated": bool(intent.grades) and councils == 0,
         "grade_change": councils == 0 and (bool(UP.search(intent.unnamed) or DOWN.search(intent.unnamed))
                                            or len(intent.grades) >= 2), "finding": councils >= 1, "topic_across": councils == 0 and bool(intent.topic_terms),
         "clarify": councils == 0 and not intent.group and not intent.topic_terms,

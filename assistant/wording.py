@@ -21,7 +21,7 @@ from assistant.lexical import tokenize
 CUE_WORDS = sorted(set(["summarise", "summarize", "summary", "overview", "weaknesses", "weakness", "weak", "strengths", "strength", "strong", "inadequate", "outstanding", "requires", "improvement", "improvements", "improve", "improved", "improving", "good", "recommendations", "recommendation", "recommend", "recommended", "compare", "compared", "comparison", "common", "commonly", "recurring", "themes", "theme", "across", "judgements", "judgement", "judgments", "judgment", "grades", "grade", "graded", "rated", "rating", "ratings", "inspection", "inspections", "inspected", "reports", "report", "mention", "mentions", "mentioned", "councils", "council", "authorities", "authority", "declined", "decline", "changed", "change", "history", "latest", "recent", "previous", "failings", "problems", "concerns", "criticised", "praised", "positive", "negative", "findings", "found", "effectiveness", "leaders", "leadership", "protection", "children", "leavers", "focused", "visit", "reinspection", "safeguarding", "partnership", "special", "educational", "needs", "disabilities", "which", "what", "where", "when", "how", "many", "list", "every", "each"]))
 WORD = re.compile(r"[A-Za-z]+")
 SPELT_KEPT = 10_000  # words the Speller remembers it has read
-PASTED_WORDS = 40  # longer than this, with sentences before the question: a pasted paragraph
+PASTED_WORDS = 20  # longer than this, with sentences before the question: a pasted paragraph
 
 
 @lru_cache(maxsize=4)

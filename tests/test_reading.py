@@ -143,6 +143,47 @@ def test_follow_ups_that_add_a_council_swap_a_region_or_turn_to_the_weaknesses(p
     assert swapped.intent.authorities == ("Blackpool",) and "exclus" in swapped.intent.topic_terms
 
 
+def test_a_follow_up_that_names_a_report_or_a_topic_keeps_what_it_does_not_restate(parser):
+    def label(question: str, history: list[str]) -> tuple:
+        reading = read(question, history, parser.parse)
+        return answer_label(reading.intent), reading.intent.authorities, reading.intent.report_types, reading.intent.period
+
+    # a period said replaces the whole period, and the question is the one already asked
+    shape, councils, _, period = label("and now?", ["What were Tower Hamlets' grades in 2017?"])
+    assert (shape, councils, period.latest, period.years) == ("grades", ("Tower Hamlets",), True, ())
+    shape, _, kinds, _ = label("and the reinspection", ["How did Manchester do in its 2014 inspection?"])
+    assert shape == answer_label(parser.parse("How did Manchester do in its 2014 inspection?")) and kinds == ("sif-reinspection",)
+    assert label("and the focused visit?", ["Surrey grades over time"])[0] == "summary"  # a visit gives no grades
+    assert label("what about their full inspection", ["Summarise Blackpool's SEND inspection"])[:3] == (
+        "summary", ("Blackpool",), ("ilacs",))
+    # a topic said is what is asked about now, of the same report
+    assert label("and care leavers?", ["What does Rochdale's report say about supervision?"])[:2] == ("finding", ("Rochdale",))
+    assert label("and care leavers?", ["What are Leeds' weaknesses?"])[:2] == ("finding", ("Leeds",))
+    assert label("more", ["Summarise the Bolton report"])[:2] == ("summary", ("Bolton",))
+    # a council after a question about the reports in general: that council's report on the topic
+    newcastle = read("and in Newcastle's", ["disabled children - what do the reports say"], parser.parse)
+    assert answer_label(newcastle.intent) == "finding" and "disabl" in newcastle.intent.topic_terms
+    # the other side of the common themes of a set, then one council of it
+    themes = ["recurring weaknesses across requires improvement councils"]
+    other = read("and the strengths?", themes, parser.parse)
+    assert answer_label(other.intent) == "themes" and other.intent.polarity == 1
+    assert label("what about warwickshire's", [*themes, "and the strengths?"])[:2] == ("strengths", ("Warwickshire",))
+    # a kind of report narrows a list of reports
+    narrowed = read("only the SIF ones", ["Which reports discuss county lines?"], parser.parse)
+    assert answer_label(narrowed.intent) == "coverage" and narrowed.intent.report_types == ("sif",)
+
+
+def test_a_pasted_paragraph_is_read_for_its_question_and_reports_are_listed_only_when_asked(parser):
+    pasted = read("I'm preparing a training session for new social workers on what inspectors criticise. "
+                  "What weaknesses come up most often across the reports?", None, parser.parse)
+    assert answer_label(pasted.intent) == "themes" and not {"train", "session"} & set(pasted.intent.topic_terms)
+    assert answer_label(parser.parse("Do the police attend initial child protection conferences and send reports?")) \
+        == "topic_across"
+    assert answer_label(parser.parse("What were the findings of Ofsted's 2021 focused visit to Haringey?")) == "summary"
+    assert answer_label(parser.parse("what did Newcastle get for help and protection")) == "grades"
+    assert parser.parse("Is Camden outstanding now?").latest
+
+
 def test_a_question_about_the_reports_in_general_starts_afresh_and_it_keeps_the_topic(parser):
     earlier = ["What did Sandwell's 2023 SEND report say about the timeliness of EHC plans?"]
     fresh = read("What do the reports say about unaccompanied asylum-seeking children?", earlier, parser.parse)
