@@ -33,11 +33,11 @@ FOLLOW_UP = re.compile(r"^\s*(?:(?:and|ok(?:ay)?|so|but|then|now|also)[\s,]+)*(?
 FRAME = set(tokenize("and what about how of same for the same question now ok okay also then so but please "
                      "instead too as well this that one ones there their its it do does did same thing council "
                      "councils authority local report reports inspection inspections just only specifically "
-                     "particularly instead add too also"))
+                     "particularly instead add too also any hm hmm none those these them they"))
 GROUP_NOUNS = set(tokenize("borough boroughs councils counties county region regions areas authorities generally "
                             "overall all royal city metropolitan district"))
 PERIOD = set(tokenize("in from since before after between to latest most recent last previous earlier prior year "
-                      "years one before older newer old"))
+                      "years one before older newer old back"))
 LATEST_WORDS = re.compile(r"\b(?:the\s+)?(?:latest|most recent|newest|current|last(?!\s+(?:year|but)))\b", re.I)
 PERIOD_PHRASE = re.compile(r"\b(?:in|from|since|before|after|during)?\s*(?:between\s+)?(?:19|20)\d\d"
                            r"(?:\s*(?:-|\u2013|to|and)\s*(?:19|20)\d\d)?\b", re.I)
@@ -107,7 +107,8 @@ def read(asked: str, history, parse: Parse, recent: int = 6) -> Reading:
         before = _read_turn(turn.asked, before, parse)
         before.pinned_files = list(turn.cited_files)
         if earlier is not None:
-            before.earlier_councils = [c for c in earlier.intent.authorities if c not in before.intent.authorities]
+            before.earlier_councils = [c for c in dict.fromkeys([*earlier.earlier_councils, *earlier.intent.authorities])
+                                       if c not in before.intent.authorities]
             before.earlier_years = [y for y in earlier.intent.years if y not in before.intent.years]
     return _read_turn(asked, before, parse)
 
@@ -138,6 +139,12 @@ def _read_turn(asked: str, before: Reading | None, parse: Parse) -> Reading:
         return across
     if follow and ADDS.search(question) and intent.authorities and before.intent.authorities:
         return _compare_with_before(reading, before, parse)  # "add Waltham Forest too"
+    if follow and RANKS.search(question) and not intent.authorities and before.intent.authorities and (
+            len(before.intent.authorities) > 1 or before.earlier_councils):
+        return _compare_with_before(reading, before, parse)  # "which of the three was worst?", "rank them"
+    if (follow and len(intent.authorities) == 1 and not before.intent.authorities and before.intent.topic_terms
+            and not intent.topic_terms and not (intent.decided_by == "rules" and answer_label(intent) not in OPEN)):
+        return _swap_council(reading, before, parse)  # "what did Ealing's say?" after a topic across reports
     if follow and not rest and (intent.authorities or intent.group) and not intent.unknown_places:
         return _swap_council(reading, before, parse)
     if follow and not rest and _names_period(question, intent) and not intent.authorities:
@@ -151,7 +158,9 @@ def _read_turn(asked: str, before: Reading | None, parse: Parse) -> Reading:
         return reading
     if kept.vague and MORE.match(asked) and not before.intent.vague:  # "more", "go on": more of the same
         kept = replace(_asked_as_before(kept, before.intent), decided_by="follow-up")
-    elif kept.decided_by == "wording":  # the model's guess at a few words is not theirs: what they say is
+    elif before.intent.shape is Shape.COMPARISON and answer_label(kept) == "finding" and kept.topic_terms:
+        kept = replace(kept, shape=Shape.COMPARISON, comparison=True, decided_by="follow-up")  # "on domestic abuse"
+    elif kept.decided_by == "wording" or answer_label(kept) == "finding" and not kept.topic_terms:  # the model's guess at a few words is not theirs: what they say is
         # "and care leavers?" asks about care leavers; "and their full inspection?", "more" ask as before
         kept = replace(kept, shape=Shape.FINDING, polarity=0, across=None, vague=False, decided_by="follow-up") \
             if kept.topic_terms else replace(_asked_as_before(kept, before.intent), decided_by="follow-up")
@@ -165,6 +174,12 @@ def _read_turn(asked: str, before: Reading | None, parse: Parse) -> Reading:
         reading.pinned_files = list(before.pinned_files)
         reading.inherited.append("report")
     return reading
+
+
+# "which is better", "rank them", "which of the three was worst": the councils of the last turns side by side
+RANKS = re.compile(r"\b(better|worse|best|worst|rank\w*|strongest|weakest|stronger|weaker|which (?:one|of (?:them|the \w+)))\b",
+                   re.I)
+OPEN = {"finding", "topic_across", "clarify", "summary"}  # readings a few words of a follow-up do not settle
 
 
 # "more", "go on", "tell me more": the last question again
@@ -261,7 +276,8 @@ def _unstated(question: str, intent: Intent) -> list[str]:
     named = set(tokenize(" ".join([*intent.authorities, intent.group])))
     named |= {w for c in intent.corrections for w in tokenize(c[0])}
     kinds = set(tokenize(" ".join(m.group(0) for _, p in REPORT_TYPE_PATTERNS for m in re.finditer(p, question, re.I))))
-    return [t for t in tokenize(question) if t not in FRAME | PERIOD | GROUP_NOUNS | named | kinds and not t.isdigit()]
+    words = intent.unnamed.replace("\u00a7", " ") or question  # the names as written taken out ("bucks")
+    return [t for t in tokenize(words) if t not in FRAME | PERIOD | GROUP_NOUNS | named | kinds and not t.isdigit()]
 
 
 def _names_period(question: str, intent: Intent) -> bool:
@@ -304,6 +320,8 @@ def _swap_council(reading: Reading, before: Reading, parse) -> Reading:
     else:
         return reading
     intent = _asked_as_before(parse(question), before.intent)
+    if not _names_period(reading.question, reading.intent):  # "what about Bucks?" after the latest Leeds report
+        intent = replace(intent, period=before.intent.period, report_types=before.intent.report_types)
     swapped = Reading(reading.asked, question, replace(intent, corrections=reading.intent.corrections), ["question"])
     if _names_period(reading.question, reading.intent):
         return _swap_period(reading, swapped, parse)

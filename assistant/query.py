@@ -212,7 +212,7 @@ VAGUE_WORDS = set(tokenize("wrong right problem problems issue issues help more 
                            "now current currently among share shared oldest newest first move moved identify identified "
                            "recognise recognised describe described positive positives negative mind again shorter "
                            "longer when who where instance especially comment comments written write all every "
-                           "five four three two urgently urgent address better worse getting use uses using count show"))
+                           "five four three two urgently urgent address better worse best worst getting use uses using count show"))
 
 
 # How people talk around a question ("I'd be grateful for a rundown", "a few bullet points is fine",
@@ -309,7 +309,8 @@ def read_what_it_asks(question: str, intent: DraftIntent) -> None:
     if (intent.across is not None and intent.across.kind == "history" and intent.shape is Shape.COMPARISON
             and not SET_SIDE_BY_SIDE.search(question)):
         intent.shape = Shape.FINDING  # "How did Surrey's grades change between 2015 and 2025?": its history
-    intent.topic, intent.topic_quoted = topic_phrase(question, intent.authorities)
+    places = [*intent.authorities, *([intent.group] if intent.group else [])]  # "... mention X in London": a scope
+    intent.topic, intent.topic_quoted = topic_phrase(question, places)
     if intent.group and intent.topic and re.search(rf"\b{re.escape(intent.group)}\b", intent.topic, re.I):
         intent.group = ""  # "Which reports mention London?": the phrase asked about, not a scope
 
@@ -350,7 +351,7 @@ COVERAGE = re.compile(
 # Terse and spoken: "X - which reports", "'staying put' count", "how often does X come up?", "councils that mention
 # it" (not of weaknesses or strengths: "what problems come up most often" asks for the common ones)
 COVERAGE_SPOKEN = re.compile(
-    r"[-\u2013:]\s*(?:which|what) (?:reports|inspections)\s*\??\s*$|\bcount\s*\??\s*$|\bhow often\b|\b(?:comes?|crops?) up\b|"
+    r"[-\u2013:]\s*(?:which|what) (?:reports|inspections)\s*\??\s*$|\b(?:count|mentions)\s*\??\s*$|\bhow often\b|\b(?:comes?|crops?) up\b|"
     r"\b(?:reports|councils|inspections|authorities|visits|letters)\s+(?:that|which)\s+(?:mention|refer|discuss|cover)", re.I)
 THEMES = re.compile(
     r"\b(common|commonly|recurring|recurrent|typical|typically|themes?|patterns?|frequent\w*|often|usually|"

@@ -18,8 +18,9 @@ from assistant.gazetteer import SHORTEST_FUZZY, allowed_edits, edit_distance
 from assistant.lexical import tokenize
 
 # The words that decide a question's shape, grades and period, as people write them.
-CUE_WORDS = sorted(set(["summarise", "summarize", "summary", "overview", "weaknesses", "weakness", "weak", "strengths", "strength", "strong", "inadequate", "outstanding", "requires", "improvement", "improvements", "improve", "improved", "improving", "good", "recommendations", "recommendation", "recommend", "recommended", "compare", "compared", "comparison", "common", "commonly", "recurring", "themes", "theme", "across", "judgements", "judgement", "judgments", "judgment", "grades", "grade", "graded", "rated", "rating", "ratings", "inspection", "inspections", "inspected", "reports", "report", "mention", "mentions", "mentioned", "councils", "council", "authorities", "authority", "declined", "decline", "changed", "change", "history", "latest", "recent", "previous", "failings", "problems", "concerns", "criticised", "praised", "positive", "negative", "findings", "found", "effectiveness", "leaders", "leadership", "protection", "children", "leavers", "focused", "visit", "reinspection", "safeguarding", "partnership", "special", "educational", "needs", "disabilities", "which", "what", "where", "when", "how", "many", "list", "every", "each"]))
+CUE_WORDS = sorted(set(["summarise", "summarize", "summary", "summaries", "overview", "weaknesses", "weakness", "weak", "strengths", "strength", "strong", "inadequate", "outstanding", "requires", "improvement", "improvements", "improve", "improved", "improving", "good", "recommendations", "recommendation", "recommend", "recommended", "compare", "compared", "comparison", "common", "commonly", "recurring", "themes", "theme", "across", "judgements", "judgement", "judgments", "judgment", "grades", "grade", "graded", "rated", "rating", "ratings", "inspection", "inspections", "inspected", "reports", "report", "mention", "mentions", "mentioned", "councils", "council", "authorities", "authority", "declined", "decline", "changed", "change", "history", "latest", "recent", "previous", "failings", "problems", "concerns", "criticised", "praised", "positive", "negative", "findings", "found", "effectiveness", "leaders", "leadership", "protection", "children", "leavers", "focused", "visit", "reinspection", "safeguarding", "partnership", "special", "educational", "needs", "disabilities", "which", "what", "where", "when", "how", "many", "list", "every", "each", "downgraded", "upgraded", "downhill", "according", "judged", "worse", "worst", "better"]))
 WORD = re.compile(r"[A-Za-z]+")
+DERIVED = re.compile(r"(?:e|a)?(?:s|es|ed|d|ing|ly|ness|ment|ments|acy|cy|y|ive|er|ers|ion|ions|ity|al|ally|ful|ened|ens|ening)?")
 SPELT_KEPT = 10_000  # words the Speller remembers it has read
 PASTED_WORDS = 20  # longer than this, with sentences before the question: a pasted paragraph
 
@@ -39,14 +40,18 @@ def respell(question: str, known: frozenset[str]) -> tuple[str, list[tuple[str, 
     def fix(match: re.Match) -> str:
         typed = match.group(0)
         word = typed.lower()
-        if len(word) < 5 or word in known or word in CUE_WORDS or set(tokenize(word)) & stems:
-            return typed
-        if any(word.startswith(stem) for cue in CUE_WORDS for stem in tokenize(cue) if len(stem) >= 4):
+        if len(word) < 5 or word in known or word in CUE_WORDS:
             return typed
         limit = allowed_edits(len(word))
         close = [(edit_distance(word, cue, limit), cue) for cue in CUE_WORDS if abs(len(cue) - len(word)) <= limit]
         close = [(d, cue) for d, cue in close if d <= limit]
         if not close:
+            return typed
+        # "inadequacy", "strengthens": a form of a word, or a cue word's stem and an ending, not a typo;
+        # a letter off a cue word is one ("improvment", which the index stems as "improvement")
+        if min(d for d, _ in close) > 1 and (set(tokenize(word)) & stems or any(
+                word.startswith(stem) and DERIVED.fullmatch(word[len(stem):])
+                for cue in CUE_WORDS for stem in tokenize(cue) if len(stem) >= 4)):
             return typed
         best = min(d for d, _ in close)
         choices = {cue for d, cue in close if d == best}

@@ -173,6 +173,30 @@ def test_a_follow_up_that_names_a_report_or_a_topic_keeps_what_it_does_not_resta
     assert answer_label(narrowed.intent) == "coverage" and narrowed.intent.report_types == ("sif",)
 
 
+def test_a_follow_up_keeps_the_scope_and_councils_of_the_turns_before(parser):
+    chain = ["Leeds latest inspection summary", "and the main weaknesses?"]
+    bucks = read("what about bucks", chain, parser.parse)  # an alias, and the latest report kept
+    assert bucks.intent.authorities == ("Buckinghamshire",) and bucks.intent.latest
+    assert answer_label(bucks.intent) == "weaknesses"
+    ranked = read("which of the three was worst?", ["Slough grades", "and Surrey", "and rotherham"], parser.parse)
+    assert set(ranked.intent.authorities) == {"Slough", "Surrey", "Rotherham"} and answer_label(ranked.intent) == "comparison"
+    topic = read("on domestic abuse", ["Compare Hackney's 2019 and 2024 inspections"], parser.parse)
+    assert answer_label(topic.intent) == "comparison" and "abus" in topic.intent.topic_terms
+    chain = ["What do inspectors say about agency social workers?", "which reports mention it?"]
+    london = read("any of those in london?", chain, parser.parse)
+    assert answer_label(london.intent) == "coverage" and london.intent.group == "London"
+    assert london.intent.topic == "agency social workers"
+
+
+def test_cue_words_typed_a_letter_off_are_read_as_meant(parser):
+    assert answer_label(read("councils that got requires improvment last year", None, parser.parse).intent) == "rated"
+    assert answer_label(read("which councils got inadequet in 2024", None, parser.parse).intent) == "rated"
+    assert answer_label(read("which councils got downgrded", None, parser.parse).intent) == "grade_change"
+    assert answer_label(parser.parse("staying put mentions")) == "coverage"
+    kept = read("inadequacy and strengthening", None, parser.parse)  # forms of words, not typos
+    assert not kept.intent.corrections
+
+
 def test_a_pasted_paragraph_is_read_for_its_question_and_reports_are_listed_only_when_asked(parser):
     pasted = read("I'm preparing a training session for new social workers on what inspectors criticise. "
                   "What weaknesses come up most often across the reports?", None, parser.parse)
