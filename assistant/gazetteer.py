@@ -102,6 +102,12 @@ def allowed_edits(length: int) -> int:
     return 0 if length < SHORTEST_FUZZY else 1 if length < 9 else 2
 
 
+def name_edits(length: int) -> int:
+    """Letters a council's name may be off: names are spelt by ear ("Rochdail", "Wirall"), and
+    only a word that is no English word is tried, and only when one council is that close."""
+    return 0 if length < SHORTEST_FUZZY else 1 if length < 6 else 2 if length < 12 else 3
+
+
 class Gazetteer:
     """Built from the indexed reports' authorities, so it reads exactly the councils that are there."""
 
@@ -186,7 +192,9 @@ class Gazetteer:
                     for variant, authority in self._names:
                         if variant.count(" ") != span - 1 or len(variant.replace(" ", "")) <= SHORTEST_FUZZY:
                             continue
-                        limit = allowed_edits(len(variant.replace(" ", "")))
+                        limit = name_edits(len(variant.replace(" ", "")))
+                        if limit > allowed_edits(len(variant.replace(" ", ""))) and written[0] != variant[0]:
+                            limit -= 1  # the second letter off only for a name begun right ("Wirall", "Rochdail")
                         d = edit_distance(written, variant, limit)
                         if d <= limit:
                             best.append((d, start, written, authority))

@@ -227,6 +227,22 @@ CHATTER = set(tokenize(
     "time times tomorrow today yesterday week soon looked look looks specifically specific just instead "
     "unrelated separate separately anywhere afterwards "
 ))
+# The grammar and the asking around a topic ("what were the concerns raised after it", "the gist of
+# it for a story", "grades timeline pls"): words that never name what a question is about.
+GRAMMAR = set(tokenize(
+    "after under than been being be have has had having into onto upon within without above below along "
+    "around behind beyond during except inside near off outside over past through throughout toward towards "
+    "until via whilst while though although because unless either neither nor both each few most less least "
+    "such can could would will might do does did done doing am is are was were get got gets getting go goes "
+    "went gone raise raised raising happen happened happening fare faring mean meant stand reach reached "
+    "drop dropped lack lacking lacked worry worried worries worrying fall falling fell falls want wanted know "
+    "tell told say said says find found identify identified outline outlined describe explain trace track "
+    "note noted flag flagged pointed conclude concluded think thought see saw read reading "
+    "gist rundown timeline record step steps rec recs part parts piece story fact facts paragraph sentence "
+    "terms detail details aspect aspects conclusion conclusions finding findings result results matter question "
+    "answer director councillor councillors reporter journalist researcher student dissertation study thesis "
+    "paper readers meeting main key biggest major weakest strongest stronger weaker possible possibly thanks "
+    "advance simple simply exactly pls plz u ur thx cheers sum contrast"))
 # Words of report kinds ("area SEND", "focused visit") said as the kind, not the topic: taken out by
 # their patterns, so that "disabled children" or "special educational needs support" stay a topic.
 REPORT_KIND_WORDS = set(tokenize("send special educational needs disabilities area partnership"))
@@ -250,7 +266,7 @@ def topic_terms(question: str, intent: AnyIntent, rest: str) -> list[str]:
     report kinds, the shape's own words and the asking are taken out (`rest`: the question
     with names taken out, assistant.gazetteer)."""
     frame = (WRAPPING | (SUMMARY_TERMS - REPORT_KIND_WORDS) | STRENGTH_TERMS | COMPARE_TERMS | ASKING_WORDS
-             | ACROSS_WORDS | REPORT_WORDS | SCOPE_WORDS | MONTH_WORDS | VAGUE_WORDS | TOPIC_FRAME | CHATTER)
+             | ACROSS_WORDS | REPORT_WORDS | SCOPE_WORDS | MONTH_WORDS | VAGUE_WORDS | TOPIC_FRAME | CHATTER | GRAMMAR)
     frame -= {"children"}  # "disabled children": the kind of report is taken out by its pattern
     grades = set(tokenize(" ".join(intent.grades)))
     text = COUNTIES.sub(" ", CHILDRENS_SERVICES.sub(" ", without_grades(rest)))
