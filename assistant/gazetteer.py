@@ -141,11 +141,12 @@ class Gazetteer:
         found = NamesFound()
         text = " " + canonical_key(question) + " "
         for variant, authority in self._names:
-            needle = f" {variant} "
-            if needle in text and (variant not in COMMON_WORDS or _capitalised(question, variant)):
-                if authority not in found.authorities:
-                    found.authorities.append(authority)
-                text = text.replace(needle, " \u00a7 ")
+            # "Sunderlands rating": the possessive, its apostrophe unwritten (not of a short name: "Yorks")
+            for needle in (f" {variant} ", f" {variant}s ") if len(variant) >= 5 else (f" {variant} ",):
+                if needle in text and (variant not in COMMON_WORDS or _capitalised(question, variant)):
+                    if authority not in found.authorities:
+                        found.authorities.append(authority)
+                    text = text.replace(needle, " \u00a7 ")
         for old, successors in self._former.items():
             if f" {old} " in text:
                 found.former.append((old.title(), successors))

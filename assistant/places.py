@@ -40,6 +40,12 @@ ALIASES = {
     "nottingham": ["nottingham city"],
     "westmorland and furness": ["westmorland"],
     "cumberland": [],
+    # the counties' usual short forms, and the cities' nicknames
+    "hertfordshire": ["herts"], "hampshire": ["hants"], "nottinghamshire": ["notts"], "warwickshire": ["warks"],
+    "oxfordshire": ["oxon"], "gloucestershire": ["glos"], "cambridgeshire": ["cambs"], "lancashire": ["lancs"],
+    "leicestershire": ["leics"], "lincolnshire": ["lincs"], "worcestershire": ["worcs"], "wiltshire": ["wilts"],
+    "north yorkshire": ["north yorks", "n yorks"], "west berkshire": ["west berks"], "milton keynes": ["mk"],
+    "birmingham": ["brum"],
 }
 
 # Words that are also ordinary English words: matched only when capitalised.

@@ -514,7 +514,10 @@ FROM_TO = re.compile(r"\bfrom\b.*\bto\b", re.I)
 TREND = re.compile(r"\b(chang\w*|over time|since|trends?|history|trajectory|journey|over the (?:last|past|years)|moved|"
                    r"improv\w*|declin\w*|onwards?|successive|in (?:date )?order|oldest first|from the first|"
                    r"each of (?:its|their) (?:\w+ )?inspections|every (?:\w+ )?(?:grade|judgement|rating)s? .{0,40}"
-                   r"(?:received|had|given|got))\b", re.I)
+                   r"(?:received|had|given|got)|timeline|ever|each time|every time|all (?:of )?(?:its|their) (?:\w+ )?inspections|"
+                   r"across (?:its|their|the) (?:\w+ )?(?:inspections|sif|re-?inspection)|(?:gone|went|go|goes) (?:up|down)|"
+                   r"climb\w*|slipp?\w*|(?:got|get|getting|climbed|moved) out of|before it was|track record|previous and latest|"
+                   r"latest and previous)\b", re.I)
 NUMBER = re.compile(r"\b(number|numbers|how many|proportion|percentage)\b", re.I)
 RECOMMENDATIONS = re.compile(
     r"\b(?:tell|told|ask|asked|want|wanted|require|required)\b[^?]{0,40}\bto improve\b|"  # "tell Manchester to improve"
@@ -550,8 +553,9 @@ def read_across(question: str, intent: AnyIntent) -> Across | None:
             return Across("recommendations_of")
         graded = intent.asks_grade or bool(grades) or "overall_effectiveness" in intent.judgement_keys
         one_year = len(intent.years) == 1 and not (RANGE_SINCE.search(question) or RANGE_BETWEEN.search(question))
-        if graded and TREND.search(rest) and not one_year and not NUMBER.search(question):
-            return Across("history", keys)
+        several = len(intent.years) >= 3 or RANGE_BETWEEN.search(question) or SPAN.search(question)
+        if graded and (TREND.search(rest) or several) and not one_year and not NUMBER.search(question):
+            return Across("history", keys)  # "grades in 2014, 2016 and 2019", "grades 2017 to 2024"
         return None
     if not across:
         return None

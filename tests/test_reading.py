@@ -188,6 +188,17 @@ def test_a_follow_up_keeps_the_scope_and_councils_of_the_turns_before(parser):
     assert london.intent.topic == "agency social workers"
 
 
+def test_grade_histories_asked_without_the_word_history_and_names_spelt_by_ear(parser):
+    for question in ("Camden grades timeline", "Has Birmingham ever been rated good?",
+                     "What were Slough's overall grades in 2014, 2016, 2019 and 2023?", "Somerset grades between 2015 and 2026",
+                     "how has Sunderlands rating changed sinse it was inadequate", "How has Brum's Ofsted rating moved over time?"):
+        assert answer_label(read(question, None, parser.parse).intent) == "grade_history", question
+    assert answer_label(parser.parse("How did Ofsted judge Medway in 2013, and how was it rated in 2015?")) != "grade_history"
+    for written, council in (("Wirall", "Wirral"), ("rochdail", "Rochdale"), ("Peterbourgh", "Peterborough"),
+                             ("Warks", "Warwickshire"), ("Herts", "Hertfordshire")):
+        assert read(f"{written} weaknesses", None, parser.parse).intent.authorities == (council,), written
+
+
 def test_cue_words_typed_a_letter_off_are_read_as_meant(parser):
     assert answer_label(read("councils that got requires improvment last year", None, parser.parse).intent) == "rated"
     assert answer_label(read("which councils got inadequet in 2024", None, parser.parse).intent) == "rated"
