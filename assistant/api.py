@@ -13,7 +13,7 @@ from assistant.composers.llm import LLMComposer
 from assistant.composers.route import compose
 from assistant.conversation import Reading, turns_of
 from assistant.conversation import read as read_conversation
-from assistant.evidence import Composer, Evidence, when
+from assistant.evidence import Composer, Evidence, latest_of_kind, when
 from assistant.intent import Intent, ParserFactory, QuestionParser, Shape
 from assistant.lexical import LexicalIndex
 from assistant.llm import OnToken
@@ -21,6 +21,7 @@ from assistant.parser import QueryParser
 from assistant.passage_model import RECORD, TABLE, passage_embedder, record_model, recorded_model
 from assistant.reading import reading_line
 from assistant.retrieve import Scope, apply_filters, report_years
+from assistant.shapes import answer_label
 from assistant.stages import Mode, Query, RetrievalPipeline, default_pipeline
 from assistant.suggest import suggestions
 from ingest.catalog import Catalog, ChunkRow, read_only_part
@@ -358,7 +359,16 @@ class Assistant:
     def evidence(self, question: str, history=None, filters: Filters | None = None) -> Evidence:
         """What the composers are given for this question: what it names, its scope, the passages."""
         passages, reading, scope = self._retrieve(question, 10, filters, history=history)
-        return Evidence(reading.question, reading.intent, scope, passages, self, self.settings.answer, filters, reading)
+        evidence = Evidence(reading.question, reading.intent, scope, passages, self, self.settings.answer, filters, reading)
+        intent = reading.intent
+        if intent.across is not None and intent.across.kind == "findings":  # what the reports say on a topic
+            evidence.across_passages = self.search(intent.across.topic or reading.question, k=60, filters=filters)
+        elif (answer_label(intent) == "finding" and len(intent.authorities) == 1 and not intent.years
+              and len(scope.report_ids or []) > 1):  # a council's topic without a year: its latest report first
+            evidence.latest = latest_of_kind(evidence.scoped_reports(), passages)
+            if evidence.latest is not None:
+                evidence.latest_passages = self.search(reading.question, k=5, filters=Filters(file=evidence.latest.file))
+        return evidence
 
     @property
     def llm_composer(self) -> LLMComposer:

@@ -6,7 +6,7 @@ be written, swapped and tested on its own.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
@@ -45,8 +45,6 @@ class Library(Protocol):
     def vocabulary_size(self) -> int:
         """Distinct terms in the lexical index (0 before it is built)."""
 
-    def search(self, question: str, k: int = 10, filters: Filters | None = None) -> list[Passage]: ...
-
     def embed(self, texts: list[str]): ...
 
 
@@ -60,6 +58,12 @@ class Evidence:
     settings: AnswerSettings
     filters: Filters | None = None  # the user's filters (council, type, years), already in `scope`
     reading: Reading | None = None  # how the question was read (follow-ups, corrections)
+    # Searched before composing, as the reading asks (composers never search): a council's latest
+    # report of the kind the question is about, and its own best passages; the passages across
+    # every report in scope for a question about what the reports say on a topic.
+    latest: ReportMeta | None = None
+    latest_passages: list[Passage] = field(default_factory=list)
+    across_passages: list[Passage] = field(default_factory=list)
 
     @property
     def shape(self) -> Shape:
@@ -78,6 +82,19 @@ class Evidence:
 
 # Turns evidence into an answer; None lets the next composer (in the end, findings) try.
 Composer = Callable[[Evidence], "Answer | None"]
+
+
+def family(report_type: str) -> str:
+    """The kind of report a council's latest is chosen among: a SEND question reads its area SEND
+    inspection, not its latest children's services inspection."""
+    return report_type if report_type in ("area-send", "school", "jtai") else "children's services"
+
+
+def latest_of_kind(reports: list[ReportMeta], passages: list[Passage]) -> ReportMeta | None:
+    """The newest of `reports` of the kind the best passage comes from (else the newest)."""
+    newest = sorted(reports, key=when, reverse=True)
+    kind = family(passages[0].report.report_type) if passages else None
+    return next((m for m in newest if family(m.report_type) == kind), newest[0] if newest else None)
 
 
 def when(meta: ReportMeta) -> date:

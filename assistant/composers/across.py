@@ -206,7 +206,7 @@ def _recommendations_across(ev: Evidence, request: Across, pool: list[ReportMeta
 def _findings_by_council(ev: Evidence, request: Across) -> Answer:
     """Retrieve across every report in scope and give each council's best cited sentence."""
     question = ev.question
-    passages = ev.library.search(request.topic or question, k=60, filters=ev.filters)
+    passages = ev.across_passages  # searched for the topic across every report in scope, before composing
     terms = set(request.topic_terms)
     weights = {t: w for t, w in term_weights(request.topic or question, ev.library.idf, ev.intent).items() if t in terms}
     floor = max(ev.settings.min_support, ev.settings.across_min_support)

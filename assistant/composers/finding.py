@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from assistant import phrases
 from assistant.draft import Draft, abstain
-from assistant.evidence import Evidence, when
+from assistant.evidence import Evidence, latest_of_kind, when
 from assistant.lexical import tokenize
 from assistant.query import ASKING_WORDS, topic_words, wanted_detail
 from assistant.quotes import area_name, best_sentences, cite_grade, sentences_of
 from assistant.retrieve import coverage, term_weights
 from assistant.stages import SYNONYM_TERMS
-from ingest.core.types import Answer, Filters, Passage, ReportMeta
+from ingest.core.types import Answer, Passage, ReportMeta
 from ingest.core.vocabulary import ABOUT_THE_INSPECTION, REPORT_TYPE_LABELS
 
 
@@ -147,13 +147,13 @@ def _topic(ev: Evidence) -> str:
 def _latest_first(ev: Evidence, weights: dict[str, float]) -> Answer:
     """A council's topic without a year: its latest report first (searched on its own, so it
     is never crowded out by older ones), then each earlier report's best sentence, dated."""
-    # The latest report of the kind retrieval found most relevant: a SEND question about a council
-    # reads its area SEND inspection, not its latest children's services inspection.
-    family = _family(ev.passages[0].report.report_type) if ev.passages else None
     reports = sorted(ev.scoped_reports(), key=when, reverse=True)
-    latest = next((m for m in reports if _family(m.report_type) == family), reports[0])
+    latest = ev.latest or latest_of_kind(reports, ev.passages)  # searched on its own before composing
+    if latest is None:
+        return abstain(ev.question, ev.passages, phrases.ABSTAIN)
+    found = ev.latest_passages if ev.latest is not None else [p for p in ev.passages if p.report == latest]
     wants = wanted_detail(ev.intent)
-    own = [p for p in ev.library.search(ev.question, k=5, filters=Filters(file=latest.file)) if _about_the_work(p)]
+    own = [p for p in found if _about_the_work(p)]
     draft = Draft(ev.question, "finding", ev.library, sep=" ")
     silent = not discusses(ev, latest)
     draft.heading(phrases.SILENT.format(report=latest.label, topic=_topic(ev)) if silent
@@ -172,10 +172,6 @@ def _latest_first(ev: Evidence, weights: dict[str, float]) -> Answer:
             draft.claim(f"{cand.quote} {draft.cite(cand.passage.report, cand.page, cand.quote, cand.passage)}",
                         report=meta, group=meta.label)
     return draft.finish(own + ev.passages)
-
-
-def _family(report_type: str) -> str:
-    return report_type if report_type in ("area-send", "school", "jtai") else "children's services"
 
 
 def _about_the_work(passage: Passage) -> bool:
