@@ -236,12 +236,12 @@ GRAMMAR = set(tokenize(
     "such can could would will might do does did done doing am is are was were get got gets getting go goes "
     "went gone raise raised raising happen happened happening fare faring mean meant stand reach reached "
     "drop dropped lack lacking lacked worry worried worries worrying fall falling fell falls want wanted know "
-    "tell told say said says find found identify identified outline outlined describe explain trace track "
+    "tell told say said says find found identify identified outline outlined describe explain trace "
     "note noted flag flagged pointed conclude concluded think thought see saw read reading "
-    "gist rundown timeline record step steps rec recs part parts piece story fact facts paragraph sentence "
+    "gist rundown timeline step steps rec recs part parts piece fact facts paragraph sentence "
     "terms detail details aspect aspects conclusion conclusions finding findings result results matter question "
     "answer director councillor councillors reporter journalist researcher student dissertation study thesis "
-    "paper readers meeting main key biggest major weakest strongest stronger weaker possible possibly thanks "
+    "paper readers main key biggest major weakest strongest stronger weaker possible possibly thanks "
     "advance simple simply exactly pls plz u ur thx cheers sum contrast"))
 # Words of report kinds ("area SEND", "focused visit") said as the kind, not the topic: taken out by
 # their patterns, so that "disabled children" or "special educational needs support" stay a topic.
@@ -256,9 +256,39 @@ OWN_WORDS = (SCOPE_WORDS | set(tokenize("ofsted lscb lscp ilacs jtai camhs mash 
 
 
 def topic_words(question: str, terms: list[str] | tuple[str, ...]) -> str:
-    """The question's own words whose index terms are the topic's, in order ("kinship care")."""
+    """The question's own words whose index terms are the topic's, in order ("kinship care"), with
+    a connector between two of them kept ("county lines or criminal exploitation")."""
     wanted = set(terms)
-    return " ".join(w for w in re.findall(r"[\w'&-]+", question) if set(tokenize(w)) & wanted)
+    out: list[str] = []
+    for w in re.findall(r"[\w'&-]+|/", question):
+        if set(tokenize(w)) & wanted:
+            if not out or out[-1] != w:  # "strategy meetings and strategy discussions": one "strategy"
+                out.append(w)
+        elif w.lower() in CONNECTORS and out and out[-1] not in CONNECTORS:
+            out.append(w.lower())
+    while out and out[-1] in CONNECTORS:
+        out.pop()
+    return " ".join(w for i, w in enumerate(out) if w not in CONNECTORS or out[i - 1] not in CONNECTORS)
+
+
+def topic_text(question: str, terms: list[str] | tuple[str, ...]) -> str:
+    """The topic's words as `topic_words` gives them, with "|" where the question had other words
+    between two of them ("admitted to hospital after self-harm" -> "admitted hospital | self-harm"),
+    so that words never written together are not read as a phrase."""
+    wanted = set(terms)
+    out: list[str] = []
+    for w in re.findall(r"[\w'&-]+|/", question):
+        if set(tokenize(w)) & wanted:
+            out.append(w)
+        elif w.lower() in CONNECTORS or not tokenize(w):
+            out.append(w.lower() if w.lower() in ("or", "/") else "")
+        elif out and out[-1] != "|":
+            out.append("|")
+    return " ".join(w for w in out if w).strip(" |")
+
+
+# Kept between two topic words: "recruitment and retention of social workers", "the MASH / front door"
+CONNECTORS = ("or", "/", "and", "of", "for", "in", "on", "to", "with", "from")
 
 
 def topic_terms(question: str, intent: AnyIntent, rest: str) -> list[str]:

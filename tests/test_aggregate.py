@@ -41,7 +41,8 @@ def assert_verified(answer, corpus_pages):
     assert answer.citations, answer.text
     for c in answer.citations:
         assert quote_on_page(c.quote, corpus_pages(c.file)[c.page - 1]), (c.file, c.page, c.quote)
-        assert f"[{c.marker}]" in answer.text
+        shown = answer.text + " ".join(cell for row in (answer.table.rows if answer.table else []) for cell in row)
+        assert f"[{c.marker}]" in shown  # in the text, or in the table of every report found
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -135,12 +136,33 @@ def test_recommendations_across_reports_name_the_topic(small_index, corpus_pages
     assert_verified(answer, corpus_pages)
 
 
-def test_findings_across_reports_are_grouped_by_council(small_index, corpus_pages):
+def test_findings_across_reports_are_counted_grouped_by_council_and_tabled(small_index, corpus_pages):
+    from assistant import polarity
+
     answer = small_index.ask("Which councils were criticised for weak management oversight?")
     assert answer.kind == "aggregate"
-    councils = [line.split(" (")[0].lstrip("- ") for line in answer.text.splitlines()[1:]]
+    first, *lines = answer.text.splitlines()
+    found = re.match(r"(\d+) of (\d+) indexed reports .*criticise management oversight", first)
+    assert found and 0 < int(found.group(1)) <= int(found.group(2))
+    councils = [line[:-1] for line in lines if line.endswith(":") and not line.startswith("-")]
     assert len(councils) >= 2 and len(councils) == len(set(councils))
-    assert {c.passage.report.authority for c in answer.citations} == set(councils)
+    assert set(councils) <= {c.passage.report.authority for c in answer.citations}
+    # asked who was criticised: every quote reads as criticism, and is about the topic asked
+    assert all(polarity.classify(c.quote) == polarity.WEAKNESS for c in answer.citations)
+    assert all(re.search(r"management\W+oversight", c.quote, re.I) for c in answer.citations)
+    assert answer.table is not None and len(answer.table.rows) == int(found.group(1))
+    assert_verified(answer, corpus_pages)
+
+
+def test_a_topic_across_reports_counts_its_variants_and_says_what_it_counted(small_index, corpus_pages):
+    answer = small_index.ask("What do the reports say about agency staff?")
+    first = answer.text.splitlines()[0]
+    assert re.match(r"\d+ of \d+ indexed reports", first) and "agency" in first and "social workers" in first
+    quotes = [c.quote for c in answer.citations]
+    assert quotes and all(re.search(r"\bagency\b", q, re.I) for q in quotes)
+    assert "(or social worker, workers" in first  # "agency social workers", "agency workers" counted too
+    silent = small_index.ask("What do the reports say about quokkas?")
+    assert silent.text.startswith("No indexed report discusses quokkas")
     assert_verified(answer, corpus_pages)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
+from assistant.composers.topic import topic_across_answer
 from assistant.draft import Draft
 from assistant.evidence import Evidence, when
 from assistant.intent import Across, Intent
@@ -34,7 +35,7 @@ def across_answer(ev: Evidence) -> Answer | None:
     if request.kind == "recommendations":
         return _recommendations_across(ev, request, pool)
     if request.kind == "findings":
-        return _findings_by_council(ev, request)
+        return topic_across_answer(ev) or _findings_by_council(ev, request)
     if request.kind == "history":
         return _history(ev, request, pool)
     if request.kind == "transition":

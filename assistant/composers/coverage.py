@@ -14,6 +14,7 @@ from datetime import date
 from assistant.draft import Draft
 from assistant.evidence import Evidence, when
 from assistant.lexical import tokenize
+from assistant.topic import TopicMatcher
 from ingest.core.types import Answer, ReportMeta
 from ingest.core.vocabulary import REPORT_TYPE_LABELS
 from ingest.normalize import collapse, for_match
@@ -74,8 +75,13 @@ def coverage_answer(ev: Evidence) -> Answer | None:
     phrase, quoted = ev.intent.topic, ev.intent.topic_quoted
     if not phrase or not tokenize(phrase):
         return None
-    matcher = Matcher(phrase, quoted, ev.settings.coverage_literal_max_terms, ev.settings.coverage_quote_words)
-    reports = _in_scope(ev)
+    # In quotation marks: as written. Else the topic as meant (its forms, the reports' words for it, acronyms).
+    matcher: Matcher | TopicMatcher = (Matcher(phrase, quoted, ev.settings.coverage_literal_max_terms,
+                                               ev.settings.coverage_quote_words) if quoted
+                                       else TopicMatcher(phrase, ev.settings.coverage_quote_words))
+    if isinstance(matcher, TopicMatcher) and not matcher.groups:
+        return None
+    reports = reports_in_scope(ev)
     draft = Draft(ev.question, "coverage", ev.library)
     found: list[tuple[ReportMeta, int, str, int]] = []  # report, page, quote, pages mentioning
     pages_searched = 0
@@ -90,8 +96,8 @@ def coverage_answer(ev: Evidence) -> Answer | None:
                 first = first or (number, quote)
         if first:
             found.append((meta, first[0], first[1], count))
-    how = "as written" if matcher.literal else "all of its words in one sentence"
-    scope = _scope_words(ev, reports)
+    how = "as written" if isinstance(matcher, Matcher) else f"counted: a sentence with {matcher.counted}"
+    scope = scope_words(ev, reports)
     if not found:
         draft.note(f"No indexed report{scope} mentions \u201c{phrase}\u201d ({how}): searched "
                    f"{len(reports)} report{'s' if len(reports) != 1 else ''}, {pages_searched:,} pages.")
@@ -109,7 +115,7 @@ def coverage_answer(ev: Evidence) -> Answer | None:
     for meta, page, quote, count in found:
         mark = draft.cite(meta, page, quote)
         label = REPORT_TYPE_LABELS.get(meta.report_type, "report")
-        day = _day(meta)
+        day = day_of(meta)
         draft.claim(f"- {meta.authority} ({label}, {day}), p.{page}: \u201c{quote}\u201d {mark}",
                     "mention", meta, group=meta.authority)
         draft.row([meta.authority, label, day, str(count), f"p.{page}: \u201c{quote}\u201d {mark}"], requires=[mark])
@@ -120,7 +126,7 @@ def coverage_answer(ev: Evidence) -> Answer | None:
     return draft.finish([], abstain_if_empty=False)
 
 
-def _in_scope(ev: Evidence) -> list[ReportMeta]:
+def reports_in_scope(ev: Evidence) -> list[ReportMeta]:
     """The reports to scan; "SIF reports" takes in the SIF re-inspections too."""
     reports = ev.scoped_reports()
     types = ev.intent.report_types
@@ -132,15 +138,17 @@ def _in_scope(ev: Evidence) -> list[ReportMeta]:
     return sorted(reports, key=when)
 
 
-def _day(meta: ReportMeta) -> str:
+def day_of(meta: ReportMeta) -> str:
     day = when(meta)
     return day.strftime("%d %b %Y") if day != date.min else "undated"
 
 
-def _scope_words(ev: Evidence, reports: list[ReportMeta]) -> str:
+def scope_words(ev: Evidence, reports: list[ReportMeta]) -> str:
     if ev.scope.report_ids is None:
         return ""
     parts = []
+    if ev.intent.group and not ev.intent.authorities:
+        parts.append(f"of {ev.intent.group}")
     if ev.intent.authorities:
         parts.append("for " + ", ".join(ev.intent.authorities))
     if ev.intent.report_types:

@@ -11,6 +11,7 @@ from assistant import phrases
 from assistant.composers import COMPOSERS
 from assistant.composers.across import across_answer
 from assistant.composers.finding import finding_answer, judgement_answer, side_by_side_answer
+from assistant.composers.topic import topic_across_answer
 from assistant.draft import abstain
 from assistant.evidence import Composer, Evidence
 from assistant.intent import Shape
@@ -18,8 +19,10 @@ from assistant.lexical import tokenize
 from ingest.core.types import Answer
 
 # After a shape's own composer, in order: a question across reports (from the reports table), a
-# headline grade, reports side by side, and the finding answer, which always answers.
-FALLBACKS: tuple[Composer, ...] = (across_answer, judgement_answer, side_by_side_answer, finding_answer)
+# headline grade, reports side by side, what every report in scope says on a topic, and the
+# finding answer, which always answers.
+FALLBACKS: tuple[Composer, ...] = (across_answer, judgement_answer, side_by_side_answer, topic_across_answer,
+                                   finding_answer)
 
 
 def route(shape: Shape, composers: dict[Shape, Composer]) -> tuple[Composer, ...]:
