@@ -370,21 +370,26 @@ SUMMARY = re.compile(
     r"\b(?:what were|what are|give me|list) (?:the |its |their )?(?:overall )?findings (?:of|from|in)\b(?![^?]{0,60}\babout\b)|"
     # "What did Bradford's 2014 inspection find?" (ends there: "... find about X?" is a finding question)
     r"\bwhat did\b.{0,60}?\b(inspection|report|visit|re-?inspection)s?\b.{0,40}?\b(find|say|conclude)\s*\??\s*$|"
-    r"\bwhat did (?:ofsted|inspectors|the inspectors) (?:find|say|conclude) (?:about|in|at|of) (?-i:[A-Z])[\w' -]*\??\s*$", re.I)
+    r"\bwhat did (?:ofsted|inspectors|the inspectors) (?:find|say|conclude) (?:about|in|at|of) (?-i:[A-Z])[\w' -]*\??\s*$|"
+    # "what the 2015 LSCB review concluded", "how did its SEND inspection go?", "what happened in 2015?"
+    r"\bwhat (?:the|its|their)\b.{0,60}?\b(?:inspection|report|visit|review|re-?inspection)s?\b.{0,20}?"
+    r"\b(?:found|said|concluded)\s*\??\s*$|\bhow did\b.{0,50}?\b(?:inspection|visit|review)\s+go\b|"
+    r"\bwhat happened (?:in|at|during)\b", re.I)
 GRADES = re.compile(
     r"\b(what|which|all|every|each|full|list)\b[^?]{0,40}\b(grades|ratings|judgements|judgments|areas?)\b|"
     r"\bgrade (?:table|breakdown)|\bbreakdown of\b[^?]{0,30}\b(grades|judgements)", re.I)
 GRADE_VERB = re.compile(r"\b(grades?|graded|rated|ratings?|judged|judgements?|judgments?|scored)\b", re.I)
 WEAK = re.compile(
     r"\b(weakness(?:es)?|weak (?:spots?|areas?|points?)|weakest|shortcomings?|failings|problems|criticis\w+|criticiz\w+|"
-    r"what (?:went|is going|was going) wrong|needs? to improve|not (?:so |as |very |going )?well|less well|badly|poorly)\b",
+    r"what (?:went|is going|was going) wrong|needs? to improve|not (?:so |as |very |going )?well|less well|badly|poorly|"
+    r"needed improv\w+|needs? improving|(?:could|should) (?:do|be doing) better|fell short|fall(?:s|ing)? short)\b",
     re.I)
 # Across reports, "common areas for improvement" asks for shared weaknesses; of one council's
 # report, "its areas for improvement" asks for its list (assistant/composers/across.py).
 IMPROVE_AREAS = re.compile(r"\bareas? for (?:improvement|development)\b", re.I)
 STRONG = re.compile(
     r"\b(strengths?|strong points?|what (?:works|worked|went|is going|was going) well|do(?:es|ing)? well|did well|"
-    r"good practice|praised|commended|doing right)\b", re.I)
+    r"good practice|praised|commended|doing right|(?:good|best) at|excel\w*)\b", re.I)
 COMPARE = re.compile(r"\b(compare[sd]?|comparison|comparing|versus|vs\.?|side by side|differ(?:ence|ences|ed)?)\b|"
                      r"\b(change[sd]?|changing)\b[^?]{0,30}\bbetween\b", re.I)
 SET_SIDE_BY_SIDE = re.compile(r"\b(compare[sd]?|comparison|comparing|versus|vs\.?|side by side|differ\w*)\b", re.I)

@@ -30,6 +30,11 @@ REPORT_NOUN = re.compile(r"\b(reports?|inspections?|letters?|visits?)\b|\b(which
                          r"(councils|authorities|las|areas|partnerships)\b", re.I)
 
 
+# Words that ask for one side, praise or criticism, however put ("where did X shine", "what's weak about")
+SIDE = re.compile(r"\b(weak\w*|strong\w*|strength\w*|concern\w*|worr\w*|problem\w*|poor\w*|wrong|issues?|shortfall\w*|"
+                  r"fail\w*|struggl\w*|trouble\w*|down|shin\w*|impress\w*|prais\w*|positives?|negatives?|excel\w*|"
+                  r"well|wel|secret|working|good|best|drove|earn\w*|develop\w*|improv\w*|criticis\w*|lacking|gaps?|"
+                  r"short)\b", re.I)
 # A list or a count of reports is asked for in these words: "Do the police ... send reports?" asks neither
 COUNTS = re.compile(r"\b(which|wich|how many|how often|how common|how widespread|how frequently|list|count|number|proportion|"
                     r"any|anything|every|all|where|show|find|name|give|mention\w*|appear\w*|refer\w*|cit\w+|discuss\w*)\b|"
@@ -75,7 +80,9 @@ def fits(label: str, intent: AnyIntent) -> bool:
         # a grade table only for a question with no topic or grade of its own (those the rules answer)
         "summary": councils >= 1, "grades": councils >= 1 and not intent.topic_terms and not intent.grades,
         "grade_history": councils == 1,
-        "strengths": councils == 1, "weaknesses": councils == 1,
+        # of a topic, only when the question says which side ("what did Wolverhampton's say about county lines" asks both)
+        "strengths": councils == 1 and (not intent.topic_terms or bool(SIDE.search(intent.unnamed))),
+        "weaknesses": councils == 1 and (not intent.topic_terms or bool(SIDE.search(intent.unnamed))),
         "recommendations": bool(ASKS_CHANGE.search(intent.unnamed)),
         "comparison": councils >= 2 or (councils == 1 and len(intent.years) >= 2),
         "coverage": bool(intent.topic_terms) and bool(REPORT_NOUN.search(intent.unnamed)) and bool(
