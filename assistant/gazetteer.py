@@ -121,6 +121,14 @@ class Gazetteer:
             # "City of London" is also written "London", which here means the region.
             self._names += [(v, authority) for v in written if v and not _is_region(v)]
         self._names.sort(key=lambda item: -len(item[0]))
+        # the names a misspelling is tried against, by their number of words: (variant, authority,
+        # letters it may be off, letters off when its first letter is not the one typed)
+        self._fuzzy: dict[int, list[tuple[str, str, int, int]]] = {}
+        for variant, authority in self._names:
+            letters = len(variant.replace(" ", ""))
+            if letters > SHORTEST_FUZZY:
+                self._fuzzy.setdefault(variant.count(" ") + 1, []).append(
+                    (variant, authority, name_edits(letters), min(name_edits(letters), allowed_edits(letters))))
         known = {v for v, _ in self._names}
         self._former: dict[str, list[str]] = {}
         for authority in self.authorities:
@@ -190,12 +198,11 @@ class Gazetteer:
                     written = " ".join(words[start:start + span])
                     if "\u00a7" in written:
                         continue
-                    for variant, authority in self._names:
-                        if variant.count(" ") != span - 1 or len(variant.replace(" ", "")) <= SHORTEST_FUZZY:
+                    for variant, authority, limit, begun_right in self._fuzzy.get(span, ()):
+                        if written[0] != variant[0]:
+                            limit = begun_right  # the second letter off only for a name begun right ("Wirall")
+                        if abs(len(written) - len(variant)) > limit:
                             continue
-                        limit = name_edits(len(variant.replace(" ", "")))
-                        if limit > allowed_edits(len(variant.replace(" ", ""))) and written[0] != variant[0]:
-                            limit -= 1  # the second letter off only for a name begun right ("Wirall", "Rochdail")
                         d = edit_distance(written, variant, limit)
                         if d <= limit:
                             best.append((d, start, written, authority))
