@@ -23,7 +23,7 @@ from ingest.sentences import sentence_spans
 # of them is discussed by any of them (the first is how an answer names the class). Forms of one
 # word need no class ("fostering", "foster carers"): a topic word matches its stem's forms.
 EQUIVALENTS: tuple[tuple[str, ...], ...] = (
-    ("social workers", "social worker", "workers", "worker", "staff", "staffing", "practitioners", "practitioner",
+    ("social workers", "workers", "staff", "practitioners", "social worker", "worker", "staffing", "practitioner",
      "workforce", "locums", "locum"),
     ("covid-19", "covid", "coronavirus", "pandemic", "lockdown", "lockdowns"),
     ("front door", "mash", "multi-agency safeguarding hub", "multi agency safeguarding hub"),

@@ -95,6 +95,15 @@ def test_a_comparison_puts_reports_side_by_side_and_says_what_changed(small_inde
     assert_verified(answer, corpus_pages)
 
 
+def test_councils_side_by_side_are_not_labelled_as_one_council_over_time(small_index, corpus_pages):
+    answer = small_index.ask("Compare Haringey and Rotherham")
+    assert answer.kind == "comparison" and answer.table.columns[-1] == "Graded higher"
+    ours = "\n".join(line for line in answer.text.splitlines() if not line.startswith("  In the"))  # not the quotes
+    assert not re.search(r"\b(improved|declined|same grade|->)", ours)
+    assert re.search(r"\b(level|higher: (Haringey|Rotherham))\b", ours)
+    assert_verified(answer, corpus_pages)
+
+
 def test_coverage_is_exhaustive_against_a_scan_of_the_pdfs(small_index, corpus_pages):
     answer = small_index.ask("Which reports mention private fostering?")
     expected = {f for f in SMALL_SET

@@ -53,6 +53,17 @@ def change(grades: list[str]) -> str:
     return "same grade"
 
 
+def standing(grades: list[str], councils: list[str]) -> str:
+    """Councils side by side are not one council over time: which is graded higher, or level."""
+    ranked = [(RANK[g], c) for g, c in zip(grades, councils, strict=True) if g in RANK]
+    if len(ranked) < 2:
+        return ""
+    top = max(r for r, _ in ranked)
+    if all(r == top for r, _ in ranked):
+        return "level"
+    return "higher: " + " and ".join(c for r, c in ranked if r == top)
+
+
 def comparison_answer(ev: Evidence) -> Answer | None:
     if names_other_topic(ev.intent):
         return None  # "compare the looked-after population in 2015 and 2017": each report's own words
@@ -68,15 +79,19 @@ def comparison_answer(ev: Evidence) -> Answer | None:
     keys = asked or keys
     if not keys:
         return None  # focused visits have no grades to set side by side: each report's findings answer
-    draft.table(["Area", *[m.label for m in reports], "Change"], title="Comparison: " + " / ".join(m.label for m in reports))
+    over_time = len({m.authority for m in reports}) == 1  # else councils side by side: no "improved" or "declined"
+    draft.table(["Area", *[m.label for m in reports], "Change" if over_time else "Graded higher"],
+                title="Comparison: " + " / ".join(m.label for m in reports))
     openings = {m.report_id: area_openings(ev, m) for m in reports}
     moves = []
     for key in keys:
         grades = [m.judgements[key].grade if key in m.judgements else "" for m in reports]
-        moved = change(grades)
+        moved = change(grades) if over_time else standing(grades, [m.authority for m in reports])
         if moved:
             moves.append((key, moved))
-        draft.heading(f"{cap(area_name(key))}" + (f": {moved} ({' -> '.join(g for g in grades if g)})" if moved else "") + ":")
+        shown = (" -> ".join(g for g in grades if g) if over_time
+                 else ", ".join(f"{m.authority} {g}" for m, g in zip(reports, grades, strict=True) if g))
+        draft.heading(f"{cap(area_name(key))}" + (f": {moved} ({shown})" if moved else "") + ":")
         cells = []
         for meta in reports:  # the grades side by side first, then what each report says of the area
             cell = "-"
@@ -94,6 +109,9 @@ def comparison_answer(ev: Evidence) -> Answer | None:
                 draft.claim(f"  In the {meta.label} report: {sentence} {mark}", "opening", meta, key, group=meta.label)
         draft.row([cap(area_name(key)), *cells, moved])
     if moves:
-        said = {m: [area_name(k) for k, mv in moves if mv == m] for m in ("improved", "declined", "same grade")}
-        draft.note("What changed: " + "; ".join(f"{m}: {', '.join(a)}" for m, a in said.items() if a) + ".")
+        said: dict[str, list[str]] = {}
+        for key, moved in moves:
+            said.setdefault(moved, []).append(area_name(key))
+        draft.note(("What changed: " if over_time else "Side by side: ")
+                   + "; ".join(f"{m}: {', '.join(a)}" for m, a in said.items()) + ".")
     return draft.finish(ev.passages)
