@@ -22,8 +22,9 @@ from datetime import date
 from assistant.gazetteer import REGION_WORDS, name_pattern
 from assistant.intent import Intent, Shape
 from assistant.lexical import tokenize
-from assistant.query import COMPARE, REPORT_TYPE_PATTERNS, SEND_REPORT, STRONG, WEAK, topic_words
+from assistant.query import COMPARE, REPORT_TYPE_PATTERNS, SEND_REPORT, STRONG, WEAK
 from assistant.shapes import answer_label
+from assistant.topic_words import topic_words
 from assistant.wording import respell, the_ask
 from ingest.wordpieces import known_words
 
@@ -37,7 +38,7 @@ FRAME = set(tokenize("and what about how of same for the same question now ok ok
 GROUP_NOUNS = set(tokenize("borough boroughs councils counties county region regions areas authorities generally "
                             "overall all royal city metropolitan district"))
 PERIOD = set(tokenize("in from since before after between to latest most recent last previous earlier prior year "
-                      "years one before older newer old back"))
+                      "years one before older newer old back now today currently current moment"))
 LATEST_WORDS = re.compile(r"\b(?:the\s+)?(?:latest|most recent|newest|current|last(?!\s+(?:year|but)))\b", re.I)
 PERIOD_PHRASE = re.compile(r"\b(?:in|from|since|before|after|during)?\s*(?:between\s+)?(?:19|20)\d\d"
                            r"(?:\s*(?:-|\u2013|to|and)\s*(?:19|20)\d\d)?\b", re.I)
@@ -126,6 +127,9 @@ def _read_turn(asked: str, before: Reading | None, parse: Parse) -> Reading:
     reading = Reading(asked, question, intent, pasted=pasted)
     if before is None or intent.out_of_scope:
         return reading
+    if MORE.match(asked) and not before.intent.vague:  # "more", "go on": the last question again, topic and all
+        return Reading(asked, before.question, replace(before.intent, decided_by="follow-up"), ["question"],
+                       pinned_files=list(before.pinned_files), pasted=reading.pasted)
     rest = _unstated(question, intent)
     follow = bool(FOLLOW_UP.search(asked) or POINTS_BACK.search(asked)) or len(tokenize(question)) <= 4
     if follow and (subject := _topic_of(before)) and IT.search(question) and not intent.topic_terms:
@@ -156,12 +160,11 @@ def _read_turn(asked: str, before: Reading | None, parse: Parse) -> Reading:
     kept = _parse_after(parse, question, before.intent)
     if not kept.follows:
         return reading
-    if kept.vague and MORE.match(asked) and not before.intent.vague:  # "more", "go on": more of the same
-        kept = replace(_asked_as_before(kept, before.intent), decided_by="follow-up")
-    elif before.intent.shape is Shape.COMPARISON and answer_label(kept) == "finding" and kept.topic_terms:
+    if before.intent.shape is Shape.COMPARISON and answer_label(kept) == "finding" and kept.topic_terms:
         kept = replace(kept, shape=Shape.COMPARISON, comparison=True, decided_by="follow-up")  # "on domestic abuse"
-    elif kept.decided_by == "wording" or answer_label(kept) == "finding" and not kept.topic_terms:  # the model's guess at a few words is not theirs: what they say is
-        # "and care leavers?" asks about care leavers; "and their full inspection?", "more" ask as before
+    elif kept.decided_by == "wording" or (answer_label(kept) == "finding" and not kept.topic_terms):
+        # the model's guess at a few words is not theirs: "and care leavers?" asks about care leavers,
+        # "and their full inspection?" asks as before
         kept = replace(kept, shape=Shape.FINDING, polarity=0, across=None, vague=False, decided_by="follow-up") \
             if kept.topic_terms else replace(_asked_as_before(kept, before.intent), decided_by="follow-up")
     reading.intent = replace(kept, corrections=intent.corrections)
@@ -308,8 +311,9 @@ def _swap_council(reading: Reading, before: Reading, parse) -> Reading:
     if not old and before.intent.topic_terms and reading.intent.authorities:
         # "disabled children - what do the reports say | and in Newcastle's?": that council's report on it
         question = f"What does {new}'s report say about {_topic_of(before)}?"
-        return Reading(reading.asked, question, replace(parse(question), corrections=reading.intent.corrections),
-                       ["question"])
+        swapped = Reading(reading.asked, question, replace(parse(question), corrections=reading.intent.corrections),
+                          ["question"])
+        return _swap_period(reading, swapped, parse) if _names_period(reading.question, reading.intent) else swapped
     if len(old) != 1 or not before.question.strip():
         return reading
     written = [n for n in _written_names(old[0], before) if re.search(name_pattern(n), before.question, re.I)]

@@ -20,6 +20,7 @@ from assistant.gazetteer import NamesFound
 from assistant.intent import Across, AnyIntent, DraftIntent, Intent, Shape
 from assistant.lexical import tokenize
 from assistant.places import out_of_scope
+from assistant.topic_words import CHATTER, GRAMMAR, VAGUE_WORDS, topic_words
 from ingest.core.vocabulary import SEND_GRADES
 from ingest.normalize import collapse
 
@@ -54,7 +55,7 @@ JUDGEMENT_PATTERNS = [
 GRADE_QUESTION = re.compile(
     r"\b(grade[sd]?|rat(ed|ing|e)|judge(d|s|ment)?s?|score[sd]?|verdict|outcome|outstanding|inadequate|"
     r"requires? improvement|good or|how did ofsted (rate|judge|grade|assess))\b|"
-    r"\bwhat (?:did|does|do) (?:[\w'-]+\s+){1,4}?get\b(?! wrong| right)",  # "what did Newcastle get for help and protection"
+    r"\bwhat (?:did|does|do) (?:[\w'-]+\s+){1,4}?get(?:\s+for\b|\s*\??\s*$)",  # "what did Newcastle get for help and protection"
     re.I,
 )
 COMPARISON = re.compile(
@@ -66,7 +67,8 @@ COMPARISON = re.compile(
 # "last year" is a period and "since their last inspection" a starting point, neither the latest report
 LATEST = re.compile(r"(?<!since its )(?<!since their )(?<!since the )\b(latest|most recent|last(?!\s+(?:year|month)s?\b)|"
                     r"current|currently|newest|recent|these days|at (?:the )?(?:moment|present))\b|"
-                    r"(?<!then and )(?<!from then to )\b(?:now|today)\b(?!\s+that\b)", re.I)
+                    r"(?<!then and )(?<!from then to )\b(?:now|today)\b(?=\s*[,?.!]|\s*$)|\bright now\b|\bas of (?:now|today)\b",
+                    re.I)  # "and now?", "is it outstanding now, Camden?"; not "now the weaknesses"
 YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 
@@ -206,43 +208,6 @@ def grade_group(question: str) -> str:
 
 
 PREVIOUS = re.compile(r"\b(previous|prior|earlier|one before|last but one|penultimate)\b", re.I)
-# Words that carry no topic: the shapes' own words, the asking, the framing, vague fillers.
-VAGUE_WORDS = set(tokenize("wrong right problem problems issue issues help more this that thing things stuff bad "
-                           "hi hello hmm yes no anything everything else going on why here there one before from should each full must "
-                           "now current currently among share shared oldest newest first move moved identify identified "
-                           "recognise recognised describe described positive positives negative mind again shorter "
-                           "longer when who where instance especially comment comments written write all every "
-                           "five four three two urgently urgent address better worse best worst getting use uses using count show"))
-
-
-# How people talk around a question ("I'd be grateful for a rundown", "a few bullet points is fine",
-# "what's the general picture?"): never what it is about.
-CHATTER = set(tokenize(
-    "i im i'm id i'd ive i've we we're were our ours us my own new few some bit bullet bullets point fine short "
-    "rundown grateful appreciate appreciated provide track gone came come comes coming up down out set pull together "
-    "based base tend tends generally general particular particularly actually formal formally highlight highlighted "
-    "picture news ended end ends order successive onwards onward seen next nutshell headline headlines "
-    "them those these they it its other others same something someone somebody test testing sort kind "
-    "quite really very much many any ani isn't isnt wasn't aren't don't doesn't ever still whether only "
-    "time times tomorrow today yesterday week soon looked look looks specifically specific just instead "
-    "unrelated separate separately anywhere afterwards "
-))
-# The grammar and the asking around a topic ("what were the concerns raised after it", "the gist of
-# it for a story", "grades timeline pls"): words that never name what a question is about.
-GRAMMAR = set(tokenize(
-    "after under than been being be have has had having into onto upon within without above below along "
-    "around behind beyond during except inside near off outside over past through throughout toward towards "
-    "until via whilst while though although because unless either neither nor both each few most less least "
-    "such can could would will might do does did done doing am is are was were get got gets getting go goes "
-    "went gone raise raised raising happen happened happening fare faring mean meant stand reach reached "
-    "drop dropped lack lacking lacked worry worried worries worrying fall falling fell falls want wanted know "
-    "tell told say said says find found identify identified outline outlined describe explain trace "
-    "note noted flag flagged pointed conclude concluded think thought see saw read reading "
-    "gist rundown timeline step steps rec recs part parts piece fact facts paragraph sentence "
-    "terms detail details aspect aspects conclusion conclusions finding findings result results matter question "
-    "answer director councillor councillors reporter journalist researcher student dissertation study thesis "
-    "paper readers main key biggest major weakest strongest stronger weaker possible possibly thanks "
-    "advance simple simply exactly pls plz u ur thx cheers sum contrast"))
 # Words of report kinds ("area SEND", "focused visit") said as the kind, not the topic: taken out by
 # their patterns, so that "disabled children" or "special educational needs support" stay a topic.
 REPORT_KIND_WORDS = set(tokenize("send special educational needs disabilities area partnership"))
@@ -253,42 +218,6 @@ CHILDRENS_SERVICES = re.compile(r"\bchildren(?:\W?s)?\s+services\b", re.I)
 # Our own words: never read as a misspelling of an English word
 OWN_WORDS = (SCOPE_WORDS | set(tokenize("ofsted lscb lscp ilacs jtai camhs mash ehcp ehc plo sen send cqc hmi dcs adcs "
                                          "senco sencos lado iro iros")))
-
-
-def topic_words(question: str, terms: list[str] | tuple[str, ...]) -> str:
-    """The question's own words whose index terms are the topic's, in order ("kinship care"), with
-    a connector between two of them kept ("county lines or criminal exploitation")."""
-    wanted = set(terms)
-    out: list[str] = []
-    for w in re.findall(r"[\w'&-]+|/", question):
-        if set(tokenize(w)) & wanted:
-            if not out or out[-1] != w:  # "strategy meetings and strategy discussions": one "strategy"
-                out.append(w)
-        elif w.lower() in CONNECTORS and out and out[-1] not in CONNECTORS:
-            out.append(w.lower())
-    while out and out[-1] in CONNECTORS:
-        out.pop()
-    return " ".join(w for i, w in enumerate(out) if w not in CONNECTORS or out[i - 1] not in CONNECTORS)
-
-
-def topic_text(question: str, terms: list[str] | tuple[str, ...]) -> str:
-    """The topic's words as `topic_words` gives them, with "|" where the question had other words
-    between two of them ("admitted to hospital after self-harm" -> "admitted hospital | self-harm"),
-    so that words never written together are not read as a phrase."""
-    wanted = set(terms)
-    out: list[str] = []
-    for w in re.findall(r"[\w'&-]+|/", question):
-        if set(tokenize(w)) & wanted:
-            out.append(w)
-        elif w.lower() in CONNECTORS or not tokenize(w):
-            out.append(w.lower() if w.lower() in ("or", "/") else "")
-        elif out and out[-1] != "|":
-            out.append("|")
-    return " ".join(w for w in out if w).strip(" |")
-
-
-# Kept between two topic words: "recruitment and retention of social workers", "the MASH / front door"
-CONNECTORS = ("or", "/", "and", "of", "for", "in", "on", "to", "with", "from")
 
 
 def topic_terms(question: str, intent: AnyIntent, rest: str) -> list[str]:
@@ -367,14 +296,15 @@ ACROSS_REPORTS = {Shape.COVERAGE, Shape.THEMES}
 SUMMARY = re.compile(
     r"\b(summari[sz]e|summary|summaries|overview|tell me about|key (?:findings|messages|points)|main findings)\b|"
     # "What were the findings of Ofsted's 2021 focused visit to Haringey?" (not "the findings on X")
-    r"\b(?:what were|what are|give me|list) (?:the |its |their )?(?:overall )?findings (?:of|from|in)\b(?![^?]{0,60}\babout\b)|"
+    r"\b(?:what were|what are|give me|list) (?:the |its |their )?(?:overall )?findings (?:of|from|in)\b"
+    r"(?![^?]{0,60}\b(?:about|on|regarding|for)\b)|"
     # "What did Bradford's 2014 inspection find?" (ends there: "... find about X?" is a finding question)
     r"\bwhat did\b.{0,60}?\b(inspection|report|visit|re-?inspection)s?\b.{0,40}?\b(find|say|conclude)\s*\??\s*$|"
     r"\bwhat did (?:ofsted|inspectors|the inspectors) (?:find|say|conclude) (?:about|in|at|of) (?-i:[A-Z])[\w' -]*\??\s*$|"
     # "what the 2015 LSCB review concluded", "how did its SEND inspection go?", "what happened in 2015?"
     r"\bwhat (?:the|its|their)\b.{0,60}?\b(?:inspection|report|visit|review|re-?inspection)s?\b.{0,20}?"
     r"\b(?:found|said|concluded)\s*\??\s*$|\bhow did\b.{0,50}?\b(?:inspection|visit|review)\s+go\b|"
-    r"\bwhat happened (?:in|at|during)\b", re.I)
+    r"\bwhat happened (?:in|at|during)\b(?![^?]{0,60}\b(?:with|to|about|regarding|for)\b)", re.I)
 GRADES = re.compile(
     r"\b(what|which|all|every|each|full|list)\b[^?]{0,40}\b(grades|ratings|judgements|judgments|areas?)\b|"
     r"\bgrade (?:table|breakdown)|\bbreakdown of\b[^?]{0,30}\b(grades|judgements)", re.I)

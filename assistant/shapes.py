@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 
 from assistant.intent import Across, AnyIntent, DraftIntent, Shape
-from assistant.query import DOWN, HOW_MANY, STRONG, UP, WEAK, judgement_keys_for, topic_phrase, topic_words, without_grades
+from assistant.query import DOWN, HOW_MANY, STRONG, UP, WEAK, judgement_keys_for, topic_phrase, without_grades
 from assistant.shape_model import Encode, ShapeModel, facts, features, masked
+from assistant.topic_words import topic_words
 
 ACROSS_LABELS = {"grades": "rated", "count": "rated", "transition": "grade_change", "history": "grade_history",
                  "recommendations_of": "recommendations", "recommendations": "recommendations",

@@ -13,7 +13,7 @@ import re
 from assistant.evidence import Evidence
 from assistant.gazetteer import name_pattern
 from assistant.intent import Intent
-from assistant.query import topic_words
+from assistant.topic_words import topic_words
 
 # One question per answer shape, about a council (or a topic) the reading already has.
 ASK_AS = {

@@ -46,8 +46,9 @@ EQUIVALENTS: tuple[tuple[str, ...], ...] = (
 GENERAL = set(tokenize("impact effect effects use quality issue issues practice work support services service "
                        "arrangements approach provision level levels high low good poor strong weak better worse "
                        "partnership partners etc"))
-GENERAL_WORDS = {"multi-agency", "multiagency"}  # written whole: "agency" alone is a topic word
+MULTI_AGENCY = re.compile(r"\bmulti[\s-]?agency\b")  # a general word; "agency" alone is a topic word
 OR = re.compile(r"\s+or\s+|\s*/\s*", re.I)
+CLASS = "\ue000"  # stands for a class of words while a topic is read (a character nobody types)
 MOST_GROUPS = 3  # a long topic ("supervision of social workers, reflective, regular...") by its first three
 
 
@@ -56,6 +57,7 @@ class Group:
     said: str  # how the answer names it: "social workers, workers, staff or practitioners"
     pattern: re.Pattern
     words: int = 1  # the topic's words it stands for: a class of words is one
+    stems: frozenset[str] = frozenset()  # index terms a sentence must hold ("polic" for police, not "polici")
 
 
 def _class_body(words: tuple[str, ...]) -> str:
@@ -70,17 +72,19 @@ def _alternatives(words: tuple[str, ...]) -> re.Pattern:
 
 def _phrase(run: list[str], classes: list[tuple[str, ...]]) -> re.Pattern:
     """Topic words as written together (a short word or two between them allowed), each in any of
-    its forms: its stem and any ending ("case recording" -> "case records"), a class as any of its
-    words ("agency staff" for "agency social workers")."""
+    its forms ("case recording" -> "case records"), a class as any of its words ("agency staff" for
+    "agency social workers"). The stem is a loose prefix here ("polic" finds "policies" too): a
+    sentence found is kept only when its words' stems hold the topic's (`TopicMatcher.sentences`)."""
     parts = []
     for word in run:
-        if word.startswith("@"):
+        if word.startswith(CLASS):
             parts.append(_class_body(classes[int(word[1:])]))
             continue
         stem = (tokenize(word) or [word])[0]
-        parts.append(re.escape(stem if len(stem) >= 4 and word.startswith(stem) else word) + r"[\w']*")
+        stem = stem[:-1] if stem.endswith("i") else stem  # "babi": "baby" and "babies"
+        parts.append(re.escape(stem if len(stem) >= 3 and word.startswith(stem) else word) + r"[\w']*")
     between = r"[\s-]+(?:(?:to|of|the|a|an|and|in|for|on|with|from|by|their|its)[\s-]+){0,2}"  # "admitted to hospital"
-    return re.compile(r"(?<![\w-])" + between.join(parts) + r"(?![\w-])" * run[-1].startswith("@"), re.I)
+    return re.compile(r"(?<![\w-])" + between.join(parts) + r"(?![\w-])" * run[-1].startswith(CLASS), re.I)
 
 
 class TopicMatcher:
@@ -119,8 +123,12 @@ class TopicMatcher:
         out = []
         for a, b in sentence_spans(page):
             text = page[a:b]
-            if any(all(g.pattern.search(text) for g in groups) for groups in possible):
-                out.append(_trim(collapse(text), self.quote_words))
+            for groups in possible:
+                found = [g.pattern.search(text) for g in groups]
+                if all(found) and all(g.stems <= set(tokenize(text)) for g in groups if g.stems):
+                    at = len(text[: min(m.start() for m in found if m)].split())  # the word the topic starts at
+                    out.append(_trim(collapse(text), self.quote_words, at))
+                    break
         return out
 
 
@@ -140,28 +148,26 @@ def _alternatives_of(topic: str) -> list[tuple[Group, ...]]:
 def _groups(topic: str) -> tuple[Group, ...]:
     """The groups a sentence must hold: runs of the topic's words written together (a class of
     words among them: "agency" and the words for staff), a general or a separating word between runs."""
-    text = " " + topic.lower() + " "
+    text = " " + MULTI_AGENCY.sub(" | ", topic.lower().replace(CLASS, " ")) + " "
     classes: list[tuple[str, ...]] = []
-    matched: set[str] = set()
     for words in sorted(EQUIVALENTS, key=lambda ws: -max(map(len, ws))):  # the longest phrases first
         pattern = _alternatives(words)
         if pattern.search(text):
-            text = pattern.sub(f" @{len(classes)} ", text)
+            text = pattern.sub(f" {CLASS}{len(classes)} ", text)
             classes.append(words)
-            matched |= {w for phrase in words for w in phrase.replace(",", " ").split()}  # "pre-proceedings public law"
-    runs: list[list[str]] = [[]]  # words and classes ("@0") in runs a general or separating word breaks
+    runs: list[list[str]] = [[]]  # words and classes (CLASS + index) in runs a general or separating word breaks
     general: list[list[str]] = [[]]
-    for w in re.findall(r"@\d+|[a-z0-9][\w'-]*|\S", text):
-        if w.startswith("@"):
+    for w in re.findall(rf"{CLASS}\d+|[a-z0-9][\w']*|\S", text):  # "self-harm": two words, a hyphen between
+        if w.startswith(CLASS):
             runs[-1].append(w)
             general[-1].append(w)
             continue
         stems = set(tokenize(w))
-        if w in GENERAL_WORDS or w in matched or not w[0].isalnum():
+        if not w[0].isalnum() and w != "-":
             runs.append([])
             general.append([])
-        elif not stems:
-            continue  # "voice of the child": a short word between two is allowed (`_phrase`)
+        elif not stems or w == "-":
+            continue  # "voice of the child", "self-harm": a short word or a hyphen between two is allowed (`_phrase`)
         elif stems <= GENERAL:
             runs.append([])
             general[-1].append(w)
@@ -169,19 +175,20 @@ def _groups(topic: str) -> tuple[Group, ...]:
             runs[-1].append(w)
             general[-1].append(w)
     phrases = [_without_children(r) for r in runs if r] or [g for g in general if g]
-    groups = [Group(_said(run, classes), _phrase(run, classes), len(run)) for run in phrases]
+    groups = [Group(_said(run, classes), _phrase(run, classes), len(run),
+                    frozenset(t for w in run if not w.startswith(CLASS) for t in tokenize(w))) for run in phrases]
     if len(groups) > 1:  # "children" on its own, beside a more telling word, is what every report is about
         groups = [g for g in groups if not g.pattern.fullmatch("children")] or groups
     return tuple(groups)
 
 
 def _without_children(run: list[str]) -> list[str]:
-    """"criminal exploitation of children", "disabled children": every report is about children,
-    so a run does not need the word at its ends."""
+    """"criminal exploitation of children": every report is about children, so a run of three
+    words or more does not need the word at its ends; a shorter one is a term of its own."""
     inner = list(run)
-    while len(inner) > 1 and inner[-1] in CHILDREN:
+    while len(inner) > 2 and inner[-1] in CHILDREN:  # "children in need", "disabled children" stay whole
         inner.pop()
-    while len(inner) > 1 and inner[0] in CHILDREN:
+    while len(inner) > 2 and inner[0] in CHILDREN:
         inner.pop(0)
     return inner
 
@@ -190,11 +197,15 @@ CHILDREN = {"children", "child", "children's", "childrens", "kids"}
 
 
 def _said(run: list[str], classes: list[tuple[str, ...]]) -> str:
-    shown = [classes[int(w[1:])][0] if w.startswith("@") else w for w in run]
-    others = [", ".join(dict.fromkeys(classes[int(w[1:])][1:4])) for w in run if w.startswith("@")]
+    shown = [classes[int(w[1:])][0] if w.startswith(CLASS) else w for w in run]
+    others = [", ".join(dict.fromkeys(classes[int(w[1:])][1:4])) for w in run if w.startswith(CLASS)]
     return f"\u201c{' '.join(shown)}\u201d" + "".join(f" (or {o})" for o in others)
 
 
-def _trim(sentence: str, most: int) -> str:
+def _trim(sentence: str, most: int, at: int = 0) -> str:
+    """A long run-on sentence (a table, a list) cut to `most` words around word `at`, where the topic is."""
     words = sentence.split()
-    return sentence if len(words) <= most else " ".join(words[:most])
+    if len(words) <= most:
+        return sentence
+    first = max(0, min(at - most // 3, len(words) - most))
+    return " ".join(words[first:first + most])

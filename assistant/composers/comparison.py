@@ -61,7 +61,7 @@ def standing(grades: list[str], councils: list[str]) -> str:
     top = max(r for r, _ in ranked)
     if all(r == top for r, _ in ranked):
         return "level"
-    return "higher: " + " and ".join(c for r, c in ranked if r == top)
+    return "higher: " + " and ".join(dict.fromkeys(c for r, c in ranked if r == top))
 
 
 def comparison_answer(ev: Evidence) -> Answer | None:

@@ -1,9 +1,10 @@
 """Which reports mention X: an exhaustive scan of every page of every report in scope.
 
 Not top-k retrieval: a journalist asking "which councils mention unregistered homes" needs
-every report, and the ones that do not. A quoted phrase ("...") or a short one (up to
-three content words) must occur as written (a last word's plural counts); a longer
-unquoted one matches a sentence that holds all its content words, in any order.
+every report, and the ones that do not. A phrase in quotation marks ("...") must occur as
+written (a last word's plural counts); any other is the topic as meant (assistant/topic.py:
+its words in any form, the reports' own words for it, acronyms), and the answer says what
+it counted.
 """
 
 from __future__ import annotations
@@ -24,11 +25,10 @@ INFLECTIONS = r"(?:s|es|rs?|ers?|ed|d|ing)?"
 
 
 class Matcher:
-    """Finds the phrase in a page (normalised text) and returns the sentence that shows it."""
+    """Finds a quoted phrase in a page (normalised text), as written (a last word's plural counts),
+    and returns the sentence that shows it."""
 
-    def __init__(self, phrase: str, quoted: bool, literal_max_terms: int = 3, quote_words: int = 60):
-        self.terms = list(dict.fromkeys(tokenize(phrase)))
-        self.literal = quoted or len(self.terms) <= literal_max_terms
+    def __init__(self, phrase: str, quote_words: int = 60):
         self.quote_words = quote_words
         words = for_match(phrase).lower().split()
         last = words[-1] if words else ""
@@ -40,16 +40,8 @@ class Matcher:
 
     def find(self, page: str) -> str | None:
         """The sentence of `page` (for_match text) that mentions the phrase, or None."""
-        if self.literal:
-            match = self.pattern.search(page)
-            return _sentence_at(page, match.start(), match.end(), self.quote_words) if match else None
-        lowered = page.lower()
-        if not all(t[:4] in lowered for t in self.terms):  # cheap: stems are mostly prefixes
-            return None
-        for a, b in sentence_spans(page):
-            if set(self.terms) <= set(tokenize(page[a:b])):
-                return _trim(collapse(page[a:b]), None, self.quote_words)
-        return None
+        match = self.pattern.search(page)
+        return _sentence_at(page, match.start(), match.end(), self.quote_words) if match else None
 
 
 def _sentence_at(page: str, start: int, end: int, most: int) -> str:
@@ -76,8 +68,7 @@ def coverage_answer(ev: Evidence) -> Answer | None:
     if not phrase or not tokenize(phrase):
         return None
     # In quotation marks: as written. Else the topic as meant (its forms, the reports' words for it, acronyms).
-    matcher: Matcher | TopicMatcher = (Matcher(phrase, quoted, ev.settings.coverage_literal_max_terms,
-                                               ev.settings.coverage_quote_words) if quoted
+    matcher: Matcher | TopicMatcher = (Matcher(phrase, ev.settings.coverage_quote_words) if quoted
                                        else TopicMatcher(phrase, ev.settings.coverage_quote_words))
     if isinstance(matcher, TopicMatcher) and not matcher.groups:
         return None

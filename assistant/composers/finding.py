@@ -10,10 +10,11 @@ from assistant import phrases
 from assistant.draft import Draft, abstain
 from assistant.evidence import Evidence, latest_of_kind, when
 from assistant.lexical import tokenize
-from assistant.query import ASKING_WORDS, topic_words, wanted_detail
+from assistant.query import ASKING_WORDS, wanted_detail
 from assistant.quotes import area_name, best_sentences, cite_grade, sentences_of
 from assistant.retrieve import coverage, term_weights
 from assistant.stages import SYNONYM_TERMS
+from assistant.topic_words import topic_words
 from ingest.core.types import Answer, Passage, ReportMeta
 from ingest.core.vocabulary import ABOUT_THE_INSPECTION, REPORT_TYPE_LABELS
 

@@ -18,11 +18,12 @@ from assistant.composers.coverage import day_of, reports_in_scope, scope_words
 from assistant.draft import Draft
 from assistant.evidence import Evidence, when
 from assistant.lexical import tokenize
-from assistant.query import STRONG, WEAK, topic_text, topic_words, wanted_detail
+from assistant.query import STRONG, WEAK, wanted_detail
 from assistant.quotes import best_sentences
 from assistant.retrieve import coverage, term_weights
 from assistant.shapes import answer_label
 from assistant.topic import TopicMatcher
+from assistant.topic_words import topic_text, topic_words
 from ingest.core.types import Answer, ReportMeta
 from ingest.core.vocabulary import REPORT_TYPE_LABELS
 
@@ -45,22 +46,29 @@ def topic_across_answer(ev: Evidence) -> Answer | None:
         return None  # a topic described at length, not named: the passages a search ranks answer it
     reports = reports_in_scope(ev)
     weights = {t: ev.library.idf(t) for t in dict.fromkeys(tokenize(subject))}
-    side = _side(ev.question)  # "which councils were criticised for X": the sentences that criticise it
+    side = _side(ev.question, subject)  # "which councils were criticised for X": the sentences that criticise it
     searched: dict[str, set[int]] = {}  # the pages the question's search ranked high, by report
     for p in ev.passages:
         searched.setdefault(p.report.report_id, set()).update(p.pages)
     found: list[tuple[ReportMeta, list[tuple[int, str]]]] = []
+    either: list[tuple[ReportMeta, list[tuple[int, str]]]] = []  # whatever side the sentences read as
     pages_read = 0
     for meta in reports:
         pages = ev.library.report_pages(meta.report_id)
         pages_read += len(pages)
-        hits = [(number, s) for number, text in enumerate(pages, 1) for s in matcher.sentences(text)
-                if side is None or polarity.classify(s) == side]
-        if hits:  # a page the search ranked high first, then the sentence carrying most of the topic
-            found.append((meta, sorted(hits, key=lambda h: (h[0] not in searched.get(meta.report_id, ()),
-                                                             -_strength(h[1], weights)))))
+        hits = [(number, s) for number, text in enumerate(pages, 1) for s in matcher.sentences(text)]
+        # a page the search ranked high first, then the sentence carrying most of the topic
+        hits.sort(key=lambda h: (h[0] not in searched.get(meta.report_id, ()), -_strength(h[1], weights)))
+        if hits:
+            either.append((meta, hits))
+        if sided := [h for h in hits if side is None or polarity.classify(h[1]) == side]:
+            found.append((meta, sided))
     draft = Draft(ev.question, "aggregate", ev.library)
     scope = scope_words(ev, reports)
+    if not found and either:  # reports discuss it, none reads as the side asked: say so, and what they say
+        draft.note(f"None of the {len(either)} reports{scope} that discuss {subject} has a sentence about it"
+                   f"{WHICH[side]}; what they say:")
+        found, side = either, None
     if not found:
         return _nearest(ev, draft, subject, matcher, scope, len(reports), pages_read)
 
@@ -127,8 +135,11 @@ SAYS = {None: "discuss", polarity.WEAKNESS: "criticise", polarity.STRENGTH: "pra
 WHICH = {None: "", polarity.WEAKNESS: " that reads as criticism", polarity.STRENGTH: " that reads as praise"}
 
 
-def _side(question: str) -> str | None:
-    """The side a question asks for ("criticised for", "good practice in"), None for both."""
+def _side(question: str, subject: str) -> str | None:
+    """The side a question asks for ("criticised for", "good practice in"), None for both; the
+    topic's own words never ask it ("mental health problems" is a topic, not a criticism)."""
+    for word in subject.split():
+        question = re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", " ", question, flags=re.I)
     weak, strong = bool(WEAK.search(question)), bool(STRONG.search(question))
     return None if weak == strong else polarity.WEAKNESS if weak else polarity.STRENGTH
 

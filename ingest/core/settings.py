@@ -113,9 +113,6 @@ class AnswerSettings(_Strict):
     summary_sentences_per_section: int = Field(
         2, ge=1, description="Opening sentences a summary quotes from each key section (reports without judged areas).")
     comparison_max_reports: int = Field(4, ge=2, description="Reports set side by side in one comparison.")
-    coverage_literal_max_terms: int = Field(
-        3, ge=1, description="A topic of at most this many words (or a quoted phrase) must occur as written; a longer "
-        "one matches when its distinctive words share a sentence.")
     coverage_quote_words: int = Field(60, ge=10, description="Longest quote a coverage row shows, centred on the match.")
     across_max_rows: int = Field(40, ge=1, description="Rows an answer across reports lists; it says how many more.")
     across_max_councils: int = Field(12, ge=1, description="Councils a findings-by-council answer lists.")
