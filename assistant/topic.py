@@ -5,9 +5,10 @@
 children". A topic is read into groups of words: each group a word of the topic (any of its forms:
 "exploit" for "exploitation", "exploited") or a class of words the reports use for the same thing
 (`EQUIVALENTS`, acronyms and their expansions among them). A sentence
-discusses the topic when it holds every group. Matching is by regular expression on the page
-text, so a scan of every page of every report in scope stays fast; `counted` says in words what
-was looked for, so an answer can state what it counted.
+discusses the topic when it holds every group. A loose regular expression finds the candidate
+sentences of a page, so a scan of every page of every report in scope stays fast, and a candidate
+is kept only when its words' index stems hold the topic's; `counted` says in words what was
+looked for, so an answer can state what it counted.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def _class_body(words: tuple[str, ...]) -> str:
     return rf"(?:{'|'.join(parts)})(?:s|es|'s)?"
 
 
-def _alternatives(words: tuple[str, ...]) -> re.Pattern:
+def _any_phrase(words: tuple[str, ...]) -> re.Pattern:
     """Any of the phrases as whole words, a last word in its plural or possessive."""
     return re.compile(rf"(?<![\w-]){_class_body(words)}(?![\w-])", re.I)
 
@@ -94,7 +95,7 @@ class TopicMatcher:
         self.topic = collapse(topic)
         self.quote_words = quote_words
         # "the pandemic or COVID", "MASH / front door": a sentence holding either discusses it
-        self.alternatives = _alternatives_of(self.topic)
+        self.alternatives = _readings(self.topic)
 
     @property
     def groups(self) -> tuple[Group, ...]:
@@ -132,7 +133,7 @@ class TopicMatcher:
         return out
 
 
-def _alternatives_of(topic: str) -> list[tuple[Group, ...]]:
+def _readings(topic: str) -> list[tuple[Group, ...]]:
     """An "or" joins the words either side of it, the rest of the topic still asked for: "admitted
     to hospital after self-harm or suicide attempts" is (admitted, hospital, self-harm) or
     (admitted, hospital, suicide attempts)."""
@@ -151,7 +152,7 @@ def _groups(topic: str) -> tuple[Group, ...]:
     text = " " + MULTI_AGENCY.sub(" | ", topic.lower().replace(CLASS, " ")) + " "
     classes: list[tuple[str, ...]] = []
     for words in sorted(EQUIVALENTS, key=lambda ws: -max(map(len, ws))):  # the longest phrases first
-        pattern = _alternatives(words)
+        pattern = _any_phrase(words)
         if pattern.search(text):
             text = pattern.sub(f" {CLASS}{len(classes)} ", text)
             classes.append(words)
