@@ -22,7 +22,7 @@ from datetime import date
 from assistant.gazetteer import REGION_WORDS, name_pattern
 from assistant.intent import Intent, Shape
 from assistant.lexical import tokenize
-from assistant.query import COMPARE, REPORT_TYPE_PATTERNS, SEND_REPORT, STRONG, WEAK
+from assistant.query import COMPARE, REPORT_TYPE_PATTERNS, SEND_REPORT, STRONG, WEAK, side_asked
 from assistant.shapes import answer_label
 from assistant.topic_words import topic_words
 from assistant.wording import respell, the_ask
@@ -238,7 +238,7 @@ def _follow_across(reading: Reading, before: Reading, rest: list[str], parse: Pa
         if question == before.question:
             return None
         inherited = ["question"]
-    elif earlier.shape is Shape.THEMES and (side := _side_asked(reading.question)) and not intent.topic_terms:
+    elif earlier.shape is Shape.THEMES and (side := side_asked(reading.question)) and not intent.topic_terms:
         # "and the strengths?" after the common weaknesses of a set: its common strengths
         weak, strong = (WEAK, STRONG) if side > 0 else (STRONG, WEAK)
         question = weak.sub("strengths" if side > 0 else "weaknesses", before.question)
@@ -249,12 +249,6 @@ def _follow_across(reading: Reading, before: Reading, rest: list[str], parse: Pa
         return None
     read_again = replace(parse(question), corrections=intent.corrections)
     return Reading(reading.asked, question, read_again, inherited, pasted=reading.pasted)
-
-
-def _side_asked(question: str) -> int:
-    """+1 for a question asking for strengths, -1 for weaknesses, 0 for neither or both."""
-    weak, strong = bool(WEAK.search(question)), bool(STRONG.search(question))
-    return 0 if weak == strong else 1 if strong else -1
 
 
 # "and on caseloads?", "what about supervision?": the last question, about another topic

@@ -320,6 +320,14 @@ IMPROVE_AREAS = re.compile(r"\bareas? for (?:improvement|development)\b", re.I)
 STRONG = re.compile(
     r"\b(strengths?|strong points?|what (?:works|worked|went|is going|was going) well|do(?:es|ing)? well|did well|"
     r"good practice|praised|commended|doing right|(?:good|best) at|excel\w*)\b", re.I)
+
+
+def side_asked(question: str) -> int:
+    """+1 for a question asking for strengths, -1 for weaknesses, 0 for neither or both."""
+    weak, strong = bool(WEAK.search(question)), bool(STRONG.search(question))
+    return 0 if weak == strong else 1 if strong else -1
+
+
 COMPARE = re.compile(r"\b(compare[sd]?|comparison|comparing|versus|vs\.?|side by side|differ(?:ence|ences|ed)?)\b|"
                      r"\b(change[sd]?|changing)\b[^?]{0,30}\bbetween\b", re.I)
 SET_SIDE_BY_SIDE = re.compile(r"\b(compare[sd]?|comparison|comparing|versus|vs\.?|side by side|differ\w*)\b", re.I)

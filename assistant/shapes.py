@@ -77,13 +77,13 @@ def decide(intent: DraftIntent, question: str, rest: str, model: ShapeModel | No
 def fits(label: str, intent: AnyIntent) -> bool:
     """The question gives what that answer needs."""
     councils = len(intent.authorities)
+    # of a topic, only when the question says which side ("what did Wolverhampton's say about county lines" asks both)
+    one_side = councils == 1 and (not intent.topic_terms or bool(SIDE.search(intent.unnamed)))
     needs = {
         # a grade table only for a question with no topic or grade of its own (those the rules answer)
         "summary": councils >= 1, "grades": councils >= 1 and not intent.topic_terms and not intent.grades,
         "grade_history": councils == 1,
-        # of a topic, only when the question says which side ("what did Wolverhampton's say about county lines" asks both)
-        "strengths": councils == 1 and (not intent.topic_terms or bool(SIDE.search(intent.unnamed))),
-        "weaknesses": councils == 1 and (not intent.topic_terms or bool(SIDE.search(intent.unnamed))),
+        "strengths": one_side, "weaknesses": one_side,
         "recommendations": bool(ASKS_CHANGE.search(intent.unnamed)),
         "comparison": councils >= 2 or (councils == 1 and len(intent.years) >= 2),
         "coverage": bool(intent.topic_terms) and bool(REPORT_NOUN.search(intent.unnamed)) and bool(

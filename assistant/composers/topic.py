@@ -18,7 +18,7 @@ from assistant.composers.coverage import day_of, reports_in_scope, scope_words
 from assistant.draft import Draft
 from assistant.evidence import Evidence, when
 from assistant.lexical import tokenize
-from assistant.query import STRONG, WEAK, wanted_detail
+from assistant.query import side_asked, wanted_detail
 from assistant.quotes import best_sentences
 from assistant.retrieve import coverage, term_weights
 from assistant.shapes import answer_label
@@ -140,8 +140,7 @@ def _side(question: str, subject: str) -> str | None:
     topic's own words never ask it ("mental health problems" is a topic, not a criticism)."""
     for word in subject.split():
         question = re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", " ", question, flags=re.I)
-    weak, strong = bool(WEAK.search(question)), bool(STRONG.search(question))
-    return None if weak == strong else polarity.WEAKNESS if weak else polarity.STRENGTH
+    return {-1: polarity.WEAKNESS, 1: polarity.STRENGTH}.get(side_asked(question))
 
 
 def _strength(sentence: str, weights: dict[str, float]) -> float:
