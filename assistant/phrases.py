@@ -15,6 +15,12 @@ FINDING_INTRO = "From {report}:"
 LATEST_INTRO = "From the latest report, {report}:"
 # A report that never discusses the topic asked: said first, and what follows is marked as not an answer
 SILENT = "{report} does not discuss {topic}; the nearest passages are (not an answer):"
+# ... and what was looked for, where a named topic was read for on every page
+SILENT_LOOKED = ("{report} does not discuss {topic} (no sentence with {counted} on its {pages} pages); the nearest "
+                 "passages are (not an answer):")
+SILENT_NOTHING_NEAR = "{report} does not discuss {topic} (no sentence with {counted} on its {pages} pages)."
+# One report's sentences on the topic asked: how many there are when not all are shown
+ON_TOPIC_INTRO = "From {report}, {shown} of its {found} sentences on {topic}:"
 EARLIER_INTRO = "Earlier, {report}:"
 
 # The optional language-model composer (assistant/composers/llm.py).

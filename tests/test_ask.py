@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant import Filters
@@ -186,6 +188,23 @@ def test_a_report_silent_on_the_topic_says_so_first_and_marks_the_nearest_passag
     said = small_index.ask("What did Haringey's 2023 inspection say about private fostering?")
     assert "does not discuss" not in said.text and {c.role for c in said.claims} == {"finding"}
     assert any("private fostering" in c.quote.lower() for c in said.citations)
+
+
+def test_one_reports_answer_on_a_named_topic_quotes_only_that_topic_or_says_it_is_absent(small_index):
+    """Every page of the report is read for the topic as meant: "pre-proceedings" is the PLO in
+    Haringey's 2018 report; a topic no page names is said to be absent first, with what was
+    looked for, even when search finds passages sharing some of its words."""
+    found = small_index.ask("Haringey 2018: pre-proceedings?")
+    assert found.claims and {c.role for c in found.claims} == {"finding"}
+    assert all(re.search(r"\bPLO\b|public law outline|pre-proceedings", c.quote, re.I) for c in found.citations)
+    assert {c.file for c in found.citations} == {"ofsted-ilacs/haringey_2018-12-14_ilacs.pdf"}
+    absent = small_index.ask("What did Haringey's 2023 inspection say about the pandemic?")
+    opening = absent.text.split("\n", 1)[0]
+    assert opening.startswith("Haringey, ILACS inspection, Feb 2023 does not discuss pandemic")
+    assert "coronavirus" in opening and "12 pages" in opening  # what was looked for, and where
+    assert {c.role for c in absent.claims} <= {"nearest"}
+    fact = small_index.ask("Was the pre-proceedings process used well in Haringey at the 2018 inspection?")
+    assert "sentences on" not in fact.text and fact.claims  # a question of fact: the best sentences found
 
 
 def test_recommendations_about_a_topic_are_listed_or_said_to_be_none(small_index):

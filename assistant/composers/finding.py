@@ -7,6 +7,7 @@ returns None when the question is not its kind, so the next one answers.
 from __future__ import annotations
 
 from assistant import phrases
+from assistant.composers.grounding import Grounding, ground
 from assistant.draft import Draft, abstain
 from assistant.evidence import Evidence, latest_of_kind, when
 from assistant.lexical import tokenize
@@ -100,13 +101,15 @@ def _finding_answer(ev: Evidence) -> Answer:
     closest sentences; an unscoped one must clear `min_support` or the assistant abstains."""
     weights = term_weights(ev.question, ev.library.idf, ev.intent)
     cfg = ev.settings
+    only = ev.scoped_reports() if len(ev.scope.report_ids or []) == 1 else []
+    if only and (grounding := ground(ev, only[0], _topic(ev))) is not None:
+        return _grounded_answer(ev, only[0], grounding, weights)
     best = best_sentences(ev.passages[:5], weights, limit=cfg.max_sentences, wants=wanted_detail(ev.intent))
     if not best or best[0].score <= 0 or (not ev.scope.report_ids and best[0].score < cfg.min_support):
         return abstain(ev.question, ev.passages, phrases.ABSTAIN)
     if len(ev.intent.authorities) == 1 and not ev.intent.years and len(ev.scope.report_ids or []) > 1:
         return _latest_first(ev, {t: w for t, w in weights.items() if t not in ASKING_WORDS})
     draft = Draft(ev.question, "finding", ev.library, sep=" ")
-    only = ev.scoped_reports() if len(ev.scope.report_ids or []) == 1 else []
     silent = bool(only) and not discusses(ev, only[0])
     current = None
     for cand in best:
@@ -119,6 +122,28 @@ def _finding_answer(ev: Evidence) -> Answer:
         draft.claim(f"{cand.quote} {mark}", role="nearest" if silent else "finding", report=cand.passage.report,
                     group=label)
     return draft.finish(ev.passages)
+
+
+def _grounded_answer(ev: Evidence, meta: ReportMeta, grounding: Grounding, weights: dict[str, float]) -> Answer:
+    """One report and a named topic: its sentences on the topic, or first that it does not discuss
+    it, then the nearest passages marked as not an answer."""
+    draft = Draft(ev.question, "finding", ev.library, sep=" ")
+    most = ev.settings.max_sentences
+    if not grounding.silent:
+        shown = grounding.quotes[:most]
+        draft.heading(phrases.ON_TOPIC_INTRO.format(report=meta.label, shown=len(shown), found=len(grounding.quotes),
+                                                    topic=grounding.topic)
+                      if len(grounding.quotes) > most else phrases.FINDING_INTRO.format(report=meta.label))
+        for page, quote in sorted(shown):
+            draft.claim(f"{quote} {draft.cite(meta, page, quote)}", "finding", meta, group=meta.label)
+        return draft.finish(ev.passages)
+    near = [c for c in best_sentences(ev.passages[:5], weights, limit=most, wants=wanted_detail(ev.intent)) if c.score > 0]
+    said = {"report": meta.label, "topic": grounding.topic, "counted": grounding.counted, "pages": grounding.pages}
+    draft.note((phrases.SILENT_LOOKED if near else phrases.SILENT_NOTHING_NEAR).format(**said))
+    for cand in near:
+        draft.claim(f"{cand.quote} {draft.cite(meta, cand.page, cand.quote, cand.passage)}", "nearest", meta,
+                    group=meta.label)
+    return draft.finish(ev.passages, abstain_if_empty=False)
 
 
 def discusses(ev: Evidence, meta: ReportMeta) -> bool:
@@ -156,10 +181,15 @@ def _latest_first(ev: Evidence, weights: dict[str, float]) -> Answer:
     wants = wanted_detail(ev.intent)
     own = [p for p in found if _about_the_work(p)]
     draft = Draft(ev.question, "finding", ev.library, sep=" ")
-    silent = not discusses(ev, latest)
+    grounding = ground(ev, latest, _topic(ev), found)
+    silent = grounding.silent if grounding is not None else not discusses(ev, latest)
     draft.heading(phrases.SILENT.format(report=latest.label, topic=_topic(ev)) if silent
                   else phrases.LATEST_INTRO.format(report=latest.label))
-    for cand in [c for c in best_sentences(own, weights, limit=ev.settings.max_sentences, wants=wants) if c.score > 0]:
+    if grounding is not None and not silent:  # the latest report's sentences on the topic
+        for page, quote in sorted(grounding.quotes[: ev.settings.max_sentences]):
+            draft.claim(f"{quote} {draft.cite(latest, page, quote)}", "finding", latest, group=latest.label)
+    for cand in [c for c in best_sentences(own, weights, limit=ev.settings.max_sentences, wants=wants)
+                 if c.score > 0 and (grounding is None or silent)]:
         draft.claim(f"{cand.quote} {draft.cite(cand.passage.report, cand.page, cand.quote, cand.passage)}",
                     role="nearest" if silent else "finding", report=latest, group=latest.label)
     by_report: dict[str, list[Passage]] = {}

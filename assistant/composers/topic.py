@@ -129,6 +129,14 @@ def _asks_about_a_topic(question: str) -> bool:
 
 
 FACT_OPENING = re.compile(r"\s*(?:are|is|do|does|did|has|have|was|were|can|could|should|why|when|who|how)\b", re.I)
+QUESTION_WORD = re.compile(r"\b(?:are|is|do|does|did|has|have|was|were|can|could|should|why|when|who|how|what|which|"
+                           r"where|whether)\b", re.I)
+
+
+def asks_what_is_said(question: str) -> bool:
+    """"What did X's report say about Y", "X 2024: Y?": what a report says on a topic, not a
+    question of fact about it ("What was the child population?", "Was the PLO used well?")."""
+    return bool(TOPIC_ASK.search(question)) or not QUESTION_WORD.search(question)
 
 
 SAYS = {None: "discuss", polarity.WEAKNESS: "criticise", polarity.STRENGTH: "praise"}
