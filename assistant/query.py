@@ -141,7 +141,7 @@ def read_rules(question: str, names: NamesFound, rest: str, respelt: list[tuple[
     if ("care_leavers" in intent.judgement_keys and "in_care" in intent.judgement_keys
             and not re.search(r"children in care|looked[- ]after", lowered)):
         intent.judgement_keys.remove("in_care")
-    intent.asks_grade = bool(GRADE_QUESTION.search(question))
+    intent.asks_grade = bool(GRADE_QUESTION.search(GRADE_GROUP.sub(" ", question)))  # "in outstanding councils": a set
     intent.comparison = bool(COMPARISON.search(question)) or len(intent.years) >= 2
     intent.latest = bool(LATEST.search(question))
     intent.out_of_scope = out_of_scope(question)

@@ -49,7 +49,7 @@ GRAMMAR = set(tokenize(
     "terms detail details aspect aspects conclusion conclusions finding findings result results matter question "
     "answer reporter journalist researcher dissertation study thesis "
     "paper readers main biggest major weakest strongest stronger weaker possible possibly thanks "
-    "advance simple simply exactly pls plz u ur thx cheers sum contrast"))
+    "advance simple simply exactly pls plz u ur thx cheers sum contrast olds"))
 
 
 # Kept between two topic words: "recruitment and retention of social workers", "the MASH / front door"

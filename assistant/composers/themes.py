@@ -21,6 +21,7 @@ from assistant.draft import Draft
 from assistant.evidence import Evidence, when
 from assistant.lexical import tokenize
 from assistant.quotes import area_name
+from assistant.topic_words import CHATTER, GRAMMAR, VAGUE_WORDS
 from ingest.core.types import Answer, Passage, ReportMeta
 from ingest.core.vocabulary import AREA_SECTIONS
 
@@ -29,6 +30,11 @@ GENERIC = set(tokenize("children young people child social workers work workers 
                        "council leaders managers practice plans plan care ensure improve quality too paragraph "
                        "paragraphs upon especially including particular many some most cases consistently always"))
 WORD = re.compile(r"[a-z][a-z'-]+")
+# "(outcome 3, national framework)", "(Enabler 2, National Framework)": where an item sits in the
+# national framework. Left on, it would group items by their annotation rather than their meaning
+# and name the themes "framework, national, outcome"; the quote without it is still on its page.
+FRAMEWORK_NOTE = re.compile(r"\s*\((?=[^()]*\b(?:national framework|outcome|enabler)\b)[^()]*\)[\s.]*$", re.I)
+LABEL_WORDS = 4  # the longest phrase a theme is named by
 
 
 def report_set(ev: Evidence) -> tuple[list[ReportMeta], str]:
@@ -65,7 +71,7 @@ def findings(ev: Evidence, meta: ReportMeta, sign: int, keys: list[str], per_rep
     out: list[tuple[str, int, Passage | None]] = [(s, page, passage) for _, s, page, passage in found[:per_report]]
     if sign < 0 and not keys:
         out += improvement_list(ev, meta)[:per_report]
-    return out
+    return [(FRAMEWORK_NOTE.sub("", text) or text, page, passage) for text, page, passage in out]
 
 
 def group(vectors: np.ndarray, similar: float) -> list[list[int]]:
@@ -83,20 +89,50 @@ def group(vectors: np.ndarray, similar: float) -> list[list[int]]:
 
 
 def label(texts: list[str], idf) -> str:
-    """The theme's name: the words most of its findings share, rarest in the corpus first."""
-    surface: dict[str, Counter] = {}
+    """The theme's name, in its findings' own words: the phrase (up to `LABEL_WORDS` words, no
+    stop word at either end) most of them share, one with a rarer word and then a longer one first
+    among as many, then a second phrase with none of its words when two thirds as many share it ("management oversight, supervision")."""
     counts: Counter = Counter()
+    surface: dict[tuple[str, ...], Counter] = {}
     for text in texts:
-        stems = set()
-        for word in WORD.findall(text.lower()):
-            for stem in tokenize(word):
-                if stem not in GENERIC and not stem.isdigit() and len(word) > 3:
-                    surface.setdefault(stem, Counter())[word] += 1
-                    stems.add(stem)
-        counts.update(stems)
-    shared = [t for t in counts if counts[t] > 1] or list(counts)
-    ranked = sorted(shared, key=lambda t: -counts[t] * idf(t))
-    return ", ".join(surface[t].most_common(1)[0][0] for t in ranked[:3]) or "other"
+        words = WORD.findall(text.lower())
+        stems = [tuple(tokenize(w)) for w in words]
+        seen = set()
+        for n in range(1, LABEL_WORDS + 1):
+            for i in range(len(words) - n + 1):
+                if not (_edge(words[i], stems[i]) and _edge(words[i + n - 1], stems[i + n - 1])):
+                    continue  # "to neglect", "oversight of", "fully": a phrase starts and ends on a telling word
+                key = tuple(t for st in stems[i:i + n] for t in st)
+                if key in seen or all(t in GENERIC or t.isdigit() for t in key):
+                    continue
+                seen.add(key)
+                counts[key] += 1
+                surface.setdefault(key, Counter())[" ".join(words[i:i + n])] += 1
+    if not counts:
+        return "other"
+
+    def weight(key: tuple[str, ...]) -> float:  # shared by many, its most telling word rare
+        return counts[key] * max(idf(t) for t in key if t not in GENERIC)
+
+    shared = [k for k in counts if counts[k] > 1] or list(counts)
+    ranked = sorted(shared, key=lambda k: (-weight(k), -len(k)))
+    # a term of two words or more ("early help", "management oversight") names a theme better than a
+    # word, when at least half as many findings share it
+    terms = [k for k in ranked if len(k) > 1 and counts[k] * 2 >= counts[ranked[0]]]
+    first = terms[0] if terms else ranked[0]
+    names = [first]
+    second = next((k for k in terms if not set(k) & set(first) and counts[k] * 3 >= counts[first] * 2), None)
+    if second is not None:
+        names.append(second)
+    return ", ".join(surface[k].most_common(1)[0][0] for k in names)
+
+
+NOT_A_NAME = GRAMMAR | CHATTER | VAGUE_WORDS | set(tokenize("which well whose where there their benefit benefits"))
+
+
+def _edge(word: str, stems: tuple[str, ...]) -> bool:
+    """A word a theme's name can start or end on: no stop word, grammar, chatter or adverb."""
+    return bool(stems) and len(word) > 3 and not word.endswith("ly") and not set(stems) & NOT_A_NAME
 
 
 def themes_answer(ev: Evidence) -> Answer | None:

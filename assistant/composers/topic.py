@@ -30,7 +30,7 @@ from ingest.core.vocabulary import REPORT_TYPE_LABELS
 # A topic of more words than this is described, not named ("how councils work with hospitals to
 # protect unborn babies"): the passages a search ranks answer it best, and that no sentence holds
 # every word is no sign it is absent.
-NAMED_WORDS = 3
+NAMED_WORDS = 4
 QUOTES_A_COUNCIL = 2  # the strongest sentences shown for each council (the table has every report)
 
 
