@@ -100,3 +100,17 @@ def latest_of_kind(reports: list[ReportMeta], passages: list[Passage]) -> Report
 def when(meta: ReportMeta) -> date:
     """Sort key, oldest first; an undated report sorts first."""
     return meta.when or date.min
+
+
+def published_apart(intent, reports: list[ReportMeta]) -> list[ReportMeta]:
+    """Reports published in the question's years but inspected before: a question across reports
+    counts a report by the year it was inspected, and lists these apart, marked as such."""
+    if intent.year_range:
+        lo, hi = intent.year_range
+        within = lambda year: lo <= year <= hi  # noqa: E731
+    elif intent.years or intent.relative_years:
+        years = set(intent.years) | set(intent.relative_years)
+        within = years.__contains__
+    else:
+        return []
+    return [m for m in reports if m.published and within(m.published.year) and not within(m.year or 0)]

@@ -7,7 +7,7 @@ name put right, so a reader can see at once when the question was taken another 
 
 from __future__ import annotations
 
-from assistant.evidence import Evidence, when
+from assistant.evidence import Evidence, published_apart, when
 from assistant.intent import Shape
 from ingest.core.types import Answer, ReportMeta
 
@@ -119,12 +119,13 @@ def _period(ev: Evidence) -> str:
         return ""
     if intent.across is None or intent.authorities or intent.shape is not Shape.FINDING:
         return f"{span} (inspected or published)"  # only answers across reports count inspection years
-    left = [m for m in ev.scoped_reports() if m.published and within(m.published.year) and not within(m.year or 0)]
+    left = published_apart(intent, ev.scoped_reports())
     across = intent.across
     if across.kind in ("grades", "count", "transition") and across.keys:
         left = [m for m in left if across.keys[0] in m.judgements]
-    note = (f"; {len(left)} published then but inspected before {'is' if len(left) == 1 else 'are'} left out"
-            if left else "")
+    listed = across.kind == "grades" and bool(across.grades)  # a grade list shows them apart, marked
+    note = (f"; {len(left)} published then but inspected before {'is' if len(left) == 1 else 'are'} "
+            f"{'listed apart' if listed else 'left out'}" if left else "")
     if left and across.kind in ("grades", "count") and across.grades:
         rated = [m for m in left if m.judgements[across.keys[0]].grade in across.grades]
         note += f", {len(rated)} of them {' or '.join(across.grades)}" if rated else ""

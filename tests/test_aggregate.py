@@ -15,7 +15,7 @@ from assistant.parser import QueryParser
 from assistant.query import grades_named
 from assistant.verify import quote_on_page
 from eval.manifest import headline_truth, inspection_year, read_manifest
-from tests.conftest import SMALL_SET
+from tests.conftest import SMALL_SET, make_pdf
 
 pytestmark = pytest.mark.corpus
 
@@ -144,8 +144,8 @@ def test_findings_across_reports_are_counted_grouped_by_council_and_tabled(small
     first, *lines = answer.text.splitlines()
     found = re.match(r"(\d+) of (\d+) indexed reports .*criticise management oversight", first)
     assert found and 0 < int(found.group(1)) <= int(found.group(2))
-    councils = [line[:-1] for line in lines if line.endswith(":") and not line.startswith("-")]
-    assert len(councils) >= 2 and len(councils) == len(set(councils))
+    councils = [re.match(r"- (.+?), ", line).group(1) for line in lines if line.startswith("- ")]
+    assert len(councils) >= 2 and len(councils) == len(set(councils))  # one bullet a council
     assert set(councils) <= {c.passage.report.authority for c in answer.citations}
     # asked who was criticised: every quote reads as criticism, and is about the topic asked
     assert all(polarity.classify(c.quote) == polarity.WEAKNESS for c in answer.citations)
@@ -170,3 +170,31 @@ def test_recommendations_are_in_the_api(small_index):
     items = small_index.recommendations(authority="Rotherham", year=2014)
     assert items and all(i.file == "ofsted-ilacs/rotherham_2014-11-19_sif.pdf" and i.page >= 1 for i in items)
     assert all(i.report.authority == "Rotherham" for i in items)
+
+
+def test_a_grade_list_for_a_year_lists_apart_the_reports_published_then_but_inspected_before(tmp_path):
+    """A year across reports means the inspection year; a report published in it but inspected the
+    year before is not dropped silently: it follows the list, marked, and the reading line says so."""
+    from assistant import Assistant
+
+    grades = "\n".join(f"{area} Inadequate" for area in (
+        "The impact of leaders on social work practice with children and families",
+        "The experiences and progress of children who need help and protection",
+        "The experiences and progress of children in care", "The experiences and progress of care leavers",
+        "Overall effectiveness"))
+    pdf = make_pdf(tmp_path / "corpus" / "ofsted-ilacs" / "wexbridge_2024-01-20_ilacs.pdf", [
+        "Inspection of Wexbridge local authority children's services\nInspection dates: 4 to 8 December 2023\n"
+        "Lead inspector: Jane Smith, His Majesty's Inspector\nJudgement Grade\n" + grades,
+        "Children in Wexbridge do not receive timely help. Management oversight is weak and plans drift.\n"
+        "Published: 20 January 2024"])
+    assistant = Assistant.open(tmp_path / "index")
+    assistant.ingest([pdf], root=tmp_path / "corpus", progress=False)
+    published = assistant.ask("Which councils were rated inadequate in 2024?")
+    counted, apart = published.text.split("\n", 1)
+    assert "0 were judged 'inadequate'" in counted
+    assert apart.startswith("Published in 2024 but inspected before, so not counted above:")
+    assert "Wexbridge (ILACS inspection, December 2023, published January 2024): inadequate [1]" in apart
+    assert [c.role for c in published.claims] == ["published-apart"]
+    assert "1 published then but inspected before is listed apart" in published.reading
+    inspected = assistant.ask("Which councils were rated inadequate in 2023?")
+    assert "1 was judged 'inadequate'" in inspected.text and "Published in" not in inspected.text

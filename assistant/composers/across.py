@@ -15,7 +15,7 @@ from datetime import date
 
 from assistant.composers.topic import topic_across_answer
 from assistant.draft import Draft
-from assistant.evidence import Evidence, when
+from assistant.evidence import Evidence, published_apart, when
 from assistant.intent import Across, Intent
 from assistant.lexical import tokenize
 from assistant.query import wanted_detail
@@ -97,6 +97,15 @@ def _grade_list(ev: Evidence, request: Across, pool: list[ReportMeta]) -> Answer
         grade = meta.judgements[key].grade
         mark = _cite_grade(draft, meta, key) or ""
         draft.claim(f"- {meta.authority} ({_describe(meta)}): {grade} {mark}", "grade", meta, key, grade)
+    apart = [m for m in published_apart(ev.intent, ev.scoped_reports())
+             if key in m.judgements and m.judgements[key].grade in request.grades]
+    if apart:  # the other reading of the year: published then, inspected before
+        draft.heading(f"Published{intent_years.replace(' inspected', '')} but inspected before, so not counted above:")
+    for meta in apart[:ev.settings.across_max_rows]:
+        grade = meta.judgements[key].grade
+        mark = _cite_grade(draft, meta, key) or ""
+        draft.claim(f"- {meta.authority} ({_describe(meta)}, published {meta.published:%B %Y}): {grade} {mark}",
+                    "published-apart", meta, key, grade)
     return draft.finish([], abstain_if_empty=False)
 
 

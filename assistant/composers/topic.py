@@ -31,7 +31,7 @@ from ingest.core.vocabulary import REPORT_TYPE_LABELS
 # protect unborn babies"): the passages a search ranks answer it best, and that no sentence holds
 # every word is no sign it is absent.
 NAMED_WORDS = 4
-QUOTES_A_COUNCIL = 2  # the strongest sentences shown for each council (the table has every report)
+QUOTES_A_COUNCIL = 1  # one bullet a council keeps the answer to about 15 lines (the table has every report)
 
 
 def topic_across_answer(ev: Evidence) -> Answer | None:
@@ -76,8 +76,8 @@ def topic_across_answer(ev: Evidence) -> Answer | None:
         councils = len({meta.authority for meta, _ in found})
         return (f"{len(found)} of {len(reports)} indexed reports{scope} ({councils} "
                 f"{'council' if councils == 1 else 'councils'}) {SAYS[side]} {subject}: counted, a sentence with "
-                f"{matcher.counted}{WHICH[side]}; {pages_read:,} pages read. The strongest quotes, council by "
-                f"council, latest report first:")
+                f"{matcher.counted}{WHICH[side]}; {pages_read:,} pages read. The strongest quote of each council, "
+                f"from its latest report that discusses it:")
 
     draft.note(head)
     by_council: dict[str, list[tuple[ReportMeta, list[tuple[int, str]]]]] = {}
@@ -97,11 +97,11 @@ def topic_across_answer(ev: Evidence) -> Answer | None:
 
     for council, own in strongest[: ev.settings.across_max_councils]:
         own = sorted(own, key=lambda found_in: when(found_in[0]), reverse=True)
-        draft.heading(f"{council}:")
         shown = [(meta, page, quote) for meta, hits in own for page, quote in hits[:1]][:QUOTES_A_COUNCIL]
         for meta, page, quote in shown:
             mark = cite(meta, page, quote)
-            draft.claim(f"- {_describe(meta)}, p.{page}: \u201c{quote}\u201d {mark}", "finding", meta, group=council)
+            draft.claim(f"- {council}, {_describe(meta)}, p.{page}: \u201c{quote}\u201d {mark}", "finding", meta,
+                        group=council)
     if len(strongest) > ev.settings.across_max_councils:
         draft.note(f"{len(strongest) - ev.settings.across_max_councils} more councils are in the table.")
     draft.table(["Council", "Report", "Date", "Pages discussing it", "Quote"], title=f"Reports that discuss {subject}")
