@@ -111,10 +111,9 @@ def _period(ev: Evidence) -> str:
     intent = ev.intent
     if intent.year_range:
         lo, hi = intent.year_range
-        span, within = (f"from {lo}" if hi >= 9999 else f"{lo}\u2013{hi}"), (lambda y: lo <= y <= hi)
+        span = f"from {lo}" if hi >= 9999 else f"{lo}\u2013{hi}"
     elif intent.years or intent.relative_years:
-        years = sorted(set(intent.years) | set(intent.relative_years))
-        span, within = ", ".join(map(str, years)), (lambda y: y in years)
+        span = ", ".join(map(str, sorted(set(intent.years) | set(intent.relative_years))))
     else:
         return ""
     if intent.across is None or intent.authorities or intent.shape is not Shape.FINDING:

@@ -52,7 +52,7 @@ def ground(ev: Evidence, meta: ReportMeta, topic: str, searched: list[Passage] |
     if matcher is None or not asks_what_is_said(ev.question):
         return None
     ranked = [p for p in (ev.passages if searched is None else searched) if p.report.report_id == meta.report_id]
-    rank = {}
+    rank: dict[int, int] = {}
     for i, passage in enumerate(ranked):
         for page in passage.pages:
             rank.setdefault(page, i)
