@@ -55,6 +55,7 @@ test: install lint
 	$(MAKE) test-wheel
 	$(BIN)/inspection-assistant eval --quick --corpus $(CORPUS) --index build/quick-index
 	$(BIN)/python -m eval.run_reading --gate
+	$(BIN)/python -m eval.run_topic --index build/quick-index --systems ours,bm25,dense --gate
 
 # The minutes-long hostile cases (a 1,000-page file, ...), not in make test.
 test-slow: install

@@ -44,19 +44,39 @@ def manifest(corpus: str = str(DEFAULT_CORPUS)) -> dict[str, dict[str, str]]:
         return {row["file"]: row for row in csv.DictReader(fh)}
 
 
+_READ: dict[str, frozenset[str] | None] = {"files": None}  # None: every file of the manifest
+
+
+def read_only(files: set[str] | None) -> None:
+    """Gold from these corpus files only (an index of part of the corpus: the quick index in CI),
+    or from every file (None)."""
+    _READ["files"] = frozenset(files) if files is not None else None
+    for cached in (page_sentences, topic_pages, recommendations_text):
+        cached.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def page_sentences(corpus: str = str(DEFAULT_CORPUS)) -> dict[tuple[str, int], list[str]]:
-    """(file, page) -> its sentences, from the cache or the PDFs."""
-    if not CACHE.exists():
+    """(file, page) -> its sentences, from the cache or the PDFs (a file not yet cached is read
+    and added to the cache)."""
+    wanted = _READ["files"] if _READ["files"] is not None else frozenset(manifest(corpus))
+    rows: dict[str, list[dict]] = {}
+    if CACHE.exists():
+        with gzip.open(CACHE, "rt", encoding="utf-8") as fh:
+            for row in map(json.loads, fh):
+                rows.setdefault(row["file"], []).append(row)
+    missing = sorted(wanted - rows.keys())
+    if missing:
+        for file in missing:
+            rows[file] = [{"file": file, "page": number, "text": normalise(raw)}
+                          for number, raw in enumerate(extract_pages(Path(corpus) / file), 1)]
         CACHE.parent.mkdir(parents=True, exist_ok=True)
         tmp = CACHE.with_suffix(".tmp")
         with gzip.open(tmp, "wt", encoding="utf-8") as out:
-            for file in manifest(corpus):
-                for number, raw in enumerate(extract_pages(Path(corpus) / file), 1):
-                    out.write(json.dumps({"file": file, "page": number, "text": normalise(raw)}) + "\n")
+            for file in sorted(rows):
+                out.writelines(json.dumps(row) + "\n" for row in rows[file])
         tmp.replace(CACHE)
-    with gzip.open(CACHE, "rt", encoding="utf-8") as fh:
-        return {(row["file"], row["page"]): sentences(row["text"]) for row in map(json.loads, fh)}
+    return {(row["file"], row["page"]): sentences(row["text"]) for file in wanted for row in rows[file]}
 
 
 @lru_cache(maxsize=1)
@@ -105,7 +125,7 @@ def in_scope(scope: dict) -> set[str]:
     """The corpus files a question's scope names (every file when it names none). Years are
     publication years; a grade group is the councils whose latest graded ILACS/SIF report has it."""
     rows = manifest()
-    files = set(rows)
+    files = set(rows) if _READ["files"] is None else set(rows) & _READ["files"]
     if kind := scope.get("report_type"):
         files = {f for f in files if rows[f]["report_type"] == kind}
     group = scope.get("group") or ""
@@ -176,7 +196,7 @@ def recommendations_text(file: str) -> str:
 
 
 def gold_files(item: dict) -> set[str]:
-    """The files of the item's scope that discuss its topic."""
+    """The files of the item's scope that discuss its topic (of the files read: `read_only`)."""
     if item["kind"] == "recommendation":
         section = recommendations_text(item["file"])
         return {item["file"]} if any(_matches(item["topic_id"], s) for s in sentences(section)) else set()

@@ -317,3 +317,20 @@ def test_checker_catches_broken_coverage_and_summary_gold(pages):
     broken["expected_improve"] = [_alter_one_word(broken["expected_improve"][0])]
     problems = check_items([broken], CORPUS, pages)
     assert any(p.startswith("[improve-not-found]") for p in problems), problems
+
+
+@pytest.mark.corpus
+def test_topic_gold_read_from_part_of_the_corpus_counts_only_those_files(pages):
+    """An index of part of the corpus (the quick index in CI) is scored against gold read from the
+    same files: every scope and every report found is among them."""
+    from eval import topic_gold
+
+    files = {"ofsted-ilacs/haringey_2023-04-11_ilacs.pdf", "ofsted-ilacs/rotherham_2014-11-19_sif.pdf"}
+    try:
+        topic_gold.read_only(files)
+        assert topic_gold.in_scope({}) == files
+        assert {file for file, _ in topic_gold.page_sentences()} == files
+        private_fostering = {"kind": "across", "topic_id": "t-017", "scope": {}}
+        assert "ofsted-ilacs/haringey_2023-04-11_ilacs.pdf" in topic_gold.gold_files(private_fostering) <= files
+    finally:
+        topic_gold.read_only(None)
