@@ -9,7 +9,6 @@ import html
 import os
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -49,8 +48,9 @@ EXAMPLES = [
     "Compare Rotherham's 2014 and 2018 inspections.",
     "Which reports mention private fostering?",
 ]
-# The composed answer streams in this many steps: each step resends the whole conversation,
-# so more steps cost every session latency under load without reading any better.
+# The first claims of an answer are shown as they come, one update each, and the rest arrive
+# whole: each update resends the whole conversation, so more cost every session latency under
+# load without reading any better.
 STREAM_STEPS = 5
 # Delegated on the component root so it survives every re-render of the cards.
 CLICK_SOURCE_JS = """
@@ -234,38 +234,25 @@ def build(assistant: Assistant, background: BackgroundIngest | None = None) -> g
         yield chat + [searching], answers, gr.update(), gr.update(), gr.update(), gr.update(), "", gr.update()
         previous = [a for a in answers if a is not None]  # answers: a follow-up keeps the report one drew on
         filters = filters_from(authority, report_type, year_from, year_to)
-        if use_llm and assistant.settings.llm.url:
-            # The model's text streams in marked as unchecked; the checked answer replaces it.
-            streamed: list[str] = []
-            result: dict = {}
-
-            def write() -> None:
-                try:
-                    result["answer"] = assistant.ask(message, history=previous, filters=filters, composer="llm",
-                                                     on_token=streamed.append)
-                except Exception as exc:  # re-raised below, on Gradio's own thread
-                    result["error"] = exc
-
-            worker = threading.Thread(target=write, daemon=True)
-            worker.start()
-            while worker.is_alive():
-                worker.join(0.3)
-                if streamed:
-                    unchecked = markdown_text("".join(streamed))  # the model's text: never markup of its own
-                    draft = {"role": "assistant", "content": f"{LLM_DRAFT}\n\n{unchecked}"}
-                    yield chat + [draft], answers, gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
-            if "error" in result:
-                raise result["error"]
-            answer = result["answer"]
-        else:
-            answer = assistant.ask(message, history=previous, filters=filters)
-        answer.question = answer.question or message
-        words = markdown_text(answer.text).split(" ")  # streamed as the final bubble shows it: PDF text literal
-        if not answer.abstained and answer.composer == "extractive":
-            step = max(4, -(-len(words) // STREAM_STEPS))
-            for end in range(step, len(words), step):
-                partial = {"role": "assistant", "content": " ".join(words[:end])}
-                yield chat + [partial], answers, gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
+        composer = "llm" if use_llm and assistant.settings.llm.url else "extractive"
+        answer, reading, written, claims = None, "", [], []
+        for event in assistant.answer_events(message, history=previous, filters=filters, composer=composer):
+            if event.kind == "done":
+                answer = event.answer
+                continue
+            if event.kind == "reading":
+                reading = f"_{markdown_text(event.text)}_"
+                shown = reading
+            elif event.kind == "token":  # the model's text as it writes: marked unchecked, never markup of its own
+                written.append(event.text)
+                shown = f"{reading}\n\n{LLM_DRAFT}\n\n{markdown_text(''.join(written))}"
+            elif event.kind == "claim" and len(claims) < STREAM_STEPS:  # the first claims as they come; a long list arrives whole
+                claims.append(markdown_text(event.text))
+                shown = f"{reading}\n\n" + " ".join(claims)
+            else:
+                continue
+            yield chat + [{"role": "assistant", "content": shown}], answers, *([gr.update()] * 6)
+        assert answer is not None  # answer_events always ends with the answer
         so_far = background.so_far() if background is not None else ""
         chat.append({"role": "assistant", "content": f"_{so_far}_\n\n{chat_markdown(answer)}" if so_far else chat_markdown(answer)})
         answers.append(answer)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from assistant.suggest import suggestions
 from ingest.catalog import Catalog, ChunkRow, read_only_part
 from ingest.core.errors import BadQuestion, BadSetting, IndexDamaged, IndexNotFound, IndexReadOnly
 from ingest.core.settings import Settings
-from ingest.core.types import Answer, Filters, Passage, Recommendation, ReportMeta
+from ingest.core.types import Answer, AnswerEvent, Filters, Passage, Recommendation, ReportMeta
 from ingest.normalize import for_match
 
 for _var, _value in (("HF_HUB_OFFLINE", "1"), ("HF_HUB_DISABLE_TELEMETRY", "1"),
@@ -344,17 +345,42 @@ class Assistant:
         composer="llm": a language model (`settings.llm.url`) writes it from the passages the
         extractive answer chose, every sentence checked against its cited page; `on_token`
         sees the model's text as it streams (unchecked until the answer returns)."""
+        for event in self.answer_events(question, history, filters, composer=composer):
+            if event.kind == "token" and on_token is not None:
+                on_token(event.text)
+            elif event.kind == "done" and event.answer is not None:
+                return event.answer
+        raise AssertionError("answer_events always ends with the answer")  # pragma: no cover
+
+    def answer_events(self, question: str, history=None, filters: Filters | None = None, *,
+                      composer: str = "extractive") -> Iterator[AnswerEvent]:
+        """The answer as it is made, for a display to show as it comes: how the question was read,
+        a language model's text as it writes (unchecked), each verified claim, the table, and
+        last the whole answer (`ask`'s). Nothing runs until the first event is asked for."""
         if composer not in ("extractive", "llm"):
             raise BadSetting(f"unknown composer {composer!r}: use 'extractive' or 'llm'")
         question = checked_question(question)
         evidence = self.evidence(question, history, filters)
         answer = compose(evidence, self.composers)
+        line = reading_line(evidence, answer)
+        yield AnswerEvent("reading", line)
         if composer == "llm":
-            answer = self.llm_composer(evidence, answer, [t.asked for t in turns_of(history)], on_token)
+            steps = self.llm_composer.stream(evidence, answer, [t.asked for t in turns_of(history)])
+            while True:
+                try:
+                    yield AnswerEvent("token", next(steps))
+                except StopIteration as written:
+                    answer = written.value
+                    line = reading_line(evidence, answer)
+                    break
         answer.question = question  # as asked; the reading line gives it as read
-        answer.reading = reading_line(evidence, answer)
+        answer.reading = line
         answer.suggestions = suggestions(evidence)
-        return answer
+        for claim in answer.claims:
+            yield AnswerEvent("claim", claim.text)
+        if answer.table is not None:
+            yield AnswerEvent("table", table=answer.table)
+        yield AnswerEvent("done", answer=answer)
 
     def evidence(self, question: str, history=None, filters: Filters | None = None) -> Evidence:
         """What the composers are given for this question: what it names, its scope, the passages."""

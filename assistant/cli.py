@@ -193,7 +193,16 @@ def ask(question, index_dir, chroma_url, as_json, as_csv, earlier, preset, llm_u
     history: list = []
     for before in earlier:  # each earlier turn answered, so a follow-up keeps the report its answer drew on
         history.append(assistant.ask(before, history=list(history), filters=chosen))
-    answer = assistant.ask(question, history=history, filters=chosen, composer=composer)
+    plain = not (as_json or as_csv)
+    answer = None
+    for event in assistant.answer_events(question, history=history, filters=chosen, composer=composer):
+        if event.kind == "reading" and plain:
+            click.echo(event.text)  # how the question was read, before the answer is written
+        elif event.kind == "token" and plain:  # a language model's text as it writes: unchecked, so not stdout
+            click.echo(event.text, nl=False, err=True)
+        elif event.kind == "done":
+            answer = event.answer
+    assert answer is not None  # answer_events always ends with the answer
     if as_json:
         click.echo(json.dumps(answer_json(answer), indent=2))
         return
@@ -202,7 +211,8 @@ def ask(question, index_dir, chroma_url, as_json, as_csv, earlier, preset, llm_u
             raise click.ClickException(f"this answer ({answer.kind}) has no table; ask without --csv")
         click.echo(answer.table.to_csv(), nl=False)
         return
-    click.echo(answer.reading)
+    if composer == "llm":
+        click.echo("", err=True)  # the draft above, on stderr, ends; the checked answer follows
     click.echo(answer.text)
     click.echo("")
     if answer.table is not None:

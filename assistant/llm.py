@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 from ingest.core.errors import LLMUnavailable
@@ -30,10 +30,19 @@ class ChatClient:
 
     def complete(self, messages: list[dict[str, str]], on_token: OnToken | None = None,
                  grammar: str | None = None) -> str:
-        """The model's whole reply; `on_token` sees it as it streams. `grammar`: a GBNF grammar
-        the reply must follow, sent as the request's `grammar` field (llama.cpp's server)."""
+        """The model's whole reply; `on_token` sees it as it streams."""
+        parts = []
+        for delta in self.stream(messages, grammar):
+            parts.append(delta)
+            if on_token is not None:
+                on_token(delta)
+        return "".join(parts).strip()
+
+    def stream(self, messages: list[dict[str, str]], grammar: str | None = None) -> Iterator[str]:
+        """The model's reply, piece by piece as it streams. `grammar`: a GBNF grammar the reply
+        must follow, sent as the request's `grammar` field (llama.cpp's server)."""
         deadline = time.monotonic() + self.cfg.timeout_s
-        parts: list[str] = []
+        said = False
         try:
             stream = self._client.chat.completions.create(
                 model=self.cfg.model, messages=cast(Any, messages), stream=True,
@@ -47,9 +56,8 @@ class ChatClient:
                     continue
                 delta = chunk.choices[0].delta.content or ""
                 if delta:
-                    parts.append(delta)
-                    if on_token is not None:
-                        on_token(delta)
+                    said = said or bool(delta.strip())
+                    yield delta
         except LLMUnavailable:
             raise
         except self._openai.APITimeoutError:
@@ -61,7 +69,5 @@ class ChatClient:
         except (self._openai.OpenAIError, ValueError, KeyError, AttributeError, TypeError) as exc:
             raise LLMUnavailable(f"the language model at {self.cfg.url} did not answer as a chat endpoint "
                                  f"({type(exc).__name__})") from None
-        text = "".join(parts).strip()
-        if not text:
+        if not said:
             raise LLMUnavailable(f"the language model at {self.cfg.url} returned an empty answer")
-        return text

@@ -207,6 +207,17 @@ def test_one_reports_answer_on_a_named_topic_quotes_only_that_topic_or_says_it_i
     assert "sentences on" not in fact.text and fact.claims  # a question of fact: the best sentences found
 
 
+def test_an_answer_comes_as_events_reading_first_then_its_claims_table_and_the_answer(small_index):
+    question = "Compare Haringey's 2018 and 2023 inspections"
+    events = list(small_index.answer_events(question))
+    kinds = [e.kind for e in events]
+    assert kinds[0] == "reading" and kinds[-1] == "done" and "token" not in kinds  # no language model asked
+    answer = events[-1].answer
+    assert events[0].text == answer.reading and answer.text == small_index.ask(question).text
+    assert [e.text for e in events if e.kind == "claim"] == [c.text for c in answer.claims] and answer.claims
+    assert [e.table for e in events if e.kind == "table"] == ([answer.table] if answer.table is not None else [])
+
+
 def test_recommendations_about_a_topic_are_listed_or_said_to_be_none(small_index):
     none = small_index.ask("What did Ofsted recommend to Haringey in 2023 about county lines?")
     assert none.kind == "aggregate" and none.text.split("\n", 1)[0].startswith("None of its recommendations is about")

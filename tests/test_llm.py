@@ -160,6 +160,17 @@ def test_the_extractive_default_is_unchanged_by_an_llm_setting(small_index, with
         assert configured.composer == "extractive" and configured.text == plain.text
 
 
+def test_the_answer_comes_as_events_the_models_text_before_the_checked_claims(with_llm):
+    events = list(with_llm.answer_events(QUESTIONS[0], composer="llm"))
+    kinds = [e.kind for e in events]
+    assert kinds[0] == "reading" and events[0].text.startswith("Read as:") and kinds[-1] == "done"
+    assert "token" in kinds  # the model's text while it writes, before anything is checked
+    after = kinds[max(i for i, k in enumerate(kinds) if k == "token") + 1:-1]
+    assert after and set(after) <= {"claim", "table"}
+    answer = events[-1].answer
+    assert [e.text for e in events if e.kind == "claim"] == [c.text for c in answer.claims]
+
+
 def test_the_cli_writes_with_the_model(small_index, llm_url):
     cli = Path(sys.executable).with_name("inspection-assistant")
     done = subprocess.run([cli, "ask", QUESTIONS[0], "--index",
@@ -226,7 +237,8 @@ def test_the_chat_switch_streams_the_model_then_shows_the_checked_answer(with_ll
         job = client.submit(QUESTIONS[0], [], [], [], None, None, True, api_name="/ask")
         final = _text(job.result()[0][-1]["content"])
         seen = [_text(out[0][-1]["content"]) for out in job.outputs() if out[0]]
-        assert any(text.startswith(LLM_DRAFT) for text in seen)  # the model's text, marked unchecked, while it writes
+        drafts = [text.split("\n\n", 1) for text in seen if LLM_DRAFT in text]  # the model's text while it writes:
+        assert drafts and all(r.startswith("_Read as:") and d.startswith(LLM_DRAFT) for r, d in drafts)  # read, unchecked
         assert LLM_DRAFT not in final
         reading, body = final.split("\n\n", 1)  # how the question was read, then the answer
         assert reading.startswith("_Read as:") and body.startswith((LLM_WRITTEN, "The language model's answer is not shown"))

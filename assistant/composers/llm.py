@@ -15,6 +15,7 @@ is checked exactly like free text.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import replace
 
 from assistant import phrases, prompt
@@ -39,17 +40,32 @@ class LLMComposer:
 
     def __call__(self, ev: Evidence, extractive: Answer, earlier: list[str] | None = None,
                  on_token: OnToken | None = None) -> Answer:
+        steps = self.stream(ev, extractive, earlier)
+        while True:
+            try:
+                token = next(steps)
+            except StopIteration as done:
+                return done.value
+            if on_token is not None:
+                on_token(token)
+
+    def stream(self, ev: Evidence, extractive: Answer, earlier: list[str] | None = None) -> Generator[str, None, Answer]:
+        """The model's text piece by piece as it writes (unchecked), then, returned, the checked answer."""
         if extractive.abstained:
             return extractive
         if extractive.kind not in WRITES_PROSE:
             return replace(extractive, text=f"{extractive.text}\n\n{phrases.LLM_OWN_DATA}")
         passages = self.evidence(ev, extractive)
         copy = self.cfg.constrain == "copy"  # the reply held to copied passage sentences (prompt.copy_grammar)
+        parts: list[str] = []
         try:
-            reply = self.client.complete(prompt.messages(ev.question, passages, earlier, copy=copy), on_token,
-                                         grammar=prompt.copy_grammar(passages, on_one_page(ev.library)) if copy else None)
+            for token in self.client.stream(prompt.messages(ev.question, passages, earlier, copy=copy),
+                                            grammar=prompt.copy_grammar(passages, on_one_page(ev.library)) if copy else None):
+                parts.append(token)
+                yield token
         except LLMUnavailable as exc:
             return fallback(extractive, str(exc))
+        reply = "".join(parts).strip()
         if reply.strip().upper().startswith(prompt.NOT_ANSWERED):
             return fallback(extractive, "the language model found no answer in the passages")
         checker = Checker(ev.library, self.cfg)

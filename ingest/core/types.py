@@ -176,3 +176,16 @@ class Answer:
     unsupported: list[str] = field(default_factory=list)  # the model's sentences removed by the checker
     reading: str = ""  # how the question was read, one line (assistant/reading.py): shown before the answer
     suggestions: list[str] = field(default_factory=list)  # other readings to offer, as questions (assistant/suggest.py)
+
+
+@dataclass(frozen=True)
+class AnswerEvent:
+    """One step of an answer as it is made (`Assistant.answer_events`), for a display to show:
+    "reading" (text: how the question was read), "token" (text: a piece of a language model's
+    answer, not yet checked), "claim" (text: a verified statement of the answer), "table" (table),
+    "done" (answer: the whole answer, the same one `Assistant.ask` returns)."""
+
+    kind: str
+    text: str = ""
+    table: Table | None = None
+    answer: Answer | None = None
