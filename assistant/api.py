@@ -375,6 +375,10 @@ class Assistant:
                     break
         answer.question = question  # as asked; the reading line gives it as read
         answer.reading = line
+        snap = self.snapshot()
+        for c in answer.citations:  # the same text elsewhere (a copy of the report, a compilation) is listed
+            if (rid := snap.by_file.get(c.file)) is not None:
+                c.also_in = [f"{file} p.{page}" for file, page in self.catalog.copies_of(rid, c.page)]
         answer.suggestions = suggestions(evidence)
         for claim in answer.claims:
             yield AnswerEvent("claim", claim.text)

@@ -10,6 +10,7 @@ from dataclasses import asdict
 import click
 
 from assistant.phrases import READ_BY_OCR
+from assistant.present import also_in
 from ingest.core.types import Answer, Filters, Passage, spreadsheet_cell
 
 index_option = click.option(
@@ -220,7 +221,7 @@ def ask(question, index_dir, chroma_url, as_json, as_csv, earlier, preset, llm_u
         click.echo("")
     for c in answer.citations:
         ocr = f" ({READ_BY_OCR})" if c.ocr else ""
-        click.echo(f'[{c.marker}] {c.file} p.{c.page}{ocr}: "{c.quote}"')
+        click.echo(f'[{c.marker}] {c.file} p.{c.page}{ocr}: "{c.quote}"{also_in(c)}')
     if answer.suggestions:
         from assistant.phrases import OTHER_READINGS
 
@@ -289,6 +290,7 @@ def answer_json(answer: Answer) -> dict:
         "unsupported": answer.unsupported,
         "citations": [
             {"marker": c.marker, "file": c.file, "page": c.page, "quote": c.quote, "read_by_ocr": c.ocr,
+             "also_in": c.also_in,
              "report": c.passage.report.label if c.passage else None}
             for c in answer.citations
         ],

@@ -124,8 +124,16 @@ def answer_markdown(answer: Answer) -> str:
     lines += ["**Sources**", ""]
     for c in answer.citations:
         lines.append(f'[{c.marker}] {markdown_text(report_line(_report(c), c.file))}; {code_span(c.file)}, page {c.page}{_ocr(c)}: '
-                     f'"{markdown_text(c.quote)}"  ')
+                     f'"{markdown_text(c.quote)}"{markdown_text(also_in(c))}  ')
     return "\n".join(lines)
+
+
+def also_in(c: Citation, most: int = 3) -> str:
+    """" (the same text also in X p.7, Y p.2 and 3 more places)": where else the cited page's text is."""
+    if not c.also_in:
+        return ""
+    more = len(c.also_in) - most
+    return f" (the same text also in {', '.join(c.also_in[:most])}{f' and {more} more places' if more > 0 else ''})"
 
 
 def highlighted_passage(text: str, quote: str | None) -> str:
@@ -168,7 +176,8 @@ def _cards(answer: Answer) -> str:
         cards.append(
             f"<div class='source' data-source='{i}' role='button' tabindex='0' title='Show page {c.page}'>"
             f"<div class='source-head'>[{c.marker}] {html.escape(report_line(_report(c), c.file))}</div>"
-            f"<div class='source-meta'>{html.escape(c.file)} · page {c.page}{_ocr(c, ' ·')} · <u>view page</u></div>"
+            f"<div class='source-meta'>{html.escape(c.file)} · page {c.page}{_ocr(c, ' ·')} · <u>view page</u>"
+            f"{html.escape(also_in(c))}</div>"
             f"<p>{highlighted_passage(text, c.quote)}</p></div>"
         )
     return "".join(cards)

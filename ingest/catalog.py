@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
+from ingest.copies import page_print
 from ingest.core.errors import IndexDamaged, IndexReadOnly
 from ingest.core.types import Judgement, ReportMeta
 
@@ -32,6 +33,8 @@ CREATE TABLE IF NOT EXISTS reports (
     n_chunks INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS aliases (file TEXT PRIMARY KEY, report_id TEXT NOT NULL, source_path TEXT NOT NULL);
+-- an alias whose bytes differ from its report's (the same text saved again): its own bytes' digest
+CREATE TABLE IF NOT EXISTS alias_shas (file TEXT PRIMARY KEY, sha256 TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pages (
     report_id TEXT NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL,
     PRIMARY KEY (report_id, page)
@@ -54,6 +57,12 @@ CREATE TABLE IF NOT EXISTS recommendations (
     PRIMARY KEY (report_id, ordinal)
 );
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS page_prints (
+    report_id TEXT NOT NULL, page INTEGER NOT NULL, print TEXT NOT NULL,
+    copy INTEGER NOT NULL,  -- 1: the page repeats one indexed elsewhere, which is where its text is searched
+    PRIMARY KEY (report_id, page)
+);
+CREATE INDEX IF NOT EXISTS page_prints_print ON page_prints(print);
 """
 
 
@@ -107,6 +116,8 @@ class Catalog:
             if self.read_only and type(exc) is sqlite3.OperationalError:  # e.g. a -wal it cannot read without writing
                 raise IndexReadOnly(self.path.parent, self.path, "read") from None
             raise IndexDamaged(self.path.parent, f"catalog unreadable: {exc}") from None
+        if not self.read_only:
+            self._print_pages_of_older_index()
 
     def _db(self) -> sqlite3.Connection:
         # One connection per thread: sqlite3 connections must not cross threads.
@@ -175,7 +186,8 @@ class Catalog:
         if rows:
             return rows[0]
         rows = self.query(
-            "SELECT r.report_id, r.sha256 FROM aliases a JOIN reports r USING(report_id) WHERE a.file=?", (file,)
+            "SELECT r.report_id, COALESCE(s.sha256, r.sha256) FROM aliases a JOIN reports r USING(report_id) "
+            "LEFT JOIN alias_shas s ON s.file = a.file WHERE a.file=?", (file,)
         )
         return rows[0] if rows else None
 
@@ -198,6 +210,7 @@ class Catalog:
             meta.file = file
             with self.transaction() as db:
                 db.execute("DELETE FROM aliases WHERE file=?", (file,))
+                db.execute("DELETE FROM alias_shas WHERE file=?", (file,))
                 db.execute(
                     "UPDATE reports SET file=?, source_path=?, meta=? WHERE report_id=?",
                     (file, source_path, meta_to_json(meta), report_id),
@@ -210,9 +223,13 @@ class Catalog:
         rows = self.query("SELECT report_id, file FROM reports WHERE sha256=?", (sha,))
         return rows[0] if rows else None
 
-    def add_alias(self, file: str, report_id: str, source_path: str) -> None:
+    def add_alias(self, file: str, report_id: str, source_path: str, sha: str | None = None) -> None:
+        """`file` is another name for the report; `sha`: its own bytes, when they are not the report's."""
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO aliases VALUES(?, ?, ?)", (file, report_id, source_path))
+            db.execute("DELETE FROM alias_shas WHERE file=?", (file,))
+            if sha is not None:
+                db.execute("INSERT INTO alias_shas VALUES(?, ?)", (file, sha))
             self._bump(db)
 
     def replace_report(
@@ -224,12 +241,16 @@ class Catalog:
         chunks: list[ChunkRow],
         recommendations: list[tuple[str, int]],
         replaces: str | None,
+        copied: Iterable[int] = (),
     ) -> None:
-        """Commit a report (and drop the one it replaces) in one transaction."""
+        """Commit a report (and drop the one it replaces) in one transaction; `copied`: its pages
+        that repeat a page indexed elsewhere (ingest.copies)."""
+        copied = set(copied)
         with self.transaction() as db:
             if replaces:
                 self._delete(db, replaces)
             db.execute("DELETE FROM aliases WHERE file=?", (meta.file,))
+            db.execute("DELETE FROM alias_shas WHERE file=?", (meta.file,))
             db.execute(
                 "INSERT INTO reports VALUES(?, ?, ?, ?, ?, ?, ?)",
                 (meta.report_id, sha, meta.file, source_path, meta_to_json(meta), len(pages), len(chunks)),
@@ -237,6 +258,9 @@ class Catalog:
             db.executemany(
                 "INSERT INTO pages VALUES(?, ?, ?)", [(meta.report_id, i + 1, t) for i, t in enumerate(pages)]
             )
+            db.executemany("INSERT INTO page_prints VALUES(?, ?, ?, ?)",
+                           [(meta.report_id, i + 1, mark, int(i + 1 in copied)) for i, t in enumerate(pages)
+                            if (mark := page_print(t))])
             db.executemany(
                 "INSERT INTO chunks VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -259,11 +283,13 @@ class Catalog:
     def remove_alias(self, file: str) -> None:
         with self.transaction() as db:
             db.execute("DELETE FROM aliases WHERE file=?", (file,))
+            db.execute("DELETE FROM alias_shas WHERE file=?", (file,))
             self._bump(db)
 
     @staticmethod
     def _delete(db: sqlite3.Connection, report_id: str) -> None:
-        for table in ("reports", "pages", "chunks", "recommendations", "aliases"):
+        db.execute("DELETE FROM alias_shas WHERE file IN (SELECT file FROM aliases WHERE report_id=?)", (report_id,))
+        for table in ("reports", "pages", "chunks", "recommendations", "aliases", "page_prints"):
             db.execute(f"DELETE FROM {table} WHERE report_id=?", (report_id,))
 
     def files(self) -> list[tuple[str, str, str, bool]]:
@@ -299,6 +325,41 @@ class Catalog:
 
     def pages(self, report_id: str) -> list[str]:
         return [t for (t,) in self.query("SELECT text FROM pages WHERE report_id=? ORDER BY page", (report_id,))]
+
+    def printed_pages(self, prints: set[str], other_than: str | None) -> dict[str, tuple[str, str, int]]:
+        """print -> (report_id, file, page) of the page where that text is indexed (not a copy of
+        it), leaving out report `other_than`."""
+        found: dict[str, tuple[str, str, int]] = {}
+        marks = sorted(prints)
+        for i in range(0, len(marks), 500):
+            part = marks[i : i + 500]
+            rows = self.query(
+                "SELECT p.print, p.report_id, r.file, p.page FROM page_prints p JOIN reports r USING(report_id) "
+                f"WHERE p.print IN ({','.join('?' * len(part))}) AND p.report_id != ? AND p.copy = 0 "
+                "ORDER BY r.file, p.page",
+                [*part, other_than or ""])
+            for mark, rid, file, page in rows:
+                found.setdefault(mark, (rid, file, page))
+        return found
+
+    def copies_of(self, report_id: str, page: int) -> list[tuple[str, int]]:
+        """(file, page) of every other indexed page with the same text as this one (none in a
+        read-only index made before pages had prints)."""
+        if self.read_only and not self.query("SELECT 1 FROM sqlite_master WHERE name='page_prints'"):
+            return []
+        return [(f, p) for f, p in self.query(
+            "SELECT r.file, o.page FROM page_prints s JOIN page_prints o ON o.print = s.print "
+            "JOIN reports r ON r.report_id = o.report_id WHERE s.report_id=? AND s.page=? "
+            "AND NOT (o.report_id=? AND o.page=?) ORDER BY r.file, o.page", (report_id, page, report_id, page))]
+
+    def _print_pages_of_older_index(self) -> None:
+        """An index made before pages had prints gets them, once."""
+        if self.query("SELECT 1 FROM page_prints LIMIT 1") or not self.query("SELECT 1 FROM pages LIMIT 1"):
+            return
+        with self.transaction() as db:
+            rows = db.execute("SELECT report_id, page, text FROM pages").fetchall()
+            db.executemany("INSERT OR IGNORE INTO page_prints VALUES(?, ?, ?, 0)",
+                           [(rid, page, mark) for rid, page, text in rows if (mark := page_print(text))])
 
     def recommendations(self, report_id: str) -> list[tuple[str, int]]:
         return [(t, p) for t, p in self.query(

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.catalog import Catalog, ChunkRow
+from ingest.copies import find_copies
 from ingest.core.settings import Settings
 from ingest.core.types import ReportMeta
 from ingest.normalize import printable
@@ -218,14 +219,20 @@ def _store(parsed: Parsed, catalog: Catalog, vectors, embed_documents, clock: St
         )
         for c in parsed.chunks
     ]
+    copies = find_copies(catalog, parsed.file, catalog.own_report(parsed.file), parsed.pages)
+    if (owner := copies.whole_of) is not None:  # the same text as an indexed report: another name for it
+        _make_alias(catalog, vectors, parsed.file, owner, parsed.source_path, parsed.sha)
+        return FileResult(parsed.file, "duplicate", f"same text as {copies.pages[min(copies.pages)][1]}")
+    rows = [r for r in rows if not copies.covers(r.page_start, r.page_end)]  # each text indexed once
+    parsed.warnings = parsed.warnings + copies.warnings(len(parsed.pages))
     with clock("embed"):
-        embeddings = embed_documents([context_line(meta, r.section) + "\n" + r.text for r in rows])
+        embeddings = embed_documents([context_line(meta, r.section) + "\n" + r.text for r in rows]) if rows else []
     with clock("write"):
-        return _write(parsed, meta, rows, embeddings, previous, catalog, vectors)
+        return _write(parsed, meta, rows, embeddings, previous, catalog, vectors, set(copies.pages))
 
 
 def _write(parsed: Parsed, meta: ReportMeta, rows: list[ChunkRow], embeddings, previous, catalog: Catalog,
-           vectors) -> FileResult:
+           vectors, copied: set[int]) -> FileResult:
     year = meta.year or 0
     vectors.add(
         [r.chunk_id for r in rows],
@@ -243,8 +250,8 @@ def _write(parsed: Parsed, meta: ReportMeta, rows: list[ChunkRow], embeddings, p
         old_id = None  # a copy of the old bytes still exists and now owns the old report
     old_ids = catalog.chunk_ids_of(old_id) if old_id else []
     catalog.replace_report(
-        meta, parsed.sha, parsed.source_path, parsed.pages, rows, parsed.recommendations, replaces=old_id
-    )
+        meta, parsed.sha, parsed.source_path, parsed.pages, rows, parsed.recommendations, replaces=old_id,
+        copied=copied)
     if old_ids:
         vectors.delete(old_ids)
     status = "updated" if previous else "new"
@@ -257,12 +264,13 @@ def sweep_orphans(catalog: Catalog, vectors) -> None:
         vectors.delete(orphans)
 
 
-def _make_alias(catalog: Catalog, vectors, file: str, owner_id: str, path: str) -> None:
-    """Index `file` as a copy of `owner_id`; the report it held before (other bytes) goes."""
+def _make_alias(catalog: Catalog, vectors, file: str, owner_id: str, path: str, sha: str | None = None) -> None:
+    """Index `file` as a copy of `owner_id` (`sha`: its bytes, when only its text is the same); the
+    report it held before (other bytes) goes."""
     own = catalog.own_report(file)
     if own and own != owner_id:
         _retire(catalog, vectors, own)
-    catalog.add_alias(file, owner_id, path)
+    catalog.add_alias(file, owner_id, path, sha)
 
 
 def _retire(catalog: Catalog, vectors, report_id: str) -> None:

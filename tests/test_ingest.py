@@ -534,3 +534,40 @@ def test_running_header_and_page_numbers_removed_from_real_report(corpus):
     assert for_match(pdf.pages[2].text).startswith("5. In response to findings from rapid reviews")
     assert "Inspection dates: 13 to 24 February 2023" in for_match(pdf.pages[0].text)
     assert "Lead inspector: Claire Beckingham" in for_match(pdf.pages[0].text)
+
+
+def test_a_file_repeating_a_reports_pages_is_indexed_once_and_says_which_it_repeats(tmp_path):
+    """A bundle made of one report's pages five times over, and the report saved again (other
+    bytes, the same text): the repeated text is indexed once, under the report, ingest says which
+    file repeats which, a search finds the report itself, and its citations name the other places."""
+    from pypdf import PdfWriter
+
+    from assistant import Assistant
+
+    folder = tmp_path / "in"
+    pages = report_pages("The avocet protocol guides every return home interview.", n_pages=4)
+    make_pdf(folder / "report.pdf", pages)
+    assistant = Assistant.open(tmp_path / "index")
+    assistant.ingest(folder, progress=False)
+    alone = assistant.stats()["chunks"]
+    own = report_pages("The godwit panel reviews every missing episode.", n_pages=1, offset=7)
+    make_pdf(folder / "bundle.pdf", pages * 5 + own)
+    resaved = PdfWriter(clone_from=folder / "report.pdf")
+    resaved.add_metadata({"/Title": "Saved again"})
+    resaved.write(folder / "resaved.pdf")
+    assert (folder / "resaved.pdf").read_bytes() != (folder / "report.pdf").read_bytes()
+
+    results = by_file(assistant.ingest(folder, progress=False))
+    assert results["bundle.pdf"].status == "new"
+    assert results["bundle.pdf"].warnings == ["20 of its 21 pages (1-20) repeat pages of report.pdf: indexed once"]
+    assert results["resaved.pdf"].status == "duplicate" and results["resaved.pdf"].reason == "same text as report.pdf"
+    assert assistant.stats()["reports"] == 2 and assistant.stats()["chunks"] - alone <= 2  # the bundle's own page
+    assert_consistent(assistant)
+    found = assistant.search("avocet protocol return home interview", k=10)
+    assert found[0].file == "report.pdf" and not any("avocet" in p.text for p in found if p.file != "report.pdf")
+    answer = assistant.ask("What does the avocet protocol guide?")
+    cited = [c for c in answer.citations if c.file == "report.pdf" and "avocet" in c.quote]
+    assert cited and cited[0].also_in == [f"bundle.pdf p.{n}" for n in (1, 5, 9, 13, 17)]
+    assert "godwit" in " ".join(p.text for p in assistant.search("godwit panel missing episode", k=3))
+    again = by_file(assistant.ingest(folder, progress=False))
+    assert {r.status for r in again.values()} == {"unchanged"}

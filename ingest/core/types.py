@@ -114,6 +114,7 @@ class Citation:
     passage: Passage | None = None
     marker: int = 0  # the [n] used in Answer.text
     ocr: bool = False  # the page is a scan whose text OCR read: the quote is verified against that
+    also_in: list[str] = field(default_factory=list)  # "file p.N": other indexed pages with the same text
 
 
 @dataclass
