@@ -122,13 +122,14 @@ class Gazetteer:
             self._names += [(v, authority) for v in written if v and not _is_region(v)]
         self._names.sort(key=lambda item: -len(item[0]))
         # the names a misspelling is tried against, by their number of words: (variant, authority,
-        # letters it may be off, letters off when its first letter is not the one typed)
-        self._fuzzy: dict[int, list[tuple[str, str, int, int]]] = {}
+        # letters it may be off, letters off when its first letter is not the one typed, its letters)
+        self._fuzzy: dict[int, list[tuple[str, str, int, int, frozenset[str]]]] = {}
         for variant, authority in self._names:
             letters = len(variant.replace(" ", ""))
             if letters > SHORTEST_FUZZY:
                 self._fuzzy.setdefault(variant.count(" ") + 1, []).append(
-                    (variant, authority, name_edits(letters), min(name_edits(letters), allowed_edits(letters))))
+                    (variant, authority, name_edits(letters), min(name_edits(letters), allowed_edits(letters)),
+                     frozenset(variant)))
         known = {v for v, _ in self._names}
         self._former: dict[str, list[str]] = {}
         for authority in self.authorities:
@@ -198,10 +199,12 @@ class Gazetteer:
                     written = " ".join(words[start:start + span])
                     if "\u00a7" in written:
                         continue
-                    for variant, authority, limit, begun_right in self._fuzzy.get(span, ()):
+                    seen = set(written)
+                    for variant, authority, limit, begun_right, letters in self._fuzzy.get(span, ()):
                         if written[0] != variant[0]:
                             limit = begun_right  # the second letter off only for a name begun right ("Wirall")
-                        if abs(len(written) - len(variant)) > limit:
+                        # an edit changes at most two of the letters one has and the other lacks: a cheap bound first
+                        if abs(len(written) - len(variant)) > limit or len(seen ^ letters) > 2 * limit:
                             continue
                         d = edit_distance(written, variant, limit)
                         if d <= limit:

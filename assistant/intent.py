@@ -194,3 +194,12 @@ class Across:
     direction: int = 0  # +1 improved, -1 declined (transitions)
     topic: str = ""  # the question's words beyond its framing, as written (recommendations, findings)
     topic_terms: list[str] = field(default_factory=list)  # the same as index terms
+
+
+def span_words(lo: int, hi: int) -> str:
+    """A range of years in words: "from 2019", "before 2019", "2015\u20132019"."""
+    if hi >= 9999:
+        return f"from {lo}"
+    if lo <= 0:
+        return f"before {hi + 1}"
+    return f"{lo}\u2013{hi}"

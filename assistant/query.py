@@ -228,7 +228,7 @@ def topic_terms(question: str, intent: AnyIntent, rest: str) -> list[str]:
              | ACROSS_WORDS | REPORT_WORDS | SCOPE_WORDS | MONTH_WORDS | VAGUE_WORDS | TOPIC_FRAME | CHATTER | GRAMMAR)
     frame -= {"children"}  # "disabled children": the kind of report is taken out by its pattern
     grades = set(tokenize(" ".join(intent.grades)))
-    text = COUNTIES.sub(" ", CHILDRENS_SERVICES.sub(" ", without_grades(rest)))
+    text = COUNTIES.sub(" ", CHILDRENS_SERVICES.sub(" ", without_grades(DATED.sub(" ", rest))))
     for _, pattern in REPORT_TYPE_PATTERNS:
         text = re.sub(pattern, " ", text, flags=re.I)
     text = DOWN.sub(" ", UP.sub(" ", SEND_REPORT.sub(" ", text)))  # the direction of a change, not a topic
@@ -450,6 +450,10 @@ def names_other_topic(intent: AnyIntent, frame: set[str] = COMPARE_TERMS) -> boo
 # -- periods ------------------------------------------------------------------------------------------
 RANGE_SINCE = re.compile(r"\b(?:(?:since|after)\s+(?:(?:its|their|the)\s+)?|from\s+)(19|20)\d\d\b(?!\s*(to|and|-))", re.I)
 RANGE_BETWEEN = re.compile(r"\b(between|from)\s+((19|20)\d\d)\s*(and|to|-)\s*((19|20)\d\d)\b", re.I)
+RANGE_BEFORE = re.compile(r"\b(?:before|until|till|prior to|up to|pre-?)\s*((?:19|20)\d\d)\b", re.I)  # "before 2019": to 2018
+# "published before 2019", "inspected in 2024": when, not what about
+DATED = re.compile(r"\b(?:published|inspected|dated|written)\s+(?:before|after|since|in|between|from|during|until|"
+                   r"prior to)\s+(?:19|20)\d\d\b", re.I)
 SPAN = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|\u2013|to)\s*((?:19|20)\d\d)\b")
 SEND = re.compile(r"\b(send|special educational needs|disabilit\w*|ehc\w*)\b", re.I)
 # SEND as the kind of report: written in capitals ("Rotherham SEND"), or before a report word
@@ -464,6 +468,8 @@ def year_range(question: str, years: list[int]) -> tuple[int, int] | None:
     if match := RANGE_BETWEEN.search(question):
         lo, hi = sorted((int(match.group(2)), int(match.group(5))))
         return lo, hi
+    if match := RANGE_BEFORE.search(question):
+        return 0, int(match.group(1)) - 1
     if years and RANGE_SINCE.search(question):
         return min(years), 9999
     return None
@@ -583,8 +589,13 @@ AFTER_VERB = re.compile(
 TRAILING = re.compile(
     r"(\s+(in|across|among|from|during|of)\s+(their|its|the|any|all|these|those)?\s*(reports?|inspections?|councils?|"
     r"authorities|letters|visits)\b.*|\s+(in|since|from|before|after|during|between)\s+(19|20)\d\d\b.*|"
-    r"\s+at all|\s+anywhere|\s*\([^()]*\))$", re.I)  # "(London)": the scope a follow-up kept
+    r"\s+at all|\s+anywhere|\s*\([^()]*\)|\s*,?\s+and (?:how many|which|where|what|list|name)\b.*)$", re.I)
+# "(London)": the scope a follow-up kept; ", and how many are there": a second ask
 LEADING = re.compile(r"^(the (?:phrase|term|words?)|anything about|about|on|any|the|a|an)\s+", re.I)
+# "Is Signs of Safety mentioned anywhere?": the phrase before a passive verb
+PASSIVE_VERB = re.compile(r"\b(?:mentioned|discussed|referred to|cited)\b", re.I)
+PASSIVE = re.compile(r"\b(?:is|are|was|were|has|have)\s+(?:the\s+)?(.+?)\s+(?:ever\s+|been\s+)*(?:mentioned|discussed|"
+                     r"referred to|cited)\b", re.I)
 
 
 def topic_phrase(question: str, places: list[str]) -> tuple[str, bool]:
@@ -592,11 +603,12 @@ def topic_phrase(question: str, places: list[str]) -> tuple[str, bool]:
     if match := QUOTED.search(question):
         return collapse(match.group(1) or match.group(2)), True
     match = AFTER_VERB.search(question)
-    if not match:
-        return "", False
-    phrase = match.group(1)
+    phrase = match.group(1) if match else ""
     for place in sorted(places, key=len, reverse=True):  # "... mention X in Haringey"
         phrase = re.sub(rf"\s+(in|at|for|by)\s+{re.escape(place)}\b.*$", "", phrase, flags=re.I)
-    phrase = TRAILING.sub("", phrase)
+    phrase = TRAILING.sub("", f" {phrase}").strip()  # "mentioned in any report": no phrase after the verb
     phrase = LEADING.sub("", phrase).strip(" ,;:")
+    if not set(tokenize(phrase)) - CHATTER - VAGUE_WORDS and PASSIVE_VERB.search(question):
+        passive = PASSIVE.search(question)
+        phrase = TRAILING.sub("", f" {passive.group(1)}").strip() if passive else ""
     return collapse(phrase), False

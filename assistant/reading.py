@@ -8,7 +8,7 @@ name put right, so a reader can see at once when the question was taken another 
 from __future__ import annotations
 
 from assistant.evidence import Evidence, published_apart, when
-from assistant.intent import Shape
+from assistant.intent import Shape, span_words
 from ingest.core.types import Answer, ReportMeta
 
 SHAPES = {
@@ -110,8 +110,7 @@ def _period(ev: Evidence) -> str:
     council's reports takes a report inspected or published then."""
     intent = ev.intent
     if intent.year_range:
-        lo, hi = intent.year_range
-        span = f"from {lo}" if hi >= 9999 else f"{lo}\u2013{hi}"
+        span = span_words(*intent.year_range)
     elif intent.years or intent.relative_years:
         span = ", ".join(map(str, sorted(set(intent.years) | set(intent.relative_years))))
     else:

@@ -46,7 +46,10 @@ EQUIVALENTS: tuple[tuple[str, ...], ...] = (
 # A topic word this general names no group of its own beside others ("the impact of COVID-19")
 GENERAL = set(tokenize("impact effect effects use quality issue issues practice work support services service "
                        "arrangements approach provision level levels high low good poor strong weak better worse "
-                       "partnership partners etc"))
+                       "partnership partners etc "
+                       # what a named programme is called around its name ("the Mockingbird model", "the X app")
+                       "model models programme programmes program project projects scheme schemes initiative "
+                       "initiatives tool tools app apps method"))
 MULTI_AGENCY = re.compile(r"\bmulti[\s-]?agency\b")  # a general word; "agency" alone is a topic word
 OR = re.compile(r"\s+or\s+|\s*/\s*", re.I)
 CLASS = "\ue000"  # stands for a class of words while a topic is read (a character nobody types)

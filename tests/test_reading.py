@@ -242,6 +242,20 @@ def test_a_reading_is_frozen_and_its_time_is_one_period(parser):
     assert parser.parse("the previous Leeds inspection").period.previous
 
 
+def test_before_a_year_is_a_period_and_published_then_is_no_topic(parser):
+    neglect = parser.parse("Give me quotes about neglect from reports published before 2019")
+    assert neglect.year_range == (0, 2018) and neglect.topic_terms == ("neglect",)
+    assert parser.parse("Which councils were rated inadequate prior to 2016?").year_range == (0, 2015)
+    assert "publish" in parser.parse("When was Ofsted's 2015 report on Lambeth published?").topic_terms  # the ask
+
+
+def test_the_phrase_a_coverage_question_asks_about_where_people_put_it(parser):
+    assert parser.parse("Is Signs of Safety mentioned anywhere in these reports? Which ones?").topic == "Signs of Safety"
+    assert parser.parse("Has the Mockingbird model been mentioned in any report?").topic == "Mockingbird model"
+    asked = parser.parse("Which reports talk about advocacy services for children in care, and how many are there?")
+    assert asked.topic == "advocacy services for children in care"
+
+
 def test_the_shape_model_is_trained_on_the_dev_side_only():
     from eval.split import side_of
     from eval.run_reading import dev_examples

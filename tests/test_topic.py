@@ -19,6 +19,8 @@ pytestmark = pytest.mark.unit
     ("case recording", "The quality of case records is poor.", 1),
     ("county lines or criminal exploitation", "County lines are a risk. Criminal exploitation is tackled.", 2),
     ("self-harm", "Young people who self-harm are seen quickly.", 1),
+    # a named programme without the word the asker put around its name
+    ("the Mockingbird model", "The Mockingbird programme is established. Mockingbird hubs help carers.", 2),
     # not mistaken for a word that merely begins the same way, or apart from its phrase
     ("agency social workers", "Training is offered to staff in agencies across the area.", 0),
     ("police", "Policies are up to date and reviewed.", 0),

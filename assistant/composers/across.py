@@ -16,7 +16,7 @@ from datetime import date
 from assistant.composers.topic import topic_across_answer
 from assistant.draft import Draft
 from assistant.evidence import Evidence, published_apart, when
-from assistant.intent import Across, Intent
+from assistant.intent import Across, Intent, span_words
 from assistant.lexical import tokenize
 from assistant.query import wanted_detail
 from assistant.quotes import area_name, best_sentences, cite_grade
@@ -55,7 +55,7 @@ def _in_years(intent: Intent, reports: list[ReportMeta]) -> list[ReportMeta]:
 def _years_phrase(intent: Intent) -> str:
     if intent.year_range:
         lo, hi = intent.year_range
-        return f" inspected since {lo}" if hi == 9999 else f" inspected between {lo} and {hi}"
+        return f" inspected {span_words(lo, hi)}"
     years = set(intent.years) | set(intent.relative_years)
     return f" inspected in {', '.join(map(str, sorted(years)))}" if years else ""
 

@@ -14,6 +14,7 @@ from datetime import date
 
 from assistant.draft import Draft
 from assistant.evidence import Evidence, when
+from assistant.intent import span_words
 from assistant.lexical import tokenize
 from assistant.topic import TopicMatcher
 from ingest.core.types import Answer, ReportMeta
@@ -144,6 +145,8 @@ def scope_words(ev: Evidence, reports: list[ReportMeta]) -> str:
         parts.append("for " + ", ".join(ev.intent.authorities))
     if ev.intent.report_types:
         parts.append("of type " + ", ".join(ev.intent.report_types))
-    if ev.intent.years:
+    if ev.intent.year_range:
+        parts.append(span_words(*ev.intent.year_range))
+    elif ev.intent.years:
         parts.append("from " + ", ".join(map(str, ev.intent.years)))
     return (" " + " ".join(parts)) if parts else " in scope"
