@@ -246,7 +246,9 @@ def build(assistant: Assistant, background: BackgroundIngest | None = None) -> g
             elif event.kind == "token":  # the model's text as it writes: marked unchecked, never markup of its own
                 written.append(event.text)
                 shown = f"{reading}\n\n{LLM_DRAFT}\n\n{markdown_text(''.join(written))}"
-            elif event.kind == "claim" and len(claims) < STREAM_STEPS:  # the first claims as they come; a long list arrives whole
+            elif event.kind == "claim" and event.role != "nearest" and len(claims) < STREAM_STEPS:
+                # the first claims as they come (a long list arrives whole); a nearest passage waits for
+                # the answer that marks it as not an answer
                 claims.append(markdown_text(event.text))
                 shown = f"{reading}\n\n" + " ".join(claims)
             else:

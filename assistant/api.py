@@ -381,7 +381,7 @@ class Assistant:
                 c.also_in = [f"{file} p.{page}" for file, page in self.catalog.copies_of(rid, c.page)]
         answer.suggestions = suggestions(evidence)
         for claim in answer.claims:
-            yield AnswerEvent("claim", claim.text)
+            yield AnswerEvent("claim", claim.text, claim.role)
         if answer.table is not None:
             yield AnswerEvent("table", table=answer.table)
         yield AnswerEvent("done", answer=answer)

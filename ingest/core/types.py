@@ -188,5 +188,6 @@ class AnswerEvent:
 
     kind: str
     text: str = ""
+    role: str = ""  # a claim's role ("nearest": a passage near the question, not an answer)
     table: Table | None = None
     answer: Answer | None = None
