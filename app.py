@@ -9,6 +9,7 @@ import html
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -48,10 +49,14 @@ EXAMPLES = [
     "Compare Rotherham's 2014 and 2018 inspections.",
     "Which reports mention private fostering?",
 ]
-# The first claims of an answer are shown as they come, one update each, and the rest arrive
-# whole: each update resends the whole conversation, so more cost every session latency under
-# load without reading any better.
-STREAM_STEPS = 5
+# Each update of a streamed answer resends the whole conversation, so more cost every session
+# latency under load without reading any better: the first claims of an answer are shown as they
+# come and the rest arrive whole; a language model's text is shown at most this often.
+CLAIMS_STREAMED = 5
+SECONDS_BETWEEN_UPDATES = 0.3
+# Claims that read right before the answer's own lines around them arrive: never a nearest passage
+# (not an answer) or a row listed apart from a count, which wait for the line that says so.
+SHOWN_ALONE = {"finding", "grade", "improve", "opening", "weakness", "strength", "mention", "theme", "change"}
 # Delegated on the component root so it survives every re-render of the cards.
 CLICK_SOURCE_JS = """
 element.addEventListener('click', (e) => {
@@ -235,7 +240,7 @@ def build(assistant: Assistant, background: BackgroundIngest | None = None) -> g
         previous = [a for a in answers if a is not None]  # answers: a follow-up keeps the report one drew on
         filters = filters_from(authority, report_type, year_from, year_to)
         composer = "llm" if use_llm and assistant.settings.llm.url else "extractive"
-        answer, reading, written, claims = None, "", [], []
+        answer, reading, written, claims, last = None, "", [], [], 0.0
         for event in assistant.answer_events(message, history=previous, filters=filters, composer=composer):
             if event.kind == "done":
                 answer = event.answer
@@ -245,14 +250,15 @@ def build(assistant: Assistant, background: BackgroundIngest | None = None) -> g
                 shown = reading
             elif event.kind == "token":  # the model's text as it writes: marked unchecked, never markup of its own
                 written.append(event.text)
+                if time.monotonic() - last < SECONDS_BETWEEN_UPDATES:
+                    continue
                 shown = f"{reading}\n\n{LLM_DRAFT}\n\n{markdown_text(''.join(written))}"
-            elif event.kind == "claim" and event.role != "nearest" and len(claims) < STREAM_STEPS:
-                # the first claims as they come (a long list arrives whole); a nearest passage waits for
-                # the answer that marks it as not an answer
+            elif event.kind == "claim" and event.role in SHOWN_ALONE and len(claims) < CLAIMS_STREAMED:
                 claims.append(markdown_text(event.text))
                 shown = f"{reading}\n\n" + " ".join(claims)
             else:
                 continue
+            last = time.monotonic()
             yield chat + [{"role": "assistant", "content": shown}], answers, *([gr.update()] * 6)
         assert answer is not None  # answer_events always ends with the answer
         so_far = background.so_far() if background is not None else ""

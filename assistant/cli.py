@@ -195,10 +195,11 @@ def ask(question, index_dir, chroma_url, as_json, as_csv, earlier, preset, llm_u
     for before in earlier:  # each earlier turn answered, so a follow-up keeps the report its answer drew on
         history.append(assistant.ask(before, history=list(history), filters=chosen))
     plain = not (as_json or as_csv)
-    answer = None
+    answer, read_as = None, ""
     for event in assistant.answer_events(question, history=history, filters=chosen, composer=composer):
         if event.kind == "reading" and plain:
-            click.echo(event.text)  # how the question was read, before the answer is written
+            read_as = event.text
+            click.echo(read_as)  # how the question was read, before a language model writes
         elif event.kind == "token" and plain:  # a language model's text as it writes: unchecked, so not stdout
             click.echo(event.text, nl=False, err=True)
         elif event.kind == "done":
@@ -214,6 +215,8 @@ def ask(question, index_dir, chroma_url, as_json, as_csv, earlier, preset, llm_u
         return
     if composer == "llm":
         click.echo("", err=True)  # the draft above, on stderr, ends; the checked answer follows
+    if answer.reading != read_as:  # the model's answer cites other reports than the first reading named
+        click.echo(answer.reading)
     click.echo(answer.text)
     click.echo("")
     if answer.table is not None:

@@ -28,16 +28,6 @@ class ChatClient:
         key = os.environ.get(cfg.api_key_env) or os.environ.get("OPENAI_API_KEY") or "not-needed"
         self._client = openai.OpenAI(base_url=cfg.url, api_key=key, timeout=cfg.timeout_s, max_retries=0)
 
-    def complete(self, messages: list[dict[str, str]], on_token: OnToken | None = None,
-                 grammar: str | None = None) -> str:
-        """The model's whole reply; `on_token` sees it as it streams."""
-        parts = []
-        for delta in self.stream(messages, grammar):
-            parts.append(delta)
-            if on_token is not None:
-                on_token(delta)
-        return "".join(parts).strip()
-
     def stream(self, messages: list[dict[str, str]], grammar: str | None = None) -> Iterator[str]:
         """The model's reply, piece by piece as it streams. `grammar`: a GBNF grammar the reply
         must follow, sent as the request's `grammar` field (llama.cpp's server)."""
@@ -48,16 +38,19 @@ class ChatClient:
                 model=self.cfg.model, messages=cast(Any, messages), stream=True,
                 max_tokens=self.cfg.max_tokens, temperature=self.cfg.temperature,
                 extra_body={"grammar": grammar} if grammar else None)
-            for chunk in stream:
-                if time.monotonic() > deadline:
-                    stream.close()
-                    raise LLMUnavailable(f"the language model at {self.cfg.url} took longer than {self.cfg.timeout_s:g} s")
-                if not getattr(chunk, "choices", None):
-                    continue
-                delta = chunk.choices[0].delta.content or ""
-                if delta:
-                    said = said or bool(delta.strip())
-                    yield delta
+            try:
+                for chunk in stream:
+                    if time.monotonic() > deadline:
+                        raise LLMUnavailable(f"the language model at {self.cfg.url} took longer than "
+                                             f"{self.cfg.timeout_s:g} s")
+                    if not getattr(chunk, "choices", None):
+                        continue
+                    delta = chunk.choices[0].delta.content or ""
+                    if delta:
+                        said = said or bool(delta.strip())
+                        yield delta
+            finally:  # a reader that stops early (a chat cancelled) ends the request: the model stops writing
+                stream.close()
         except LLMUnavailable:
             raise
         except self._openai.APITimeoutError:

@@ -146,6 +146,8 @@ def read_rules(question: str, names: NamesFound, rest: str, respelt: list[tuple[
     intent.latest = bool(LATEST.search(question))
     intent.out_of_scope = out_of_scope(question)
     intent.year_range = year_range(question, intent.years)
+    if intent.year_range and (ends := RANGE_BEFORE.search(question)):  # "before 2019" names no report of 2019
+        intent.years = [y for y in intent.years if y != int(ends.group(2))]
     intent.relative_years = relative_years(question)
     read_what_it_asks(question, intent)
     if span := SPAN.search(question):
@@ -450,7 +452,8 @@ def names_other_topic(intent: AnyIntent, frame: set[str] = COMPARE_TERMS) -> boo
 # -- periods ------------------------------------------------------------------------------------------
 RANGE_SINCE = re.compile(r"\b(?:(?:since|after)\s+(?:(?:its|their|the)\s+)?|from\s+)(19|20)\d\d\b(?!\s*(to|and|-))", re.I)
 RANGE_BETWEEN = re.compile(r"\b(between|from)\s+((19|20)\d\d)\s*(and|to|-)\s*((19|20)\d\d)\b", re.I)
-RANGE_BEFORE = re.compile(r"\b(?:before|until|till|prior to|up to|pre-?)\s*((?:19|20)\d\d)\b", re.I)  # "before 2019": to 2018
+# "before 2019": to 2018; "up to 2019": 2019 in
+RANGE_BEFORE = re.compile(r"\b(?:(before|prior to|pre-?)|until|till|up to|up until)\s*((?:19|20)\d\d)\b", re.I)
 # "published before 2019", "inspected in 2024": when, not what about
 DATED = re.compile(r"\b(?:published|inspected|dated|written)\s+(?:before|after|since|in|between|from|during|until|"
                    r"prior to)\s+(?:19|20)\d\d\b", re.I)
@@ -468,9 +471,12 @@ def year_range(question: str, years: list[int]) -> tuple[int, int] | None:
     if match := RANGE_BETWEEN.search(question):
         lo, hi = sorted((int(match.group(2)), int(match.group(5))))
         return lo, hi
-    if match := RANGE_BEFORE.search(question):
-        return 0, int(match.group(1)) - 1
-    if years and RANGE_SINCE.search(question):
+    since = RANGE_SINCE.search(question)
+    if before := RANGE_BEFORE.search(question):
+        end = int(before.group(2)) - bool(before.group(1))
+        start = int(since.group(0)[-4:]) if since else 0  # "since 2015 but before 2019"
+        return (start, end) if start <= end else None
+    if years and since:
         return min(years), 9999
     return None
 
@@ -611,4 +617,5 @@ def topic_phrase(question: str, places: list[str]) -> tuple[str, bool]:
     if not set(tokenize(phrase)) - CHATTER - VAGUE_WORDS and PASSIVE_VERB.search(question):
         passive = PASSIVE.search(question)
         phrase = TRAILING.sub("", f" {passive.group(1)}").strip() if passive else ""
+        phrase = phrase if set(tokenize(phrase)) - CHATTER - VAGUE_WORDS else ""  # "Where is it mentioned?"
     return collapse(phrase), False

@@ -199,8 +199,8 @@ class Catalog:
     def promote_alias(self, report_id: str) -> str | None:
         """Hand a report to one of its aliases whose file still exists; returns that file.
 
-        Used when the report's own file is gone or now holds other bytes: the copy keeps
-        the content indexed without re-embedding it.
+        Used when the report's own file is gone or now holds other bytes: the copy (of its bytes or
+        of its text) keeps the content indexed without re-embedding it.
         """
         for file, source_path in self.query("SELECT file, source_path FROM aliases WHERE report_id=? ORDER BY file", (report_id,)):
             if not os.path.exists(source_path):
@@ -210,6 +210,9 @@ class Catalog:
             meta.file = file
             with self.transaction() as db:
                 db.execute("DELETE FROM aliases WHERE file=?", (file,))
+                db.execute(  # a copy of the text, not the bytes, brings its own digest
+                    "UPDATE reports SET sha256 = COALESCE((SELECT sha256 FROM alias_shas WHERE file=?), sha256) "
+                    "WHERE report_id=?", (file, report_id))
                 db.execute("DELETE FROM alias_shas WHERE file=?", (file,))
                 db.execute(
                     "UPDATE reports SET file=?, source_path=?, meta=? WHERE report_id=?",
@@ -273,11 +276,13 @@ class Catalog:
                 "INSERT INTO recommendations VALUES(?, ?, ?, ?)",
                 [(meta.report_id, i, text, page) for i, (text, page) in enumerate(recommendations)],
             )
+            self._release_copies(db)
             self._bump(db)
 
     def remove_report(self, report_id: str) -> None:
         with self.transaction() as db:
             self._delete(db, report_id)
+            self._release_copies(db)
             self._bump(db)
 
     def remove_alias(self, file: str) -> None:
@@ -291,6 +296,14 @@ class Catalog:
         db.execute("DELETE FROM alias_shas WHERE file IN (SELECT file FROM aliases WHERE report_id=?)", (report_id,))
         for table in ("reports", "pages", "chunks", "recommendations", "aliases", "page_prints"):
             db.execute(f"DELETE FROM {table} WHERE report_id=?", (report_id,))
+
+    @staticmethod
+    def _release_copies(db: sqlite3.Connection) -> None:
+        """A file whose copied pages were searched in a report that is gone (or changed) is read
+        again on the next run: its digest is cleared, so it no longer reads as unchanged."""
+        db.execute("UPDATE reports SET sha256 = '' WHERE report_id IN (SELECT c.report_id FROM page_prints c "
+                   "WHERE c.copy = 1 AND NOT EXISTS (SELECT 1 FROM page_prints o WHERE o.print = c.print "
+                   "AND o.copy = 0))")
 
     def files(self) -> list[tuple[str, str, str, bool]]:
         """(file, report_id, source_path, is_alias) for every indexed file name."""
@@ -326,10 +339,10 @@ class Catalog:
     def pages(self, report_id: str) -> list[str]:
         return [t for (t,) in self.query("SELECT text FROM pages WHERE report_id=? ORDER BY page", (report_id,))]
 
-    def printed_pages(self, prints: set[str], other_than: str | None) -> dict[str, tuple[str, str, int]]:
-        """print -> (report_id, file, page) of the page where that text is indexed (not a copy of
-        it), leaving out report `other_than`."""
-        found: dict[str, tuple[str, str, int]] = {}
+    def printed_pages(self, prints: set[str], other_than: str | None) -> dict[str, list[tuple[str, str, int]]]:
+        """print -> every (report_id, file, page) where that text is indexed (not a copy of it),
+        leaving out report `other_than`."""
+        found: dict[str, list[tuple[str, str, int]]] = {}
         marks = sorted(prints)
         for i in range(0, len(marks), 500):
             part = marks[i : i + 500]
@@ -339,8 +352,12 @@ class Catalog:
                 "ORDER BY r.file, p.page",
                 [*part, other_than or ""])
             for mark, rid, file, page in rows:
-                found.setdefault(mark, (rid, file, page))
+                found.setdefault(mark, []).append((rid, file, page))
         return found
+
+    def page_count(self, report_id: str) -> int:
+        rows = self.query("SELECT n_pages FROM reports WHERE report_id=?", (report_id,))
+        return rows[0][0] if rows else 0
 
     def copies_of(self, report_id: str, page: int) -> list[tuple[str, int]]:
         """(file, page) of every other indexed page with the same text as this one (none in a

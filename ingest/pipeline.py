@@ -219,36 +219,44 @@ def _store(parsed: Parsed, catalog: Catalog, vectors, embed_documents, clock: St
         )
         for c in parsed.chunks
     ]
-    copies = find_copies(catalog, parsed.file, catalog.own_report(parsed.file), parsed.pages)
+    copies = find_copies(catalog, catalog.own_report(parsed.file), parsed.pages)
     if (owner := copies.whole_of) is not None:  # the same text as an indexed report: another name for it
         _make_alias(catalog, vectors, parsed.file, owner, parsed.source_path, parsed.sha)
         return FileResult(parsed.file, "duplicate", f"same text as {copies.pages[min(copies.pages)][1]}")
     rows = [r for r in rows if not copies.covers(r.page_start, r.page_end)]  # each text indexed once
     parsed.warnings = parsed.warnings + copies.warnings(len(parsed.pages))
+    # The same bytes read again (the report its copied pages leaned on went): its stored chunks stay
+    stored = set(catalog.chunk_ids_of(meta.report_id)) if catalog.own_report(parsed.file) == meta.report_id else set()
+    fresh = [r for r in rows if r.chunk_id not in stored]
     with clock("embed"):
-        embeddings = embed_documents([context_line(meta, r.section) + "\n" + r.text for r in rows]) if rows else []
+        embeddings = embed_documents([context_line(meta, r.section) + "\n" + r.text for r in fresh]) if fresh else []
     with clock("write"):
-        return _write(parsed, meta, rows, embeddings, previous, catalog, vectors, set(copies.pages))
+        return _write(parsed, meta, rows, fresh, embeddings, previous, catalog, vectors, set(copies.pages))
 
 
-def _write(parsed: Parsed, meta: ReportMeta, rows: list[ChunkRow], embeddings, previous, catalog: Catalog,
-           vectors, copied: set[int]) -> FileResult:
+def _write(parsed: Parsed, meta: ReportMeta, rows: list[ChunkRow], fresh: list[ChunkRow], embeddings, previous,
+           catalog: Catalog, vectors, copied: set[int]) -> FileResult:
+    """The report's `rows` into the catalog, the `fresh` ones (not yet stored) embedded into the vectors first."""
     year = meta.year or 0
     vectors.add(
-        [r.chunk_id for r in rows],
+        [r.chunk_id for r in fresh],
         embeddings,
-        [r.text for r in rows],
+        [r.text for r in fresh],
         [
             {"report_id": r.report_id, "file": meta.file, "authority": meta.authority,
              "report_type": meta.report_type, "year": year, "page_start": r.page_start,
              "page_end": r.page_end, "section": r.section}
-            for r in rows
+            for r in fresh
         ],
     )
     old_id = catalog.own_report(parsed.file)
-    if old_id == meta.report_id or (old_id and catalog.promote_alias(old_id)):
-        old_id = None  # a copy of the old bytes still exists and now owns the old report
-    old_ids = catalog.chunk_ids_of(old_id) if old_id else []
+    if old_id == meta.report_id:  # the same bytes read again: rewritten in place, its other chunks dropped
+        kept = {r.chunk_id for r in rows}
+        old_ids = [cid for cid in catalog.chunk_ids_of(old_id) if cid not in kept]
+    else:
+        if old_id and catalog.promote_alias(old_id):
+            old_id = None  # a copy of the old report (its bytes or its text) still exists and now owns it
+        old_ids = catalog.chunk_ids_of(old_id) if old_id else []
     catalog.replace_report(
         meta, parsed.sha, parsed.source_path, parsed.pages, rows, parsed.recommendations, replaces=old_id,
         copied=copied)

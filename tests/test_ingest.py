@@ -571,3 +571,14 @@ def test_a_file_repeating_a_reports_pages_is_indexed_once_and_says_which_it_repe
     assert "godwit" in " ".join(p.text for p in assistant.search("godwit panel missing episode", k=3))
     again = by_file(assistant.ingest(folder, progress=False))
     assert {r.status for r in again.values()} == {"unchanged"}
+
+    # The report goes: the copy of its text owns it; when that goes too, the bundle's pages are its own
+    (folder / "report.pdf").unlink()
+    assistant.ingest(folder, prune=True, progress=False)
+    assert assistant.search("avocet protocol return home interview", k=1)[0].file == "resaved.pdf"
+    assert {r.status for r in by_file(assistant.ingest(folder, progress=False)).values()} == {"unchanged"}
+    (folder / "resaved.pdf").unlink()
+    assistant.ingest(folder, prune=True, progress=False)
+    assert by_file(assistant.ingest(folder, progress=False))["bundle.pdf"].status == "updated"
+    assert assistant.search("avocet protocol return home interview", k=1)[0].file == "bundle.pdf"
+    assert_consistent(assistant)

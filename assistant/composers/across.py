@@ -84,9 +84,10 @@ def _grade_list(ev: Evidence, request: Across, pool: list[ReportMeta]) -> Answer
     draft = Draft(ev.question, "aggregate", ev.library)
     grades = " or ".join(f"'{g}'" for g in request.grades)
 
-    def head(kept, dropped: int) -> str:
+    def head(kept, _dropped: int) -> str:
         most = ev.settings.across_max_rows
         more = f" (the first {most} shown)" if len(hits) > most else ""
+        dropped = len(hits[:most]) - sum(c.role == "grade" for c in kept)  # of the rows counted, not those apart
         if dropped:  # say so rather than show a row without its quote
             more += f" ({dropped} not listed: the sentence stating the grade was not found on its page)"
         return (f"Looked at {_reports(len(graded))} with a grade for {area_name(key)}{intent_years}: "

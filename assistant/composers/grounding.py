@@ -16,18 +16,19 @@ from dataclasses import dataclass
 from assistant.composers.topic import NAMED_WORDS, asks_what_is_said
 from assistant.evidence import Evidence
 from assistant.lexical import tokenize
-from assistant.quotes import quotable, sentences_of
+from assistant.quotes import quotable
 from assistant.retrieve import coverage
 from assistant.topic import TopicMatcher
 from assistant.topic_words import topic_text
 from ingest.core.types import Passage, ReportMeta
+from ingest.normalize import collapse
+from ingest.sentences import sentence_spans
 
 
 @dataclass(frozen=True)
 class Grounding:
     topic: str  # as the answer names it
     quotes: tuple[tuple[int, str], ...]  # (page, sentence) on the topic, the pages the search ranked first
-    named: bool  # found as the topic's phrase (or its class of words), not only its words together
     counted: str  # what a sentence was looked for with, in words
     pages: int  # the report's pages read
 
@@ -66,8 +67,8 @@ def ground(ev: Evidence, meta: ReportMeta, topic: str, searched: list[Passage] |
     pages = ev.library.report_pages(meta.report_id)
     named = [(number, s) for number, text in enumerate(pages, 1) for s in matcher.sentences(text) if quotable(s)]
     if named:
-        return Grounding(topic, order(named), True, matcher.counted, len(pages))
-    together = [(page, quote) for passage in ev.library.report_passages(meta.report_id)
-                for quote, page in sentences_of(passage)
-                if weights and quotable(quote) and coverage(weights, set(tokenize(quote))) >= ev.settings.topic_words_together]
-    return Grounding(topic, order(together), False, matcher.counted, len(pages))
+        return Grounding(topic, order(named), matcher.counted, len(pages))
+    together = [(number, quote) for number, text in enumerate(pages, 1) for a, b in sentence_spans(text)
+                if weights and quotable(quote := collapse(text[a:b]))
+                and coverage(weights, set(tokenize(quote))) >= ev.settings.topic_words_together]
+    return Grounding(topic, order(together), matcher.counted, len(pages))

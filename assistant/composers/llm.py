@@ -22,7 +22,7 @@ from assistant import phrases, prompt
 from assistant.checker import Checker, split_reply
 from assistant.draft import Draft
 from assistant.evidence import Evidence, Library
-from assistant.llm import ChatClient, OnToken
+from assistant.llm import ChatClient
 from assistant.verify import on_matched_page
 from ingest.core.errors import LLMUnavailable
 from ingest.core.settings import LLMSettings
@@ -37,17 +37,6 @@ class LLMComposer:
     def __init__(self, cfg: LLMSettings, client: ChatClient | None = None):
         self.cfg = cfg
         self.client = client or ChatClient(cfg)
-
-    def __call__(self, ev: Evidence, extractive: Answer, earlier: list[str] | None = None,
-                 on_token: OnToken | None = None) -> Answer:
-        steps = self.stream(ev, extractive, earlier)
-        while True:
-            try:
-                token = next(steps)
-            except StopIteration as done:
-                return done.value
-            if on_token is not None:
-                on_token(token)
 
     def stream(self, ev: Evidence, extractive: Answer, earlier: list[str] | None = None) -> Generator[str, None, Answer]:
         """The model's text piece by piece as it writes (unchecked), then, returned, the checked answer."""
