@@ -146,8 +146,6 @@ def read_rules(question: str, names: NamesFound, rest: str, respelt: list[tuple[
     intent.latest = bool(LATEST.search(question))
     intent.out_of_scope = out_of_scope(question)
     intent.year_range = year_range(question, intent.years)
-    if intent.year_range and (ends := RANGE_BEFORE.search(question)):  # "before 2019" names no report of 2019
-        intent.years = [y for y in intent.years if y != int(ends.group(2))]
     intent.relative_years = relative_years(question)
     read_what_it_asks(question, intent)
     if span := SPAN.search(question):

@@ -85,7 +85,7 @@ def resolve_scope(question: str, intent: Intent, reports: list[ReportMeta], filt
         elif intent.authorities:
             return Scope([], f"no indexed {intent.report_types[0]} report for {named[0]}")
     if intent.years:
-        in_years = _year_match(intent, candidates)
+        in_years = year_match(intent, candidates)
         if not in_years:
             where = f" for {named[0]}" if named else ""
             return Scope([], f"no indexed report{where} from {', '.join(map(str, intent.years))}")
@@ -144,7 +144,8 @@ def group_members(group: str, reports: list[ReportMeta]) -> list[str]:
                   if m.judgements["overall_effectiveness"].grade.startswith(grade))
 
 
-def _year_match(intent: Intent, reports: list[ReportMeta]) -> list[ReportMeta]:
+def year_match(intent: Intent, reports: list[ReportMeta]) -> list[ReportMeta]:
+    """The reports inspected or published in the question's period (its range when it names one)."""
     if intent.year_range:
         lo, hi = intent.year_range
         return [r for r in reports if any(lo <= y <= hi for y in report_years(r))]

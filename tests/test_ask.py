@@ -218,6 +218,12 @@ def test_an_answer_comes_as_events_reading_first_then_its_claims_table_and_the_a
     assert [e.table for e in events if e.kind == "table"] == ([answer.table] if answer.table is not None else [])
 
 
+def test_a_report_before_or_since_a_year_is_chosen_within_that_period(small_index):
+    before = small_index.ask("Summarise Haringey's inspection before 2019")
+    assert {c.file for c in before.citations} == {"ofsted-ilacs/haringey_2018-12-14_ilacs.pdf"}
+    assert "before 2019" in before.reading
+
+
 def test_recommendations_about_a_topic_are_listed_or_said_to_be_none(small_index):
     none = small_index.ask("What did Ofsted recommend to Haringey in 2023 about county lines?")
     assert none.kind == "aggregate" and none.text.split("\n", 1)[0].startswith("None of its recommendations is about")

@@ -8,7 +8,7 @@ visits; every answer names the report it used and lists the council's others.
 from __future__ import annotations
 
 from assistant.evidence import Evidence, when
-from assistant.retrieve import apply_filters, report_months, report_years
+from assistant.retrieve import apply_filters, report_months, year_match
 from ingest.core.types import ReportMeta
 
 VISITS = {"focused-visit"}
@@ -24,7 +24,7 @@ def council_reports(ev: Evidence) -> list[ReportMeta]:
     for meta in apply_filters(list(ev.library.all_reports().values()), ev.filters):
         if meta.authority not in ev.intent.authorities:
             continue
-        if ev.intent.years and not set(ev.intent.years) & report_years(meta):
+        if ev.intent.years and not year_match(ev.intent, [meta]):  # "before 2019": its range, not 2019
             continue
         if ev.intent.report_types and meta.report_type not in ev.intent.report_types:
             continue
