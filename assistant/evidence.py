@@ -102,15 +102,18 @@ def when(meta: ReportMeta) -> date:
     return meta.when or date.min
 
 
+def years_asked(intent) -> Callable[[int], bool] | None:
+    """Whether a year is among the question's (a range, years named, "last year"); None when it names none."""
+    if intent.year_range:
+        lo, hi = intent.year_range
+        return lambda year: lo <= year <= hi
+    years = set(intent.years) | set(intent.relative_years)
+    return years.__contains__ if years else None
+
+
 def published_apart(intent, reports: list[ReportMeta]) -> list[ReportMeta]:
     """Reports published in the question's years but inspected before: a question across reports
     counts a report by the year it was inspected, and lists these apart, marked as such."""
-    if intent.year_range:
-        lo, hi = intent.year_range
-        within = lambda year: lo <= year <= hi  # noqa: E731
-    elif intent.years or intent.relative_years:
-        years = set(intent.years) | set(intent.relative_years)
-        within = years.__contains__
-    else:
+    if (within := years_asked(intent)) is None:
         return []
     return [m for m in reports if m.published and within(m.published.year) and not within(m.year or 0)]

@@ -219,14 +219,15 @@ def _store(parsed: Parsed, catalog: Catalog, vectors, embed_documents, clock: St
         )
         for c in parsed.chunks
     ]
-    copies = find_copies(catalog, catalog.own_report(parsed.file), parsed.pages)
+    own = catalog.own_report(parsed.file)
+    copies = find_copies(catalog, own, parsed.pages)
     if (owner := copies.whole_of) is not None:  # the same text as an indexed report: another name for it
         _make_alias(catalog, vectors, parsed.file, owner, parsed.source_path, parsed.sha)
         return FileResult(parsed.file, "duplicate", f"same text as {copies.pages[min(copies.pages)][1]}")
     rows = [r for r in rows if not copies.covers(r.page_start, r.page_end)]  # each text indexed once
     parsed.warnings = parsed.warnings + copies.warnings(len(parsed.pages))
     # The same bytes read again (the report its copied pages leaned on went): its stored chunks stay
-    stored = set(catalog.chunk_ids_of(meta.report_id)) if catalog.own_report(parsed.file) == meta.report_id else set()
+    stored = set(catalog.chunk_ids_of(own)) if own == meta.report_id else set()
     fresh = [r for r in rows if r.chunk_id not in stored]
     with clock("embed"):
         embeddings = embed_documents([context_line(meta, r.section) + "\n" + r.text for r in fresh]) if fresh else []

@@ -15,7 +15,7 @@ from datetime import date
 
 from assistant.composers.topic import topic_across_answer
 from assistant.draft import Draft
-from assistant.evidence import Evidence, published_apart, when
+from assistant.evidence import Evidence, published_apart, when, years_asked
 from assistant.intent import Across, Intent, span_words
 from assistant.lexical import tokenize
 from assistant.query import wanted_detail
@@ -45,11 +45,8 @@ def across_answer(ev: Evidence) -> Answer | None:
 
 def _in_years(intent: Intent, reports: list[ReportMeta]) -> list[ReportMeta]:
     """The question's years, read as inspection years ("last year" included)."""
-    if intent.year_range:
-        lo, hi = intent.year_range
-        return [r for r in reports if r.year and lo <= r.year <= hi]
-    years = set(intent.years) | set(intent.relative_years)
-    return [r for r in reports if r.year in years] if years else reports
+    within = years_asked(intent)
+    return [r for r in reports if r.year and within(r.year)] if within is not None else reports
 
 
 def _years_phrase(intent: Intent) -> str:

@@ -188,10 +188,10 @@ def _latest_first(ev: Evidence, weights: dict[str, float]) -> Answer:
     if grounding is not None and not silent:  # the latest report's sentences on the topic
         for page, quote in sorted(grounding.quotes[: ev.settings.max_sentences]):
             draft.claim(f"{quote} {draft.cite(latest, page, quote)}", "finding", latest, group=latest.label)
-    for cand in [c for c in best_sentences(own, weights, limit=ev.settings.max_sentences, wants=wants)
-                 if c.score > 0 and (grounding is None or silent)]:
-        draft.claim(f"{cand.quote} {draft.cite(cand.passage.report, cand.page, cand.quote, cand.passage)}",
-                    role="nearest" if silent else "finding", report=latest, group=latest.label)
+    else:  # its best sentences: the nearest passages, when it does not discuss the topic
+        for cand in [c for c in best_sentences(own, weights, limit=ev.settings.max_sentences, wants=wants) if c.score > 0]:
+            draft.claim(f"{cand.quote} {draft.cite(cand.passage.report, cand.page, cand.quote, cand.passage)}",
+                        role="nearest" if silent else "finding", report=latest, group=latest.label)
     by_report: dict[str, list[Passage]] = {}
     for p in filter(_about_the_work, ev.passages):
         by_report.setdefault(p.report.report_id, []).append(p)

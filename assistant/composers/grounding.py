@@ -13,13 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.composers.topic import NAMED_WORDS, asks_what_is_said
+from assistant.composers.topic import asks_what_is_said, named_topic
 from assistant.evidence import Evidence
 from assistant.lexical import tokenize
 from assistant.quotes import quotable
 from assistant.retrieve import coverage
-from assistant.topic import TopicMatcher
-from assistant.topic_words import topic_text
 from ingest.core.types import Passage, ReportMeta
 from ingest.normalize import collapse
 from ingest.sentences import sentence_spans
@@ -37,19 +35,11 @@ class Grounding:
         return not self.quotes
 
 
-def matcher_for(ev: Evidence) -> TopicMatcher | None:
-    """The question's topic, when it names one: None for a question with no topic ("summarise X")
-    and for one described at length, which the passages a search ranks answer best."""
-    text = topic_text(ev.question, ev.intent.topic_terms) or ev.intent.topic or ""
-    matcher = TopicMatcher(text, ev.settings.coverage_quote_words) if text.strip(" |") else None
-    return matcher if matcher is not None and matcher.groups and matcher.words <= NAMED_WORDS else None
-
-
 def ground(ev: Evidence, meta: ReportMeta, topic: str, searched: list[Passage] | None = None) -> Grounding | None:
     """The report's sentences on the question's topic, the pages among `searched` (the passages a
     search ranked, the question's by default) first; None when the question names no topic or
     asks a question of fact about it, which the best sentences of the passages found answer."""
-    matcher = matcher_for(ev)
+    matcher = named_topic(ev, ev.intent.topic)
     if matcher is None or not asks_what_is_said(ev.question):
         return None
     ranked = [p for p in (ev.passages if searched is None else searched) if p.report.report_id == meta.report_id]

@@ -41,8 +41,7 @@ def topic_across_answer(ev: Evidence) -> Answer | None:
     if not asked:
         return None
     subject = topic_words(ev.question, ev.intent.topic_terms) or (request.topic if request is not None else "")
-    matcher = TopicMatcher(topic_text(ev.question, ev.intent.topic_terms) or subject, ev.settings.coverage_quote_words)
-    if not matcher.groups or matcher.words > NAMED_WORDS:
+    if (matcher := named_topic(ev, subject)) is None:
         return None  # a topic described at length, not named: the passages a search ranks answer it
     reports = reports_in_scope(ev)
     weights = {t: ev.library.idf(t) for t in dict.fromkeys(tokenize(subject))}
@@ -112,6 +111,14 @@ def topic_across_answer(ev: Evidence) -> Answer | None:
         discussing = len({p for p, _ in hits})
         draft.row([meta.authority, label, day_of(meta), str(discussing), f"p.{page}: \u201c{quote}\u201d {mark}"], requires=[mark])
     return draft.finish([], abstain_if_empty=False)
+
+
+def named_topic(ev: Evidence, fallback: str) -> TopicMatcher | None:
+    """The question's topic as the matcher reads it (`fallback` when its words give none), when it
+    names one: None for a question with no topic ("summarise X") and for one described at length."""
+    text = topic_text(ev.question, ev.intent.topic_terms) or fallback
+    matcher = TopicMatcher(text, ev.settings.coverage_quote_words) if text.strip(" |") else None
+    return matcher if matcher is not None and matcher.groups and matcher.words <= NAMED_WORDS else None
 
 
 # "What do the reports say about X", "quotes on X", "how common is X", "X - what do inspectors say":
