@@ -191,12 +191,15 @@ def settle(question: str, intent: DraftIntent) -> None:
         # "What did Ofsted recommend to Rochdale about missing children?": those about it, or none
         intent.across = Across("recommendations_of", topic=topic_words(question, intent.topic_terms),
                                topic_terms=list(intent.topic_terms))
+    if intent.shape is Shape.THEMES and HOW_COMMON.search(question) and intent.topic_terms and not intent.authorities:
+        intent.shape = Shape.FINDING  # "How common is criticism of life-story work?": that topic, across the reports
     moved = UP.search(question) or DOWN.search(question)
     if intent.across is not None and intent.across.kind == "findings" and moved and not intent.topic_terms:
         # "Which councils improved between 2018 and 2025?": a change of grade, nothing else named
         intent.across = Across("transition", judgement_keys_for(intent, []), [], 1 if UP.search(question) else -1)
 
 
+HOW_COMMON = re.compile(r"\bhow (?:common|often|widespread|frequent(?:ly)?|prevalent)\b", re.I)
 GRADE_GROUP = re.compile(r"\b(outstanding|good|inadequate|requires improvement)(?:[- ]rated)?\s+"
                          r"(?:councils|authorities|local authorities|las|areas)\b", re.I)
 

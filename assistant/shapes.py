@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from assistant.intent import Across, AnyIntent, DraftIntent, Shape
-from assistant.query import DOWN, HOW_MANY, STRONG, UP, WEAK, judgement_keys_for, topic_phrase, without_grades
+from assistant.query import DOWN, HOW_COMMON, HOW_MANY, STRONG, UP, WEAK, judgement_keys_for, topic_phrase, without_grades
 from assistant.shape_model import Encode, ShapeModel, facts, features, masked
 from assistant.topic_words import topic_words
 
@@ -87,7 +87,7 @@ def fits(label: str, intent: AnyIntent) -> bool:
         "recommendations": bool(ASKS_CHANGE.search(intent.unnamed)),
         "comparison": councils >= 2 or (councils == 1 and len(intent.years) >= 2),
         "coverage": bool(intent.topic_terms) and bool(REPORT_NOUN.search(intent.unnamed)) and bool(
-            COUNTS.search(intent.unnamed)), "themes": councils != 1, "rated": bool(intent.grades) and councils == 0,
+            COUNTS.search(intent.unnamed)), "themes": councils != 1 and not (intent.topic_terms and HOW_COMMON.search(intent.unnamed)), "rated": bool(intent.grades) and councils == 0,
         "grade_change": councils == 0 and (bool(UP.search(intent.unnamed) or DOWN.search(intent.unnamed))
                                            or len(intent.grades) >= 2), "finding": councils >= 1, "topic_across": councils == 0 and bool(intent.topic_terms),
         "clarify": councils == 0 and not intent.group and not intent.topic_terms,

@@ -29,29 +29,69 @@ EQUIVALENTS: tuple[tuple[str, ...], ...] = (
     ("covid-19", "covid", "coronavirus", "pandemic", "lockdown", "lockdowns"),
     ("front door", "mash", "multi-agency safeguarding hub", "multi agency safeguarding hub"),
     ("care leavers", "care leaver", "leaving care"),
-    ("children in care", "looked after children", "looked-after children", "children looked after"),
-    ("child sexual exploitation", "cse"), ("child criminal exploitation", "criminal exploitation", "cce"),
-    ("designated officer", "lado", "local authority designated officer"),
+    ("children in care", "looked after children", "looked-after children", "children looked after", "child in care",
+     "children and young people in care", "young people in care", "children we look after", "children we care for"),
+    ("child sexual exploitation", "cse"), ("child criminal exploitation", "criminal exploitation", "cce", "criminally exploited",
+                                                            "criminal and sexual exploitation", "sexual and criminal exploitation",
+                                                            "gang exploitation"),
+    ("designated officer", "lado", "local authority designated officer", "allegations against staff",
+     "allegations against adults", "allegations against professionals"),
     ("public law outline", "plo", "pre-proceedings"), ("independent reviewing officer", "iro", "iros"),
     ("education, health and care", "ehc", "ehcp", "ehcps", "ehc plan", "ehc plans"),
     ("unaccompanied asylum-seeking children", "uasc", "unaccompanied children", "unaccompanied asylum seeking children"),
-    ("assessed and supported year in employment", "asye"), ("special guardianship", "sgo", "sgos"),
-    ("family group conference", "fgc", "fgcs", "family group conferencing"),
+    ("assessed and supported year in employment", "asye", "newly qualified social workers", "newly qualified social worker",
+     "nqsw", "nqsws"), ("special guardianship", "sgo", "sgos"),
+    ("family group conference", "fgc", "fgcs", "family group conferencing", "family group decision-making",
+     "family group decision making"),
     ("child and adolescent mental health services", "camhs"), ("elective home education", "ehe"),
     ("children missing education", "children missing from education", "cme"),
     ("return home interview", "rhi", "rhis", "return interview", "return home conversation"),
     ("personal education plan", "pep", "peps"), ("deprivation of liberty", "dols"),
     ("bed and breakfast", "b&b"), ("director of children's services", "dcs"),
+    ("children in need", "child in need", "cin"),
+    ("elective home education", "ehe", "electively home educated", "elective home-education", "home educated",
+     "home-educated", "home education"),
+    ("extra-familial harm", "extra familial harm", "extra-familial risk", "extra-familial risks", "harm outside the home",
+     "risks outside the home", "extra-familial abuse"),
+    ("out of area", "out-of-area", "out of authority", "out-of-authority", "out of borough", "out of county",
+     "out of the area", "outside the area", "outside the local area", "outside the local authority", "at a distance from home",
+     "distance from home", "some distance from", "far from home", "away from home"),
+    ("missing from home", "missing from care", "go missing", "goes missing", "going missing", "went missing",
+     "missing episodes", "missing episode", "missing children", "missing from home or care"),
+    ("case recording", "case records", "case record", "case notes", "recording"),
+    ("school exclusions", "school exclusion", "exclusions from school", "exclusion from school", "excluded from school",
+     "permanent exclusions", "permanent exclusion", "fixed-term exclusions", "exclusions", "suspensions", "suspension"),
+    ("voice of the child", "voice of children", "voices of children", "voice of young people", "child's voice",
+     "children's voices", "children's voice", "wishes and feelings"),
+    ("speech and language therapy", "speech and language", "salt", "speech and language therapists"),
+    ("substance misuse", "substance use", "drug and alcohol", "drugs and alcohol", "alcohol misuse", "drug misuse"),
+    ("timeliness", "timely", "delay", "delays", "delayed", "timescales", "untimely"),
+    ("waiting times", "waiting lists", "waiting list", "waiting time", "waits", "wait", "waiting"),
+    ("unregistered placements", "unregistered children's homes", "unregistered homes", "unregistered home",
+     "unregistered provision", "unregistered settings", "unregistered setting", "unregistered placement",
+     "unregulated placements", "unregulated placement", "unregistered children's home"),
+    ("sufficiency", "placement sufficiency", "shortage of placements", "lack of placements"),
+    ("semi-independent accommodation", "semi-independent", "semi independent", "supported accommodation",
+     "supported lodgings"),
 )
+# Classes naming people every report is about: a topic's qualifier needs only its page to name them
+PEOPLE = [words for words in EQUIVALENTS if words[0] in ("social workers", "care leavers", "children in care")]
+# Words every report uses: never a reading of a topic on their own beside a fuller one
+COMMON = set(tokenize("care home homes health education school schools family families child children young people "
+                      "plan plans social need needs safety risk risks help staff parents carers placement placements"))
+# Classes of what is said about a thing ("timeliness of EHC plans", "CAMHS waiting times"): a group of their own
+ASPECTS = [words for words in EQUIVALENTS if words[0] in ("timeliness", "waiting times", "sufficiency")]
 # A topic word this general names no group of its own beside others ("the impact of COVID-19")
 GENERAL = set(tokenize("impact effect effects use quality issue issues practice work support services service "
                        "arrangements approach provision level levels high low good poor strong weak better worse "
-                       "partnership partners etc "
+                       "partnership partners etc long longer "
                        # what a named programme is called around its name ("the Mockingbird model", "the X app")
                        "model models programme programmes program project projects scheme schemes initiative "
                        "initiatives tool tools app apps method"))
 MULTI_AGENCY = re.compile(r"\bmulti[\s-]?agency\b")  # a general word; "agency" alone is a topic word
-OR = re.compile(r"\s+or\s+|\s*/\s*", re.I)
+JOIN = re.compile(r"\s+(?:or|and)\s+|\s*[/&+]\s*", re.I)  # either side of it is the topic
+AND = re.compile(r"\s+and\s+|\s*[&+]\s*", re.I)
+PREPOSITIONS = {"of", "for", "in", "on", "under", "with", "to", "from", "about", "among", "within", "by", "at"}
 CLASS = "\ue000"  # stands for a class of words while a topic is read (a character nobody types)
 MOST_GROUPS = 3  # a long topic ("supervision of social workers, reflective, regular...") by its first three
 
@@ -62,6 +102,7 @@ class Group:
     pattern: re.Pattern
     words: int = 1  # the topic's words it stands for: a class of words is one
     stems: frozenset[str] = frozenset()  # index terms a sentence must hold ("polic" for police, not "polici")
+    on_page: bool = False  # held by the sentence's page, not the sentence ("pathway plans for care leavers")
 
 
 def _class_body(words: tuple[str, ...]) -> str:
@@ -111,8 +152,13 @@ class TopicMatcher:
 
     @property
     def counted(self) -> str:
-        """What a sentence must hold, in words: "\u201cagency\u201d and \u201csocial workers\u201d (or workers, staff...)"."""
-        return "; or ".join(" and ".join(g.said for g in groups) for groups in self.alternatives)
+        """What a sentence must hold, in words: "\u201cagency\u201d and \u201csocial workers\u201d (or workers, staff...)",
+        and what its page must: "\u201cpathway plans\u201d, on a page with \u201ccare leavers\u201d"."""
+        def said(groups: tuple[Group, ...]) -> str:
+            page = [g.said for g in groups if g.on_page]
+            text = " and ".join(g.said for g in groups if not g.on_page)
+            return text + (f", on a page with {' and '.join(page)}" if page else "")
+        return "; or ".join(map(said, self.alternatives))
 
     def find(self, page: str) -> str | None:
         """The first sentence of `page` that discusses the topic, or None."""
@@ -128,8 +174,9 @@ class TopicMatcher:
         for a, b in sentence_spans(page):
             text = page[a:b]
             for groups in possible:
-                found = [g.pattern.search(text) for g in groups]
-                if all(found) and all(g.stems <= set(tokenize(text)) for g in groups if g.stems):
+                inside = [g for g in groups if not g.on_page]
+                found = [g.pattern.search(text) for g in inside]
+                if all(found) and all(g.stems <= set(tokenize(text)) for g in inside if g.stems):
                     at = len(text[: min(m.start() for m in found if m)].split())  # the word the topic starts at
                     out.append(_trim(collapse(text), self.quote_words, at))
                     break
@@ -137,53 +184,116 @@ class TopicMatcher:
 
 
 def _readings(topic: str) -> list[tuple[Group, ...]]:
-    """An "or" joins the words either side of it, the rest of the topic still asked for: "admitted
-    to hospital after self-harm or suicide attempts" is (admitted, hospital, self-harm) or
-    (admitted, hospital, suicide attempts)."""
-    parts = [_groups(part) for part in OR.split(topic)]
-    parts = [p for p in parts if p]
-    if len(parts) < 2:
-        return parts
-    before, after = parts[0][:-1], parts[-1][1:]
-    out = [parts[0] + after] + [before + p + (after if i < len(parts) - 1 else ()) for i, p in enumerate(parts[1:], 1)]
-    return list(dict.fromkeys(tuple(dict.fromkeys(alt))[:MOST_GROUPS] for alt in out))
+    """The alternatives a sentence may hold. An "or" (a "/", a parenthesis) and an "and" join the
+    words either side, the rest of the topic still asked for: "admitted to hospital after self-harm
+    or suicide attempts" is (admitted, hospital, self-harm) or (admitted, hospital, suicide
+    attempts); a single word shares the other side's words ("agency or locum social workers",
+    "missing from home or care", "recruitment and retention of social workers"). A topic with an
+    "and" is also read whole ("speech and language therapy"). A word every report uses is no
+    reading on its own ("care" of "missing from home or care")."""
+    text, classes = _with_classes(topic)
+    whole = AND.sub(" ", text)
+    out: list[tuple[Group, ...]] = []
+    for joined in [text] + ([whole] if whole != text else []):  # every part; the "and" phrase as written
+        pieces = [piece for piece in JOIN.split(joined) if _groups(piece, classes)]
+        parts = [_groups(piece, classes) for piece in pieces]
+        if len(parts) < 2:
+            out += parts
+            continue
+        before, after = parts[0][:-1], parts[-1][1:]
+        out += [parts[0] + after] + [before + p + (after if i < len(parts) - 1 else ()) for i, p in enumerate(parts[1:], 1)]
+        first, last = pieces[0].split(), pieces[-1].split()
+        for i, words in enumerate(piece.split() for piece in pieces):
+            if len(words) == 1 and len(shared := words + last[1:] if i == 0 else first[:-1] + words) > 1:
+                out.append(_groups(" ".join(w for j, w in enumerate(shared) if not j or w != shared[j - 1]), classes))
+    readings = [tuple(dict.fromkeys(alt))[:MOST_GROUPS] for alt in out if any(not g.on_page for g in alt)]
+    if len(readings) > 1:
+        readings = [alt for alt in readings if not (len(alt) == 1 and alt[0].stems and alt[0].stems <= COMMON)]
+    return list(dict.fromkeys(readings))
 
 
-def _groups(topic: str) -> tuple[Group, ...]:
-    """The groups a sentence must hold: runs of the topic's words written together (a class of
-    words among them: "agency" and the words for staff), a general or a separating word between runs."""
+def _with_classes(topic: str) -> tuple[str, list[tuple[str, ...]]]:
+    """The topic with each phrase of a class of words put as one token (the longest phrases first:
+    "education, health and care" is one thing, not two joined by "and")."""
     text = " " + MULTI_AGENCY.sub(" | ", topic.lower().replace(CLASS, " ")) + " "
+    text = re.sub(r"[()]", " / ", text)  # "elective home education (EHE)": either
     classes: list[tuple[str, ...]] = []
-    for words in sorted(EQUIVALENTS, key=lambda ws: -max(map(len, ws))):  # the longest phrases first
-        pattern = _any_phrase(words)
-        if pattern.search(text):
-            text = pattern.sub(f" {CLASS}{len(classes)} ", text)
-            classes.append(words)
+    for words in sorted(EQUIVALENTS, key=lambda ws: -max(map(len, ws))):
+        # every phrase of the class found, overlapping ones as one ("go missing from home or care")
+        spans = sorted(m.span() for phrase in words for m in _any_phrase((phrase,)).finditer(text))
+        if not spans:
+            continue
+        merged = [list(spans[0])]
+        for a, b in spans[1:]:
+            if a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        for a, b in reversed(merged):
+            text = f"{text[:a]} {CLASS}{len(classes)} {text[b:]}"
+        classes.append(words)
+    return re.sub(rf"({CLASS}\d+)(\s+\1)+\b", r"\1", text), classes  # "EHE (elective home education)": once
+
+
+def _groups(topic: str, classes: list[tuple[str, ...]]) -> tuple[Group, ...]:
+    """The groups a sentence must hold: runs of the topic's words written together (a class of
+    words among them: "agency" and the words for staff), a general or a separating word between
+    runs. People every report is about, after a preposition, need only be on the page: "pathway
+    plans for care leavers" is a sentence on pathway plans, on a page about care leavers. Other
+    words after one stay in the phrase ("Signs of Safety", "the cost of living")."""
+    tokens = re.findall(rf"{CLASS}\d+|[a-z0-9][\w']*|\S", topic)  # "self-harm": two words, a hyphen between
     runs: list[list[str]] = [[]]  # words and classes (CLASS + index) in runs a general or separating word breaks
     general: list[list[str]] = [[]]
-    for w in re.findall(rf"{CLASS}\d+|[a-z0-9][\w']*|\S", text):  # "self-harm": two words, a hyphen between
-        if w.startswith(CLASS):
-            runs[-1].append(w)
+    on_page: list[bool] = [False]
+    for i, w in enumerate(tokens):
+        if w.startswith(CLASS) and classes[int(w[1:])] in ASPECTS:  # "CAMHS waiting times": waits, and CAMHS
+            runs += [[w], []]
             general[-1].append(w)
+            on_page += [on_page[-1], on_page[-1]]
+            continue
+        if w.startswith(CLASS):
+            if w not in runs[-1][-1:]:  # "pre-proceedings under the public law outline": one thing
+                runs[-1].append(w)
+                general[-1].append(w)
             continue
         stems = set(tokenize(w))
-        if not w[0].isalnum() and w != "-":
+        if w in PREPOSITIONS and any(runs) and _people(tokens[i + 1:], classes):
             runs.append([])
             general.append([])
-        elif not stems or w == "-":
-            continue  # "voice of the child", "self-harm": a short word or a hyphen between two is allowed (`_phrase`)
+            on_page.append(True)
+        elif not w[0].isalnum() and w != "-":
+            runs.append([])
+            general.append([])
+            on_page.append(False)
+        elif not stems or w == "-" or w in PREPOSITIONS or runs[-1] and runs[-1][-1] == w:
+            continue  # "Signs of Safety", "self-harm": a short word or a hyphen between two is allowed (`_phrase`)
         elif stems <= GENERAL:
             runs.append([])
             general[-1].append(w)
+            on_page.append(on_page[-1])
         else:
             runs[-1].append(w)
             general[-1].append(w)
-    phrases = [_without_children(r) for r in runs if r] or [g for g in general if g]
+    kept = [(_without_children(r), page) for r, page in zip(runs, on_page, strict=True) if r]
+    if not kept or all(page for _, page in kept):
+        kept = [(g, False) for g in general if g]
     groups = [Group(_said(run, classes), _phrase(run, classes), len(run),
-                    frozenset(t for w in run if not w.startswith(CLASS) for t in tokenize(w))) for run in phrases]
+                    frozenset(t for w in run if not w.startswith(CLASS) for t in tokenize(w)), page)
+              for run, page in kept]
     if len(groups) > 1:  # "children" on its own, beside a more telling word, is what every report is about
         groups = [g for g in groups if not g.pattern.fullmatch("children")] or groups
     return tuple(groups)
+
+
+def _people(rest: list[str], classes: list[tuple[str, ...]]) -> bool:
+    """The words after a preposition, up to a break, name only people every report is about."""
+    words = []
+    for w in rest:
+        if not (w.startswith(CLASS) or w[0].isalnum()) and w != "-":
+            break
+        if w.startswith(CLASS) or tokenize(w):
+            words.append(w)
+    return bool(words) and all(w in POPULATION or w.startswith(CLASS) and classes[int(w[1:])] in PEOPLE for w in words)
 
 
 def _without_children(run: list[str]) -> list[str]:
@@ -198,6 +308,7 @@ def _without_children(run: list[str]) -> list[str]:
 
 
 CHILDREN = {"children", "child", "children's", "childrens", "kids"}
+POPULATION = CHILDREN | {"young", "people", "families", "family", "parents", "pupils", "learners"}
 
 
 def _said(run: list[str], classes: list[tuple[str, ...]]) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from assistant.lexical import tokenize
+from assistant.topic import EQUIVALENTS
 
 # Words that carry no topic: the shapes' own words, the asking, the framing, vague fillers.
 VAGUE_WORDS = set(tokenize("wrong right problem problems issue issues help more this that thing things stuff bad "
@@ -73,16 +74,95 @@ def topic_words(question: str, terms: list[str] | tuple[str, ...]) -> str:
 
 
 def topic_text(question: str, terms: list[str] | tuple[str, ...]) -> str:
-    """The topic's words as `topic_words` gives them, with "|" where the question had other words
-    between two of them ("admitted to hospital after self-harm" -> "admitted hospital | self-harm"),
-    so that words never written together are not read as a phrase."""
+    """The topic as the question writes it, for the topic matcher (assistant/topic.py) to read: its
+    words, the joining words between two of them ("recruitment and retention of social workers",
+    "pathway plans for care leavers"), an "or", a "/" or a parenthesis between alternatives, and
+    "|" where the question had other words between two of them ("admitted to hospital after
+    self-harm" -> "admitted hospital | self-harm"), so that words never written together are not
+    read as a phrase. A word the question's frame would take on its own is kept beside the topic
+    ("short breaks", "the local offer", "section 47 enquiries"), and so is every word of a term
+    the reports use ("children placed out of area"). After a dash the question elaborates ("X -
+    what do inspectors say", "supervision - reflective, regular"): the topic is what came before."""
     wanted = set(terms)
+    found = list(TOKEN.finditer(question))
+    tokens = [t.group(0) for t in found]
+    kinds = [_kind(w, wanted) for w in tokens]
+    for term in TERMS.finditer(question):  # a term of the reports' own, whole
+        for i, t in enumerate(found):
+            if term.start() <= t.start() and t.end() <= term.end() and kinds[i] in ("word", "soft", "skip", "join"):
+                kinds[i] = "topic"
+    for i in range(1, len(kinds) - 1):  # "section 47 enquiries", not "homeless 16 and 17 year olds"
+        if kinds[i] == "number" and kinds[i - 1] in ("topic", "soft") and kinds[i + 1] == "topic":
+            kinds[i] = "topic"
+    for _ in range(3):  # a soft word beside a topic word (or after it across a joining word) joins it
+        for i, kind in enumerate(kinds):
+            near = [j for j in (i - 1, i + 1) if 0 <= j < len(kinds)]
+            if kind == "soft" and (any(kinds[j] == "topic" for j in near)
+                                   or i >= 2 and kinds[i - 1] == "join" and kinds[i - 2] == "topic"):
+                kinds[i] = "topic"
     out: list[str] = []
-    for w in re.findall(r"[\w'&-]+|/", question):
-        if set(tokenize(w)) & wanted:
+    for i, (w, kind) in enumerate(zip(tokens, kinds, strict=True)):
+        if kind == "dash" and "topic" in kinds[:i]:
+            break
+        if kind == "topic":
             out.append(w)
-        elif w.lower() in CONNECTORS or not tokenize(w):
-            out.append(w.lower() if w.lower() in ("or", "/") else "")
-        elif out and out[-1] != "|":
+        elif kind == "join":
+            out.append(w.lower())
+        elif kind == "either":
+            out.append("/" if w != ")" else "|")
+        elif kind != "skip":
             out.append("|")
-    return " ".join(w for w in out if w).strip(" |")
+    return _tidy(out)
+
+
+TOKEN = re.compile(r"(?<=\s)[-\u2013\u2014](?=\s)|[\u2013\u2014]|[\w'&+-]+|[/()]")
+JOINS = {"or", "and", "&", "+", "of", "for", "in", "on", "to", "with", "from", "under", "about", "within", "among"}
+# Words of the asking or the scope ("a short summary", "the local authority") that name a topic
+# beside one of its words ("short breaks", "the local offer", "early help", "the public law outline")
+SOFT = {"local", "short", "help", "early", "outline", "discussion", "discussions", "year", "section", "regional",
+        "orders", "order"}
+SPACE = r"[\s-]+"
+TERMS = re.compile("|".join(r"(?<![\w-])" + SPACE.join(map(re.escape, phrase.split())) + r"(?![\w-])"
+                            for words in EQUIVALENTS for phrase in words if " " in phrase), re.I)
+
+
+def _kind(word: str, wanted: set[str]) -> str:
+    low = word.lower()
+    if low in ("-", "\u2013", "\u2014"):
+        return "dash"
+    if low in ("/", "(", ")"):
+        return "either"
+    if set(tokenize(word)) & wanted:
+        return "topic"
+    if low in JOINS:
+        return "join"
+    if low.isdigit() and len(low) <= 3:
+        return "number"
+    if low in SOFT:
+        return "soft"
+    return "skip" if not tokenize(word) else "word"
+
+
+def _tidy(out: list[str]) -> str:
+    """Joining words only between two topic words; "|" and "/" once, never at an end."""
+    tidy: list[str] = []
+    for i, w in enumerate(out):
+        if w == "or" and tidy and tidy[-1] == "|":  # "advocacy services or independent visitors": either
+            tidy[-1] = "/"
+            continue
+        if w in JOINS and w not in ("and", "&", "+") and len(tidy) > 1 and tidy[-1] == "|":  # "life story work for children"
+            tidy[-1] = w
+            continue
+        if w in JOINS:
+            nxt = next((o for o in out[i + 1:] if o not in JOINS), "|")
+            if not tidy or tidy[-1] in JOINS or tidy[-1] in ("|", "/") or nxt in ("|", "/"):
+                continue
+        elif w in ("|", "/") and tidy and tidy[-1] in ("|", "/"):
+            tidy[-1] = "/" if "/" in (w, tidy[-1]) else "|"
+            continue
+        tidy.append(w)
+    while tidy and (tidy[-1] in JOINS or tidy[-1] in ("|", "/")):
+        tidy.pop()
+    while tidy and (tidy[0] in JOINS or tidy[0] in ("|", "/")):
+        tidy.pop(0)
+    return " ".join(tidy)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.topic import TopicMatcher
+from assistant.topic_words import topic_text
 
 pytestmark = pytest.mark.unit
 
@@ -27,6 +28,23 @@ pytestmark = pytest.mark.unit
     ("self-harm", "Self-evaluation is strong and harm is reduced.", 0),
     ("children in need", "Their needs are met. Plans for children are clear.", 0),
     ("nurses", "The nursery is good.", 0),
+    # either side of an "and" or an "or", a single word sharing the other side's words
+    ("recruitment and retention of social workers", "Recruitment of staff is improving. Retention of workers is a "
+     "priority.", 2),
+    ("recruitment and retention of social workers", "Recruitment of foster carers is hard.", 0),
+    ("strategy meetings and strategy discussions", "Strategy discussions are timely. Strategy meetings are held.", 2),
+    ("children | go missing from home or care", "When children go missing from care, return interviews follow. "
+     "Care plans are clear.", 1),
+    ("speech and language therapy", "Speech and language therapy is hard to reach. Language is clear.", 1),
+    # people every report is about, after a preposition, need only be on the page
+    ("pathway plans for care leavers", "Care leavers are well supported. Their pathway plans are detailed.", 1),
+    ("pathway plans for care leavers", "Their pathway plans are detailed.", 0),
+    # other words after one stay in the phrase
+    ("Signs of Safety", "Signs of harm are seen. Safety plans are clear.", 0),
+    ("Signs of Safety", "The Signs of Safety model is embedded.", 1),
+    # what is said about a thing, and the thing, anywhere in the sentence
+    ("timeliness of EHC plans", "Too many EHC plans are delayed. Plans are timely.", 1),
+    ("pre-proceedings under the public law outline", "Children in pre-proceedings are seen. The PLO is used well.", 2),
 ])
 def test_a_sentence_discusses_the_topic_as_meant(topic, page, found):
     assert len(TopicMatcher(topic).sentences(page)) == found
@@ -36,6 +54,23 @@ def test_what_was_counted_is_said_and_odd_topics_match_nothing_without_failing()
     assert "staff" in TopicMatcher("agency social workers").counted
     for odd in ("", "?!", "the of and", "\ue0001 foster carers", "@1 foster carers", "(" * 50):
         TopicMatcher(odd).sentences("Foster carers are supported. The (1) plan is clear.")
+
+
+@pytest.mark.parametrize("question, terms, topic", [
+    # the joining words kept, a word of the frame kept beside the topic, a dash ends it
+    ("Which reports discuss recruitment and retention of social workers?", ["recruit", "retent", "social", "worker"],
+     "recruitment and retention of social workers"),
+    ("Which SEND reports talk about short breaks?", ["break"], "short breaks"),
+    ("section 47 enquiries - quotes", ["enquiri"], "section 47 enquiries"),
+    ("What do inspectors say about homeless 16 and 17 year olds?", ["homeless"], "homeless"),
+    ("Give me quotes about supervision of social workers - reflective supervision, how regular it is",
+     ["supervis", "social", "worker", "reflect", "regular"], "supervision of social workers"),
+    ("How many reports mention elective home education (EHE)?", ["elect", "home", "educ", "ehe"],
+     "elective home education / EHE"),
+    ("Which reports talk about children placed out of area?", ["children", "place"], "children placed out of area"),
+])
+def test_the_topic_is_read_as_the_question_writes_it(question, terms, topic):
+    assert topic_text(question, terms) == topic
 
 
 def test_a_long_sentence_is_cut_around_the_topic():
