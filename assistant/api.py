@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.acronyms import defined
 from assistant.composers import COMPOSERS
 from assistant.composers.llm import LLMComposer
 from assistant.composers.route import compose
@@ -73,6 +74,7 @@ class _Snapshot:
     parser: QuestionParser
     by_report: dict[str, list[ChunkRow]]  # each report's chunks in order: a cited page's chunk without a scan
     pages: dict[str, list[str]] = field(default_factory=dict)  # report id -> page texts for matching, filled on use
+    acronyms: dict[str, str] | None = None  # those the reports define, read on first use
 
 
 class Assistant:
@@ -418,6 +420,12 @@ class Assistant:
         if (pages := snap.pages.get(report_id)) is None:
             pages = snap.pages[report_id] = [for_match(t) for t in self.catalog.pages(report_id)]
         return pages
+
+    def acronyms(self) -> dict[str, str]:
+        snap = self.snapshot()
+        if snap.acronyms is None:
+            snap.acronyms = defined(page for report_id in snap.reports for page in self.report_pages(report_id))
+        return snap.acronyms
 
     def report_passages(self, report_id: str) -> list[Passage]:
         snap = self.snapshot()

@@ -31,6 +31,9 @@ class Library(Protocol):
     def report_passages(self, report_id: str) -> list[Passage]:
         """The report's chunks as passages, in reading order."""
 
+    def acronyms(self) -> dict[str, str]:
+        """The acronyms the indexed reports define, lower case, each with what it stands for."""
+
     def improvement_items(self, report_id: str) -> list[tuple[str, int]]:
         """The report's "What needs to improve?" items with their pages."""
 

@@ -322,7 +322,7 @@ WEAK = re.compile(
 IMPROVE_AREAS = re.compile(r"\bareas? for (?:improvement|development)\b", re.I)
 STRONG = re.compile(
     r"\b(strengths?|strong points?|what (?:works|worked|went|is going|was going) well|do(?:es|ing)? well|did well|"
-    r"good practice|praised|commended|doing right|(?:good|best) at|excel\w*)\b", re.I)
+    r"good practice|prais(?:e|ed|es|ing)|commended|doing right|(?:good|best) at|excel\w*)\b", re.I)
 
 
 def side_asked(question: str) -> int:
@@ -451,7 +451,9 @@ def names_other_topic(intent: AnyIntent, frame: set[str] = COMPARE_TERMS) -> boo
 
 
 # -- periods ------------------------------------------------------------------------------------------
-RANGE_SINCE = re.compile(r"\b(?:(?:since|after)\s+(?:(?:its|their|the)\s+)?|from\s+)(19|20)\d\d\b(?!\s*(to|and|-))", re.I)
+# "from 2019 onwards" is a period; "the inspections from 2019" are of that year
+RANGE_SINCE = re.compile(r"\b(?:(?:since|after)\s+(?:(?:its|their|the)\s+)?(19|20)\d\d\b(?!\s*(to|and|-))|"
+                         r"from\s+(19|20)\d\d\s*(?:onwards?|on\b|forwards?))", re.I)
 RANGE_BETWEEN = re.compile(r"\b(between|from)\s+((19|20)\d\d)\s*(and|to|-)\s*((19|20)\d\d)\b", re.I)
 # "before 2019": to 2018; "up to 2019": 2019 in
 RANGE_BEFORE = re.compile(r"\b(?:(before|prior to|pre-?)|until|till|up to|up until)\s*((?:19|20)\d\d)\b", re.I)
@@ -475,7 +477,8 @@ def year_range(question: str, years: list[int]) -> tuple[int, int] | None:
     since = RANGE_SINCE.search(question)
     if before := RANGE_BEFORE.search(question):
         end = int(before.group(2)) - bool(before.group(1))
-        start = int(since.group(0)[-4:]) if since else 0  # "since 2015 but before 2019"
+        found = YEAR.search(since.group(0)) if since else None
+        start = int(found.group(0)) if found else 0  # "since 2015 but before 2019"
         return (start, end) if start <= end else None
     if years and since:
         return min(years), 9999

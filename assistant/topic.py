@@ -14,11 +14,13 @@ looked for, so an answer can state what it counted.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistant.lexical import tokenize
 from ingest.normalize import collapse
 from ingest.sentences import sentence_spans
+from ingest.wordpieces import known_words
 
 # Words the reports use for one thing, and acronyms with what they stand for: a topic naming one
 # of them is discussed by any of them (the first is how an answer names the class). Forms of one
@@ -135,11 +137,14 @@ def _phrase(run: list[str], classes: list[tuple[str, ...]]) -> re.Pattern:
 class TopicMatcher:
     """Finds the sentences of a page that discuss a topic."""
 
-    def __init__(self, topic: str, quote_words: int = 60):
+    def __init__(self, topic: str, quote_words: int = 60, acronyms: Mapping[str, str] | None = None):
+        """`acronyms`: those the indexed reports define (assistant/acronyms.py), acronym -> spelt out."""
         self.topic = collapse(topic)
         self.quote_words = quote_words
         # "the pandemic or COVID", "MASH / front door": a sentence holding either discusses it
-        self.alternatives = _readings(self.topic)
+        # an acronym the reports define, read spelt out too, and the other way round
+        texts = [self.topic] + [_swap(self.topic, spelt, acronym) for spelt, acronym in _defined(self.topic, acronyms or {})]
+        self.alternatives = list(dict.fromkeys(alt for text in texts for alt in _readings(text)))
 
     @property
     def groups(self) -> tuple[Group, ...]:
@@ -181,6 +186,30 @@ class TopicMatcher:
                     out.append(_trim(collapse(text), self.quote_words, at))
                     break
         return out
+
+
+def _defined(topic: str, acronyms: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(spelt out, acronym) of the reports' own acronyms the topic names either way ("FGM",
+    "female genital mutilation"); an acronym that is also a word ("map", "send") only in capitals."""
+    ours = {w for words in EQUIVALENTS for w in words}
+    lower = topic.lower()
+    found: list[tuple[str, str]] = []
+    for acronym, spelt in acronyms.items():
+        if acronym in ours or spelt in ours:
+            continue
+        said = re.search(rf"(?<![\w-]){re.escape(acronym)}s?(?![\w-])", topic, re.I)
+        if (said and (acronym not in known_words() or said.group(0)[:len(acronym)].isupper())
+                or re.search(rf"(?<![\w-]){re.escape(spelt)}(?![\w-])", lower)):
+            found.append((spelt, acronym))
+    return found
+
+
+def _swap(topic: str, spelt: str, acronym: str) -> str:
+    """The topic with the acronym spelt out, or what it spells written as the acronym."""
+    said = re.compile(rf"(?<![\w-]){re.escape(acronym)}s?(?![\w-])", re.I)
+    if said.search(topic):
+        return said.sub(spelt, topic)
+    return re.sub(rf"(?<![\w-]){re.escape(spelt)}(?![\w-])", acronym.upper(), topic, flags=re.I)
 
 
 def _readings(topic: str) -> list[tuple[Group, ...]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.acronyms import defined
 from assistant.topic import TopicMatcher
 from assistant.topic_words import topic_text
 
@@ -77,3 +78,17 @@ def test_a_long_sentence_is_cut_around_the_topic():
     sentence = "This is a long sentence with many words in it " * 10 + "about agency staff at its end."
     (quote,) = TopicMatcher("agency staff").sentences(sentence)
     assert "agency staff" in quote and len(quote.split()) <= 60
+
+
+def test_the_reports_own_acronyms_are_read_either_way():
+    pages = ["Work to tackle female genital mutilation (FGM) is strong.", "The youth offending team (YOT) helps.",
+             "Their assessed and supported year in employment (ASYE) is good.", "Some text (FGM) with no words before it.",
+             "A multi-agency panel (MAP) meets weekly."]
+    acronyms = defined(pages)
+    assert acronyms["fgm"] == "female genital mutilation" and acronyms["yot"] == "youth offending team"
+    assert acronyms["asye"] == "assessed and supported year in employment"
+    page = "Risks of female genital mutilation are understood. FGM training is offered. A map of services exists."
+    assert len(TopicMatcher("FGM", acronyms=acronyms).sentences(page)) == 2
+    assert len(TopicMatcher("female genital mutilation", acronyms=acronyms).sentences(page)) == 2
+    # an acronym that is also a word is one only in capitals
+    assert TopicMatcher("map", acronyms=acronyms).sentences(page) == ["A map of services exists."]

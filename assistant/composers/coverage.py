@@ -70,7 +70,7 @@ def coverage_answer(ev: Evidence) -> Answer | None:
         return None
     # In quotation marks: as written. Else the topic as meant (its forms, the reports' words for it, acronyms).
     matcher: Matcher | TopicMatcher = (Matcher(phrase, ev.settings.coverage_quote_words) if quoted
-                                       else TopicMatcher(phrase, ev.settings.coverage_quote_words))
+                                       else TopicMatcher(phrase, ev.settings.coverage_quote_words, ev.library.acronyms()))
     if isinstance(matcher, TopicMatcher) and not matcher.groups:
         return None
     reports = reports_in_scope(ev)

@@ -117,7 +117,7 @@ def named_topic(ev: Evidence, fallback: str) -> TopicMatcher | None:
     """The question's topic as the matcher reads it (`fallback` when its words give none), when it
     names one: None for a question with no topic ("summarise X") and for one described at length."""
     text = topic_text(ev.question, ev.intent.topic_terms) or fallback
-    matcher = TopicMatcher(text, ev.settings.coverage_quote_words) if text.strip(" |") else None
+    matcher = TopicMatcher(text, ev.settings.coverage_quote_words, ev.library.acronyms()) if text.strip(" |") else None
     return matcher if matcher is not None and matcher.groups and matcher.words <= NAMED_WORDS else None
 
 
