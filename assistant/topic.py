@@ -77,7 +77,9 @@ EQUIVALENTS: tuple[tuple[str, ...], ...] = (
      "supported lodgings"),
 )
 # Classes naming people every report is about: a topic's qualifier needs only its page to name them
-PEOPLE = [words for words in EQUIVALENTS if words[0] in ("social workers", "care leavers", "children in care")]
+# (not the staff: "recruitment of social workers" is not "recruitment of foster carers" on a page about staff)
+PEOPLE = [words for words in EQUIVALENTS if words[0] in ("care leavers", "children in care")]
+STAFF = EQUIVALENTS[0]  # the words for a council's staff: alone, no topic ("agency or locum social workers")
 # Words every report uses: never a reading of a topic on their own beside a fuller one
 COMMON = set(tokenize("care home homes health education school schools family families child children young people "
                       "plan plans social need needs safety risk risks help staff parents carers placement placements"))
@@ -230,14 +232,23 @@ def _readings(topic: str) -> list[tuple[Group, ...]]:
             out += parts
             continue
         before, after = parts[0][:-1], parts[-1][1:]
-        out += [parts[0] + after] + [before + p + (after if i < len(parts) - 1 else ()) for i, p in enumerate(parts[1:], 1)]
+        alike = [parts[0] + after] + [before + p + (after if i < len(parts) - 1 else ()) for i, p in enumerate(parts[1:], 1)]
         first, last = pieces[0].split(), pieces[-1].split()
         for i, words in enumerate(piece.split() for piece in pieces):
             if len(words) == 1 and len(shared := words + last[1:] if i == 0 else first[:-1] + words) > 1:
-                out.append(_groups(" ".join(w for j, w in enumerate(shared) if not j or w != shared[j - 1]), classes))
+                reading = _groups(" ".join(w for j, w in enumerate(shared) if not j or w != shared[j - 1]), classes)
+                # "recruitment and retention of social workers", "missing from home or care": what is shared
+                # across a preposition goes with the word, which alone is another topic ("care");
+                # else either ("radicalisation or the Prevent duty", "agency or locum social workers")
+                if (last[1:2] if i == 0 else first[-2:-1])[0] in PREPOSITIONS:
+                    alike[i] = reading
+                else:
+                    alike.append(reading)
+        out += alike
     readings = [tuple(dict.fromkeys(alt))[:MOST_GROUPS] for alt in out if any(not g.on_page for g in alt)]
     if len(readings) > 1:
-        readings = [alt for alt in readings if not (len(alt) == 1 and alt[0].stems and alt[0].stems <= COMMON)]
+        readings = [alt for alt in readings if not (len(alt) == 1 and (alt[0].stems and alt[0].stems <= COMMON
+                                                                           or alt[0].said == _said([f"{CLASS}0"], [STAFF])))]
     return list(dict.fromkeys(readings))
 
 
@@ -286,10 +297,10 @@ def _groups(topic: str, classes: list[tuple[str, ...]]) -> tuple[Group, ...]:
                 general[-1].append(w)
             continue
         stems = set(tokenize(w))
-        if w in PREPOSITIONS and any(runs) and _people(tokens[i + 1:], classes):
+        if w in PREPOSITIONS and any(runs) and (people := _people(tokens[i + 1:], classes)):
             runs.append([])
             general.append([])
-            on_page.append(True)
+            on_page.append(people == "page")
         elif not w[0].isalnum() and w != "-":
             runs.append([])
             general.append([])
@@ -314,15 +325,20 @@ def _groups(topic: str, classes: list[tuple[str, ...]]) -> tuple[Group, ...]:
     return tuple(groups)
 
 
-def _people(rest: list[str], classes: list[tuple[str, ...]]) -> bool:
-    """The words after a preposition, up to a break, name only people every report is about."""
+def _people(rest: list[str], classes: list[tuple[str, ...]]) -> str:
+    """"page" when the words after a preposition, up to a break, name only people every report is
+    about; "sentence" when they name its staff (a group of their own, anywhere in the sentence:
+    "recruitment of social workers" is "recruitment and retention of a qualified workforce");
+    "" otherwise."""
     words = []
     for w in rest:
         if not (w.startswith(CLASS) or w[0].isalnum()) and w != "-":
             break
         if w.startswith(CLASS) or tokenize(w):
             words.append(w)
-    return bool(words) and all(w in POPULATION or w.startswith(CLASS) and classes[int(w[1:])] in PEOPLE for w in words)
+    if words and all(w in POPULATION or w.startswith(CLASS) and classes[int(w[1:])] in PEOPLE for w in words):
+        return "page"
+    return "sentence" if words and all(w.startswith(CLASS) and classes[int(w[1:])] is STAFF for w in words) else ""
 
 
 def _without_children(run: list[str]) -> list[str]:
