@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.lexical import tokenize
 from ingest.normalize import collapse
@@ -80,6 +81,7 @@ EQUIVALENTS: tuple[tuple[str, ...], ...] = (
 # (not the staff: "recruitment of social workers" is not "recruitment of foster carers" on a page about staff)
 PEOPLE = [words for words in EQUIVALENTS if words[0] in ("care leavers", "children in care")]
 STAFF = EQUIVALENTS[0]  # the words for a council's staff: alone, no topic ("agency or locum social workers")
+OURS = {w for words in EQUIVALENTS for w in words}
 # Words every report uses: never a reading of a topic on their own beside a fuller one
 COMMON = set(tokenize("care home homes health education school schools family families child children young people "
                       "plan plans social need needs safety risk risks help staff parents carers placement placements"))
@@ -107,6 +109,7 @@ class Group:
     words: int = 1  # the topic's words it stands for: a class of words is one
     stems: frozenset[str] = frozenset()  # index terms a sentence must hold ("polic" for police, not "polici")
     on_page: bool = False  # held by the sentence's page, not the sentence ("pathway plans for care leavers")
+    needles: tuple[str, ...] = ()  # lower-case text one of which a page holding the group holds (a fast first look)
 
 
 def _class_body(words: tuple[str, ...]) -> str:
@@ -114,6 +117,7 @@ def _class_body(words: tuple[str, ...]) -> str:
     return rf"(?:{'|'.join(parts)})(?:s|es|'s)?"
 
 
+@lru_cache(maxsize=1024)  # the classes' phrases, one each
 def _any_phrase(words: tuple[str, ...]) -> re.Pattern:
     """Any of the phrases as whole words, a last word in its plural or possessive."""
     return re.compile(rf"(?<![\w-]){_class_body(words)}(?![\w-])", re.I)
@@ -129,11 +133,24 @@ def _phrase(run: list[str], classes: list[tuple[str, ...]]) -> re.Pattern:
         if word.startswith(CLASS):
             parts.append(_class_body(classes[int(word[1:])]))
             continue
-        stem = (tokenize(word) or [word])[0]
-        stem = stem[:-1] if stem.endswith("i") else stem  # "babi": "baby" and "babies"
-        parts.append(re.escape(stem if len(stem) >= 3 and word.startswith(stem) else word) + r"[\w']*")
+        parts.append(re.escape(_prefix(word)) + r"[\w']*")
     between = r"[\s-]+(?:(?:to|of|the|a|an|and|in|for|on|with|from|by|their|its)[\s-]+){0,2}"  # "admitted to hospital"
     return re.compile(r"(?<![\w-])" + between.join(parts) + r"(?![\w-])" * run[-1].startswith(CLASS), re.I)
+
+
+def _prefix(word: str) -> str:
+    """What every form of a topic word begins with: its index stem ("polic"), or the word."""
+    stem = (tokenize(word) or [word])[0]
+    stem = stem[:-1] if stem.endswith("i") else stem  # "babi": "baby" and "babies"
+    return stem if len(stem) >= 3 and word.startswith(stem) else word
+
+
+def _needles(run: list[str], classes: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The text a page holding the run must hold: its first word's beginning, or one of a class's."""
+    first = run[0]
+    if first.startswith(CLASS):
+        return tuple(dict.fromkeys(phrase.split()[0].lower() for phrase in classes[int(first[1:])]))
+    return (_prefix(first).lower(),)
 
 
 class TopicMatcher:
@@ -174,7 +191,16 @@ class TopicMatcher:
 
     def sentences(self, page: str) -> list[str]:
         """The sentences of `page` (for_match text) that discuss the topic, in page order."""
-        possible = [groups for groups in self.alternatives if all(g.pattern.search(page) for g in groups)]
+        held: dict[Group, bool] = {}  # a group several readings share is looked for once a page
+
+        lower = page.lower()
+
+        def holds(group: Group) -> bool:
+            if group not in held:
+                held[group] = any(n in lower for n in group.needles) and bool(group.pattern.search(page))
+            return held[group]
+
+        possible = [groups for groups in self.alternatives if all(holds(g) for g in groups)]
         if not possible:
             return []
         out = []
@@ -193,15 +219,16 @@ class TopicMatcher:
 def _defined(topic: str, acronyms: Mapping[str, str]) -> list[tuple[str, str]]:
     """(spelt out, acronym) of the reports' own acronyms the topic names either way ("FGM",
     "female genital mutilation"); an acronym that is also a word ("map", "send") only in capitals."""
-    ours = {w for words in EQUIVALENTS for w in words}
-    lower = topic.lower()
+    typed = re.findall(r"[\w&']+", topic)  # as written: an acronym that is a word counts in capitals
+    words = {w.lower() for w in typed} | {w.lower()[:-1] for w in typed if w.endswith("s")}
+    capitals = {w.lower() for w in typed if w[:1].isupper() and w[1:2].isupper()} | {w.lower()[:-1] for w in typed if w[:-1].isupper()}
+    joined = f" {' '.join(w.lower() for w in typed)} "
     found: list[tuple[str, str]] = []
     for acronym, spelt in acronyms.items():
-        if acronym in ours or spelt in ours:
+        if acronym in OURS or spelt in OURS:
             continue
-        said = re.search(rf"(?<![\w-]){re.escape(acronym)}s?(?![\w-])", topic, re.I)
-        if (said and (acronym not in known_words() or said.group(0)[:len(acronym)].isupper())
-                or re.search(rf"(?<![\w-]){re.escape(spelt)}(?![\w-])", lower)):
+        said = acronym in (capitals if acronym in known_words() else words)
+        if said or f" {spelt} " in joined:
             found.append((spelt, acronym))
     return found
 
@@ -318,7 +345,7 @@ def _groups(topic: str, classes: list[tuple[str, ...]]) -> tuple[Group, ...]:
     if not kept or all(page for _, page in kept):
         kept = [(g, False) for g in general if g]
     groups = [Group(_said(run, classes), _phrase(run, classes), len(run),
-                    frozenset(t for w in run if not w.startswith(CLASS) for t in tokenize(w)), page)
+                    frozenset(t for w in run if not w.startswith(CLASS) for t in tokenize(w)), page, _needles(run, classes))
               for run, page in kept]
     if len(groups) > 1:  # "children" on its own, beside a more telling word, is what every report is about
         groups = [g for g in groups if not g.pattern.fullmatch("children")] or groups
