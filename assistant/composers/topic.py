@@ -40,7 +40,9 @@ def topic_across_answer(ev: Evidence) -> Answer | None:
         request is None and answer_label(ev.intent) == "topic_across" and _asks_about_a_topic(ev.question))
     if not asked:
         return None
-    subject = topic_words(ev.question, ev.intent.topic_terms) or (request.topic if request is not None else "")
+    written = topic_text(ev.question, ev.intent.topic_terms)  # "the local offer for care leavers", as asked
+    subject = (re.sub(r"\s*/\s*", " or ", written.replace(" | ", " ")) or topic_words(ev.question, ev.intent.topic_terms)
+               or (request.topic if request is not None else ""))
     if (matcher := named_topic(ev, subject)) is None:
         return None  # a topic described at length, not named: the passages a search ranks answer it
     reports = reports_in_scope(ev)
