@@ -414,9 +414,9 @@ class Assistant:
     def all_reports(self) -> dict[str, ReportMeta]:
         return self.snapshot().reports
 
-    def report_pages(self, report_id: str) -> list[str]:
+    def report_pages(self, report_id: str, snap: _Snapshot | None = None) -> list[str]:
         # Kept per catalog generation: an exhaustive scan reads every page of the corpus.
-        snap = self.snapshot()
+        snap = snap or self.snapshot()
         if (pages := snap.pages.get(report_id)) is None:
             pages = snap.pages[report_id] = [for_match(t) for t in self.catalog.pages(report_id)]
         return pages
@@ -424,7 +424,8 @@ class Assistant:
     def acronyms(self) -> dict[str, str]:
         snap = self.snapshot()
         if snap.acronyms is None:
-            snap.acronyms = defined(page for report_id in snap.reports for page in self.report_pages(report_id))
+            # read once a generation, over the pages a topic question reads anyway (two threads may both read them)
+            snap.acronyms = defined(page for report_id in snap.reports for page in self.report_pages(report_id, snap))
         return snap.acronyms
 
     def report_passages(self, report_id: str) -> list[Passage]:

@@ -46,7 +46,7 @@ EQUIVALENTS: tuple[tuple[str, ...], ...] = (
      "nqsw", "nqsws"), ("special guardianship", "sgo", "sgos"),
     ("family group conference", "fgc", "fgcs", "family group conferencing", "family group decision-making",
      "family group decision making"),
-    ("child and adolescent mental health services", "camhs"), ("elective home education", "ehe"),
+    ("child and adolescent mental health services", "camhs"),
     ("children missing education", "children missing from education", "cme"),
     ("return home interview", "rhi", "rhis", "return interview", "return home conversation"),
     ("personal education plan", "pep", "peps"), ("deprivation of liberty", "dols"),
@@ -58,7 +58,7 @@ EQUIVALENTS: tuple[tuple[str, ...], ...] = (
      "risks outside the home", "extra-familial abuse"),
     ("out of area", "out-of-area", "out of authority", "out-of-authority", "out of borough", "out of county",
      "out of the area", "outside the area", "outside the local area", "outside the local authority", "at a distance from home",
-     "distance from home", "some distance from", "far from home", "away from home"),
+     "distance from home", "some distance from", "far from home"),
     ("missing from home", "missing from care", "go missing", "goes missing", "going missing", "went missing",
      "missing episodes", "missing episode", "missing children", "missing from home or care"),
     ("case recording", "case records", "case record", "case notes", "recording"),
@@ -82,6 +82,7 @@ EQUIVALENTS: tuple[tuple[str, ...], ...] = (
 PEOPLE = [words for words in EQUIVALENTS if words[0] in ("care leavers", "children in care")]
 STAFF = EQUIVALENTS[0]  # the words for a council's staff: alone, no topic ("agency or locum social workers")
 OURS = {w for words in EQUIVALENTS for w in words}
+SHORTEST_ACRONYM = 3  # "AI", "CP", "PA": two letters stand for too many things
 # Words every report uses: never a reading of a topic on their own beside a fuller one
 COMMON = set(tokenize("care home homes health education school schools family families child children young people "
                       "plan plans social need needs safety risk risks help staff parents carers placement placements"))
@@ -98,6 +99,7 @@ MULTI_AGENCY = re.compile(r"\bmulti[\s-]?agency\b")  # a general word; "agency" 
 JOIN = re.compile(r"\s+(?:or|and)\s+|\s*[/&+]\s*", re.I)  # either side of it is the topic
 AND = re.compile(r"\s+and\s+|\s*[&+]\s*", re.I)
 PREPOSITIONS = {"of", "for", "in", "on", "under", "with", "to", "from", "about", "among", "within", "by", "at"}
+PHRASE_GAP = PREPOSITIONS | {"the", "a", "an", "and", "their", "its"}  # short words a phrase may have between its words
 CLASS = "\ue000"  # stands for a class of words while a topic is read (a character nobody types)
 MOST_GROUPS = 3  # a long topic ("supervision of social workers, reflective, regular...") by its first three
 
@@ -134,7 +136,7 @@ def _phrase(run: list[str], classes: list[tuple[str, ...]]) -> re.Pattern:
             parts.append(_class_body(classes[int(word[1:])]))
             continue
         parts.append(re.escape(_prefix(word)) + r"[\w']*")
-    between = r"[\s-]+(?:(?:to|of|the|a|an|and|in|for|on|with|from|by|their|its)[\s-]+){0,2}"  # "admitted to hospital"
+    between = rf"[\s-]+(?:(?:{'|'.join(sorted(PHRASE_GAP))})[\s-]+){{0,2}}"  # "admitted to hospital"
     return re.compile(r"(?<![\w-])" + between.join(parts) + r"(?![\w-])" * run[-1].startswith(CLASS), re.I)
 
 
@@ -171,8 +173,9 @@ class TopicMatcher:
 
     @property
     def words(self) -> int:
-        """The fewest words an alternative asks for: a named topic has few, a described one many."""
-        return min((sum(g.words for g in groups) for groups in self.alternatives), default=0)
+        """The most words a reading asks for: a named topic has few, a described one many (its
+        parts either side of an "and" are fewer: "hospitals and midwives to protect unborn babies")."""
+        return max((sum(g.words for g in groups) for groups in self.alternatives), default=0)
 
     @property
     def counted(self) -> str:
@@ -219,23 +222,25 @@ class TopicMatcher:
 def _defined(topic: str, acronyms: Mapping[str, str]) -> list[tuple[str, str]]:
     """(spelt out, acronym) of the reports' own acronyms the topic names either way ("FGM",
     "female genital mutilation"); an acronym that is also a word ("map", "send") only in capitals."""
-    typed = re.findall(r"[\w&']+", topic)  # as written: an acronym that is a word counts in capitals
-    words = {w.lower() for w in typed} | {w.lower()[:-1] for w in typed if w.endswith("s")}
-    capitals = {w.lower() for w in typed if w[:1].isupper() and w[1:2].isupper()} | {w.lower()[:-1] for w in typed if w[:-1].isupper()}
+    typed = re.findall(r"[\w&']+", topic)
+    # as written: "FGM", "fgm", "SGOs"; an acronym that is an English word ("map", "send") only in capitals
+    plural = [w[:-1] for w in typed if w.endswith("s") and w[:-1].isupper()]
+    capitals = {w.lower() for w in typed + plural if w.isupper()}
+    words = {w.lower() for w in typed + plural}
     joined = f" {' '.join(w.lower() for w in typed)} "
     found: list[tuple[str, str]] = []
     for acronym, spelt in acronyms.items():
-        if acronym in OURS or spelt in OURS:
+        if acronym in OURS or spelt in OURS or len(acronym) < SHORTEST_ACRONYM:
             continue
-        said = acronym in (capitals if acronym in known_words() else words)
-        if said or f" {spelt} " in joined:
-            found.append((spelt, acronym))
+        english = acronym in known_words()
+        if acronym in (capitals if english else words) or (f" {spelt} " in joined and not english):
+            found.append((spelt, acronym))  # spelt out: its acronym, unless that is also a word ("met", "pace")
     return found
 
 
 def _swap(topic: str, spelt: str, acronym: str) -> str:
     """The topic with the acronym spelt out, or what it spells written as the acronym."""
-    said = re.compile(rf"(?<![\w-]){re.escape(acronym)}s?(?![\w-])", re.I)
+    said = re.compile(rf"(?<![\w-])(?i:{re.escape(acronym)})s?(?![\w-])")
     if said.search(topic):
         return said.sub(spelt, topic)
     return re.sub(rf"(?<![\w-]){re.escape(spelt)}(?![\w-])", acronym.upper(), topic, flags=re.I)
@@ -261,21 +266,28 @@ def _readings(topic: str) -> list[tuple[Group, ...]]:
         before, after = parts[0][:-1], parts[-1][1:]
         alike = [parts[0] + after] + [before + p + (after if i < len(parts) - 1 else ()) for i, p in enumerate(parts[1:], 1)]
         first, last = pieces[0].split(), pieces[-1].split()
+        joiners = [j.strip().lower() for j in JOIN.findall(joined)]
         for i, words in enumerate(piece.split() for piece in pieces):
             if len(words) == 1 and len(shared := words + last[1:] if i == 0 else first[:-1] + words) > 1:
-                reading = _groups(" ".join(w for j, w in enumerate(shared) if not j or w != shared[j - 1]), classes)
+                shared = [w for j, w in enumerate(shared) if not j or w != shared[j - 1]]
+                joiner = joiners[max(i - 1, 0)] if joiners else ""
                 # "recruitment and retention of social workers", "missing from home or care": what is shared
-                # across a preposition goes with the word, which alone is another topic ("care");
-                # else either ("radicalisation or the Prevent duty", "agency or locum social workers")
+                # across a preposition is one phrase with the word, which alone is another topic ("care");
+                # across an "and", the word and the shared words anywhere in the sentence ("recruiting
+                # and retaining social workers": "recruiting additional staff"); across an "or", either
+                # reading ("radicalisation or the Prevent duty")
                 if (last[1:2] if i == 0 else first[-2:-1])[0] in PREPOSITIONS:
-                    alike[i] = reading
+                    alike[i] = _groups(" ".join(shared), classes)
+                elif joiner in ("and", "&", "+"):
+                    alike[i] = _groups(" | ".join([words[0], " ".join(w for w in shared if w != words[0])][::1 if i == 0 else -1]),
+                                       classes)
                 else:
-                    alike.append(reading)
+                    alike.append(_groups(" ".join(shared), classes))
         out += alike
     readings = [tuple(dict.fromkeys(alt))[:MOST_GROUPS] for alt in out if any(not g.on_page for g in alt)]
     if len(readings) > 1:
-        readings = [alt for alt in readings if not (len(alt) == 1 and (alt[0].stems and alt[0].stems <= COMMON
-                                                                           or alt[0].said == _said([f"{CLASS}0"], [STAFF])))]
+        readings = [alt for alt in readings if not (len(alt) == 1 and (alt[0].words == 1 and alt[0].stems and alt[0].stems <= COMMON
+                                                                           or alt[0].said == _said([f"{CLASS}0"], [STAFF])))] or readings
     return list(dict.fromkeys(readings))
 
 
@@ -334,7 +346,7 @@ def _groups(topic: str, classes: list[tuple[str, ...]]) -> tuple[Group, ...]:
             on_page.append(False)
         elif not stems or w == "-" or w in PREPOSITIONS or runs[-1] and runs[-1][-1] == w:
             continue  # "Signs of Safety", "self-harm": a short word or a hyphen between two is allowed (`_phrase`)
-        elif stems <= GENERAL:
+        elif stems <= GENERAL and tokens[i + 1:i + 2] != ["-"]:  # "long-term fostering" stays whole
             runs.append([])
             general[-1].append(w)
             on_page.append(on_page[-1])
@@ -347,9 +359,9 @@ def _groups(topic: str, classes: list[tuple[str, ...]]) -> tuple[Group, ...]:
     groups = [Group(_said(run, classes), _phrase(run, classes), len(run),
                     frozenset(t for w in run if not w.startswith(CLASS) for t in tokenize(w)), page, _needles(run, classes))
               for run, page in kept]
-    if len(groups) > 1:  # "children" on its own, beside a more telling word, is what every report is about
-        groups = [g for g in groups if not g.pattern.fullmatch("children")] or groups
-    return tuple(groups)
+    # "children" on its own, beside a more telling word in the sentence, is what every report is about
+    telling = [g for g in groups if not g.on_page and not g.pattern.fullmatch("children")]
+    return tuple(g for g in groups if g.on_page or not g.pattern.fullmatch("children") or not telling)
 
 
 def _people(rest: list[str], classes: list[tuple[str, ...]]) -> str:

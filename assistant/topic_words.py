@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from assistant.lexical import tokenize
-from assistant.topic import EQUIVALENTS
+from assistant.topic import EQUIVALENTS, GENERAL, PREPOSITIONS
 
 # Words that carry no topic: the shapes' own words, the asking, the framing, vague fillers.
 VAGUE_WORDS = set(tokenize("wrong right problem problems issue issues help more this that thing things stuff bad "
@@ -91,39 +91,48 @@ def topic_text(question: str, terms: list[str] | tuple[str, ...]) -> str:
         for i, t in enumerate(found):
             if term.start() <= t.start() and t.end() <= term.end() and kinds[i] in ("word", "soft", "skip", "join"):
                 kinds[i] = "topic"
-    for i in range(1, len(kinds) - 1):  # "section 47 enquiries", not "homeless 16 and 17 year olds"
-        if kinds[i] == "number" and kinds[i - 1] in ("topic", "soft") and kinds[i + 1] == "topic":
+    for i in range(1, len(kinds)):  # "section 47 enquiries", "section 47 - quotes", not "homeless 16 and 17 year olds"
+        if kinds[i] == "number" and kinds[i - 1] in ("topic", "soft") and (
+                i + 1 == len(kinds) or kinds[i + 1] in ("topic", "dash")):
             kinds[i] = "topic"
-    for _ in range(3):  # a soft word beside a topic word (or after it across a joining word) joins it
-        for i, kind in enumerate(kinds):
-            near = [j for j in (i - 1, i + 1) if 0 <= j < len(kinds)]
-            if kind == "soft" and (any(kinds[j] == "topic" for j in near)
-                                   or i >= 2 and kinds[i - 1] == "join" and kinds[i - 2] == "topic"):
+    for _ in range(3):  # a soft word right beside a topic word joins it ("short breaks"), a general one after it
+        for i, kind in enumerate(kinds):  # ("life story work", not "weak management oversight")
+            if kind == "soft" and any(kinds[j] == "topic" for j in (i - 1, i + 1) if 0 <= j < len(kinds)) or (
+                    kind == "general" and i > 0 and kinds[i - 1] == "topic"):
                 kinds[i] = "topic"
     out: list[str] = []
     for i, (w, kind) in enumerate(zip(tokens, kinds, strict=True)):
         if kind == "dash" and "topic" in kinds[:i]:
-            break
-        if kind == "topic":
+            if not _one_word_joined(kinds, i):
+                break
+            out.append("-")  # "self - harm"
+        elif kind == "topic":
             out.append(w)
         elif kind == "join":
             out.append(w.lower())
         elif kind == "either":
-            out.append("/" if w != ")" else "|")
+            out.append("/" if w != ")" else "")  # "children in care (CiC) and care leavers": the "and" stays
         elif kind != "skip":
             out.append("|")
-    return _tidy(out)
+    return _tidy([w for w in out if w])
 
 
 TOKEN = re.compile(r"(?<=\s)[-\u2013\u2014](?=\s)|[\u2013\u2014]|[\w'&+-]+|[/()]")
-JOINS = {"or", "and", "&", "+", "of", "for", "in", "on", "to", "with", "from", "under", "about", "within", "among"}
+JOINS = {"or", "and", "&", "+"} | PREPOSITIONS
 # Words of the asking or the scope ("a short summary", "the local authority") that name a topic
-# beside one of its words ("short breaks", "the local offer", "early help", "the public law outline")
+# right beside one of its words ("short breaks", "the local offer", "early help", "the public law
+# outline"), and the general words a topic is said with ("life story work", "edge of care services")
 SOFT = {"local", "short", "help", "early", "outline", "discussion", "discussions", "year", "section", "regional",
         "orders", "order"}
 SPACE = r"[\s-]+"
 TERMS = re.compile("|".join(r"(?<![\w-])" + SPACE.join(map(re.escape, phrase.split())) + r"(?![\w-])"
                             for words in EQUIVALENTS for phrase in words if " " in phrase), re.I)
+
+
+def _one_word_joined(kinds: list[str], dash: int) -> bool:
+    """"self - harm": a spaced hyphen with one topic word after it, and nothing more of the topic, joins."""
+    after = kinds[dash + 1:dash + 3]
+    return kinds[dash - 1] == "topic" and after[:1] == ["topic"] and after[1:] != ["topic"]
 
 
 def _kind(word: str, wanted: set[str]) -> str:
@@ -140,6 +149,8 @@ def _kind(word: str, wanted: set[str]) -> str:
         return "number"
     if low in SOFT:
         return "soft"
+    if tokenize(word) and set(tokenize(word)) <= GENERAL:
+        return "general"
     return "skip" if not tokenize(word) else "word"
 
 
@@ -150,9 +161,6 @@ def _tidy(out: list[str]) -> str:
         if w == "or" and tidy and tidy[-1] == "|":  # "advocacy services or independent visitors": either
             tidy[-1] = "/"
             continue
-        if w in JOINS and w not in ("and", "&", "+") and len(tidy) > 1 and tidy[-1] == "|":  # "life story work for children"
-            tidy[-1] = w
-            continue
         if w in JOINS:
             nxt = next((o for o in out[i + 1:] if o not in JOINS), "|")
             if not tidy or tidy[-1] in JOINS or tidy[-1] in ("|", "/") or nxt in ("|", "/"):
@@ -161,7 +169,7 @@ def _tidy(out: list[str]) -> str:
             tidy[-1] = "/" if "/" in (w, tidy[-1]) else "|"
             continue
         tidy.append(w)
-    while tidy and (tidy[-1] in JOINS or tidy[-1] in ("|", "/")):
+    while tidy and (tidy[-1] in JOINS or tidy[-1] in ("|", "/", "-")):
         tidy.pop()
     while tidy and (tidy[0] in JOINS or tidy[0] in ("|", "/")):
         tidy.pop(0)

@@ -92,3 +92,24 @@ def test_the_reports_own_acronyms_are_read_either_way():
     assert len(TopicMatcher("female genital mutilation", acronyms=acronyms).sentences(page)) == 2
     # an acronym that is also a word is one only in capitals
     assert TopicMatcher("map", acronyms=acronyms).sentences(page) == ["A map of services exists."]
+
+
+@pytest.mark.parametrize("question, terms, topic", [
+    # a word of the frame joins only right beside the topic; a preposition across other words is no join
+    ("What do reports say about neglect in local authorities?", ["neglect"], "neglect"),
+    ("What do social workers say about neglect?", ["social", "worker", "neglect"], "social workers | neglect"),
+    ("What do reports say about self - harm?", ["self", "harm"], "self - harm"),
+    ("What do reports say about children in care (CiC) and care leavers?", ["children", "care", "cic", "leaver"],
+     "children in care / CiC and care leavers"),
+])
+def test_the_topic_keeps_only_what_the_question_joins_to_it(question, terms, topic):
+    assert topic_text(question, terms) == topic
+
+
+def test_readings_stay_whole_and_named_topics_stay_named():
+    assert len(TopicMatcher("long-term fostering").sentences("Long-term fostering is used well.")) == 1
+    assert TopicMatcher("parents and carers").counted  # two common words together are still a topic
+    assert TopicMatcher("hospitals and midwives to protect unborn babies").words > 4  # described, not named
+    acronyms = defined(["Powers under the police and criminal evidence (PACE) act are used."])
+    page = "Leaders work at pace. The police and criminal evidence act is followed."
+    assert len(TopicMatcher("police and criminal evidence", acronyms=acronyms).sentences(page)) == 1

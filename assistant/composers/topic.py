@@ -136,8 +136,7 @@ TERSE_WORDS = 6  # "agency staff", "FGM - any reports?": a topic named alone
 def _asks_about_a_topic(question: str) -> bool:
     """"What do the reports say about X", "agency staff quotes", "young carers in the west midlands
     reports" (a topic named, no question asked of it), not "Are nurses told when...?"."""
-    return bool(TOPIC_ASK.search(question)) or not QUESTION_WORD.search(question) or (
-        len(question.split()) <= TERSE_WORDS and not FACT_OPENING.match(question))
+    return asks_what_is_said(question) or (len(question.split()) <= TERSE_WORDS and not FACT_OPENING.match(question))
 
 
 FACT_OPENING = re.compile(r"\s*(?:are|is|do|does|did|has|have|was|were|can|could|should|why|when|who|how)\b", re.I)
