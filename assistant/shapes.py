@@ -87,7 +87,8 @@ def fits(label: str, intent: AnyIntent) -> bool:
         "recommendations": bool(ASKS_CHANGE.search(intent.unnamed)),
         "comparison": councils >= 2 or (councils == 1 and len(intent.years) >= 2),
         "coverage": bool(intent.topic_terms) and bool(REPORT_NOUN.search(intent.unnamed)) and bool(
-            COUNTS.search(intent.unnamed)), "themes": councils != 1 and not (intent.topic_terms and HOW_COMMON.search(intent.unnamed)), "rated": bool(intent.grades) and councils == 0,
+            COUNTS.search(intent.unnamed)), "themes": councils != 1  # "how common is X" with a topic is that topic (query.settle), not the model's themes
+        and not (intent.topic_terms and HOW_COMMON.search(intent.unnamed)), "rated": bool(intent.grades) and councils == 0,
         "grade_change": councils == 0 and (bool(UP.search(intent.unnamed) or DOWN.search(intent.unnamed))
                                            or len(intent.grades) >= 2), "finding": councils >= 1, "topic_across": councils == 0 and bool(intent.topic_terms),
         "clarify": councils == 0 and not intent.group and not intent.topic_terms,

@@ -162,8 +162,7 @@ class TopicMatcher:
         """`acronyms`: those the indexed reports define (assistant/acronyms.py), acronym -> spelt out."""
         self.topic = collapse(topic)
         self.quote_words = quote_words
-        # "the pandemic or COVID", "MASH / front door": a sentence holding either discusses it
-        # an acronym the reports define, read spelt out too, and the other way round
+        # an acronym the reports define is read spelt out too, and the other way round
         texts = [self.topic] + [_swap(self.topic, spelt, acronym) for spelt, acronym in _defined(self.topic, acronyms or {})]
         self.alternatives = list(dict.fromkeys(alt for text in texts for alt in _readings(text)))
 
@@ -195,7 +194,6 @@ class TopicMatcher:
     def sentences(self, page: str) -> list[str]:
         """The sentences of `page` (for_match text) that discuss the topic, in page order."""
         held: dict[Group, bool] = {}  # a group several readings share is looked for once a page
-
         lower = page.lower()
 
         def holds(group: Group) -> bool:
@@ -222,8 +220,7 @@ class TopicMatcher:
 def _defined(topic: str, acronyms: Mapping[str, str]) -> list[tuple[str, str]]:
     """(spelt out, acronym) of the reports' own acronyms the topic names either way ("FGM",
     "female genital mutilation"); an acronym that is also a word ("map", "send") only in capitals."""
-    typed = re.findall(r"[\w&']+", topic)
-    # as written: "FGM", "fgm", "SGOs"; an acronym that is an English word ("map", "send") only in capitals
+    typed = re.findall(r"[\w&']+", topic)  # "FGM", "fgm", "SGOs"
     plural = [w[:-1] for w in typed if w.endswith("s") and w[:-1].isupper()]
     capitals = {w.lower() for w in typed + plural if w.isupper()}
     words = {w.lower() for w in typed + plural}
@@ -252,8 +249,8 @@ def _readings(topic: str) -> list[tuple[Group, ...]]:
     or suicide attempts" is (admitted, hospital, self-harm) or (admitted, hospital, suicide
     attempts); a single word shares the other side's words ("agency or locum social workers",
     "missing from home or care", "recruitment and retention of social workers"). A topic with an
-    "and" is also read whole ("speech and language therapy"). A word every report uses is no
-    reading on its own ("care" of "missing from home or care")."""
+    "and" is also read whole ("speech and language therapy"). A word every report uses, or the
+    words for its staff, is no reading on its own ("care" of "missing from home or care")."""
     text, classes = _with_classes(topic)
     whole = AND.sub(" ", text)
     out: list[tuple[Group, ...]] = []
@@ -279,8 +276,8 @@ def _readings(topic: str) -> list[tuple[Group, ...]]:
                 if (last[1:2] if i == 0 else first[-2:-1])[0] in PREPOSITIONS:
                     alike[i] = _groups(" ".join(shared), classes)
                 elif joiner in ("and", "&", "+"):
-                    alike[i] = _groups(" | ".join([words[0], " ".join(w for w in shared if w != words[0])][::1 if i == 0 else -1]),
-                                       classes)
+                    rest = " ".join(w for w in shared if w != words[0])
+                    alike[i] = _groups(f"{words[0]} | {rest}" if i == 0 else f"{rest} | {words[0]}", classes)
                 else:
                     alike.append(_groups(" ".join(shared), classes))
         out += alike
