@@ -1,6 +1,6 @@
 """Acronyms the reports define themselves: "female genital mutilation (FGM)", "special guardianship
 orders (SGOs)". A topic asked by its acronym is discussed by a sentence that spells it out, and
-the other way round (assistant/topic.py reads each pair as one class of words).
+the other way round (assistant/topic.py reads the topic a second time with the one put for the other).
 
 Read from the indexed pages, not from a list of ours: an index of other reports defines its own.
 An acronym counts when its letters are the initials of the words just before it (small joining
@@ -18,7 +18,6 @@ from collections.abc import Iterable
 DEFINED = re.compile(r"\(((?=(?:[a-z&]*[A-Z]){2})[A-Z][A-Za-z&]{1,7})\)")
 BEFORE = 100  # characters before the parenthesis the words are read from
 SKIPPED = {"and", "of", "the", "for", "in", "to", "with", "on", "a", "an", "&"}
-LEAST = 1  # defined so at least this often across the reports (the initials check is what keeps it right)
 
 
 def defined(pages: Iterable[str]) -> dict[str, str]:
@@ -32,7 +31,7 @@ def defined(pages: Iterable[str]) -> dict[str, str]:
                 seen[(acronym.lower().removesuffix("s") if acronym.endswith("s") else acronym.lower(), spelt)] += 1
     best: dict[str, tuple[int, str]] = {}
     for (acronym, spelt), count in seen.items():
-        if count >= LEAST and count > best.get(acronym, (0, ""))[0]:
+        if count > best.get(acronym, (0, ""))[0]:  # once is enough: the initials check keeps it right
             best[acronym] = (count, spelt)
     return {acronym: spelt for acronym, (_, spelt) in best.items()}
 
