@@ -115,6 +115,20 @@ def read(asked: str, history, parse: Parse, recent: int = 6) -> Reading:
 
 
 def _read_turn(asked: str, before: Reading | None, parse: Parse) -> Reading:
+    reading = _read_after(asked, before, parse)
+    if before is None or reading.intent.period.named or not before.intent.period.named:
+        return reading
+    if (reading.intent.authorities and not before.intent.authorities and not reading.intent.out_of_scope
+            and (FOLLOW_UP.search(asked) or POINTS_BACK.search(asked) or len(tokenize(asked)) <= 4)):
+        # "what did Plymouth's say?" after "just the 2024 ones": Plymouth's 2024 report
+        intent = replace(reading.intent, period=before.intent.period)
+        return Reading(reading.asked, reading.question, intent, [*reading.inherited, "period"],
+                       list(reading.pinned_files), reading.pasted)
+    return reading
+
+
+def _read_after(asked: str, before: Reading | None, parse: Parse) -> Reading:
+    """`asked` read alone, or as a follow-up of `before`."""
     question, pasted = _cut_to_the_ask(asked, parse)
     question, respelt = respell(question, known_words())
     intent = parse(question)
@@ -227,6 +241,12 @@ def _follow_across(reading: Reading, before: Reading, rest: list[str], parse: Pa
         if not written or question == before.question:
             question = f"{before.question.rstrip(' ?.')} in {intent.group}?"
         inherited = ["question"]
+    elif (earlier.group.endswith(" councils") and len(intent.grades) == 1 and not intent.group
+          and not set(rest) - set(tokenize(intent.grades[0]))):
+        # "and the inadequate ones?" after "what do outstanding councils do on supervision?"
+        grade = earlier.group.removesuffix(" councils")
+        question = re.sub(rf"\b{re.escape(grade)}\b", intent.grades[0], before.question, count=1, flags=re.I)
+        inherited = ["question"]
     elif THOSE.search(reading.question) and scope:
         question = re.sub(r"\b(?:them|they)\b", "those councils", reading.question, count=1, flags=re.I)
         question = f"{question.rstrip(' ?.')} ({', '.join(scope)})?"
@@ -293,7 +313,16 @@ def _compare_with_before(reading: Reading, before: Reading, parse) -> Reading:
     extra = [c for c in councils if c not in named] + [str(y) for y in years if y not in reading.intent.years]
     question = f"{reading.question.rstrip(' ?.')} ({' and '.join(extra)})?"
     intent = parse(question)
-    return Reading(reading.asked, question, intent, ["council"] if not years else ["council", "period"])
+    inherited = ["council"] if not years else ["council", "period"]
+    if before.intent.report_types and not intent.report_types:
+        # "which of the two came out better?" after two councils' SEND inspections: those inspections
+        intent = replace(intent, report_types=before.intent.report_types)
+        inherited.append("report")
+    if not years and not intent.period.named and before.intent.period.named:
+        # "how does that compare with York?" after Leeds's latest inspection: York's latest beside it
+        intent = replace(intent, period=before.intent.period)
+        inherited.append("period")
+    return Reading(reading.asked, question, intent, inherited)
 
 
 def _swap_council(reading: Reading, before: Reading, parse) -> Reading:
@@ -332,8 +361,10 @@ def _written_names(name: str, before: Reading) -> list[str]:
 
 
 def _swap_period(reading: Reading, before: Reading, parse) -> Reading:
-    """"And in 2019?": the last question, for the period named now."""
-    question = PERIOD_PHRASE.sub(" ", before.question)
+    """"And in 2019?": the last question, for the period named now; "and the SEND inspection that
+    year?": of that kind of report, in the same year."""
+    same_year = SAME_YEAR.search(reading.question) and not reading.intent.period.named
+    question = before.question if same_year else PERIOD_PHRASE.sub(" ", before.question)
     question = LATEST_WORDS.sub(" ", question)
     question = re.sub(r"\(?\b(?:the\s+)?(?:previous|prior|earlier|one before|last but one)(?:\s+one)?\b\)?", " ", question,
                       flags=re.I)
@@ -353,6 +384,7 @@ def _swap_period(reading: Reading, before: Reading, parse) -> Reading:
     return Reading(reading.asked, question, _asked_as_before(parse(question), before.intent), ["question"])
 
 
+SAME_YEAR = re.compile(r"\b(?:that|the same|same)\s+year\b", re.I)
 UNGRADED = {"focused-visit"}  # a focused visit's letter gives no grades
 
 

@@ -28,6 +28,7 @@ import Stemmer
 _STEMMER = Stemmer.Stemmer("english")
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_EN)
+STOPWORDS = _STOPWORDS  # words the index leaves out ("the", "what", "which")
 
 
 def tokenize(text: str) -> list[str]:

@@ -15,12 +15,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 
-from assistant.gazetteer import NamesFound
+from assistant.gazetteer import NamesFound, edit_distance
 from assistant.intent import Across, AnyIntent, DraftIntent, Intent, Shape
-from assistant.lexical import tokenize
+from assistant.lexical import STOPWORDS, tokenize
 from assistant.places import out_of_scope
-from assistant.topic_words import CHATTER, GRAMMAR, VAGUE_WORDS, topic_words
+from assistant.topic_words import ASKING, CHATTER, GRAMMAR, SELF, VAGUE_WORDS, topic_words
+from assistant.wording import english_stems
 from ingest.core.vocabulary import SEND_GRADES
 from ingest.normalize import collapse
 
@@ -227,18 +229,47 @@ def topic_terms(question: str, intent: AnyIntent, rest: str) -> list[str]:
     """The index terms of what the question asks about: its words once names, periods, grades,
     report kinds, the shape's own words and the asking are taken out (`rest`: the question
     with names taken out, assistant.gazetteer)."""
-    frame = (WRAPPING | (SUMMARY_TERMS - REPORT_KIND_WORDS) | STRENGTH_TERMS | COMPARE_TERMS | ASKING_WORDS
-             | ACROSS_WORDS | REPORT_WORDS | SCOPE_WORDS | MONTH_WORDS | VAGUE_WORDS | TOPIC_FRAME | CHATTER | GRAMMAR)
-    frame -= {"children"}  # "disabled children": the kind of report is taken out by its pattern
+    frame = _frame()
     grades = set(tokenize(" ".join(intent.grades)))
     text = COUNTIES.sub(" ", CHILDRENS_SERVICES.sub(" ", without_grades(DATED.sub(" ", rest))))
+    text = ASKING.sub(" ", text)  # the asking in other words
+    # who is asking ("As a councillor, ..."): read in the question as typed, whose punctuation ends the clause
+    asker = set(tokenize(" ".join(m.group(0) for m in SELF.finditer(question)))) - set(tokenize(SELF.sub(" ", question)))
+    if intent.across is not None and intent.across.kind == "history":
+        text = TREND.sub(" ", text)  # "Manchester's Ofsted journey", "Hackney's track record": its grades over time
     for _, pattern in REPORT_TYPE_PATTERNS:
         text = re.sub(pattern, " ", text, flags=re.I)
     text = DOWN.sub(" ", UP.sub(" ", SEND_REPORT.sub(" ", text)))  # the direction of a change, not a topic
+    # typed in lower case, or first: a capitalised word past the first may be a name
+    typed = set(re.findall(r"(?<![\w-])[a-z]+(?![\w-])", question[:1].lower() + question[1:]))
     terms = [t for t in tokenize(text)
-             if t not in frame and t not in grades and not t.isdigit() and len(t) > 1]
+             if t not in frame and t not in grades and t not in asker and not t.isdigit() and len(t) > 1
+             and not (t in typed and _frame_typo(t))]
     terms = list(dict.fromkeys(terms))
     return [] if terms == ["children"] else terms  # every report is about children: no topic of its own
+
+
+@lru_cache(maxsize=1)
+def _frame() -> frozenset[str]:
+    """Every word that frames a question and never names its topic."""
+    frame = (WRAPPING | (SUMMARY_TERMS - REPORT_KIND_WORDS) | STRENGTH_TERMS | COMPARE_TERMS | ASKING_WORDS
+             | ACROSS_WORDS | REPORT_WORDS | SCOPE_WORDS | MONTH_WORDS | VAGUE_WORDS | TOPIC_FRAME | CHATTER | GRAMMAR)
+    return frozenset(frame - {"children"})  # "disabled children": the kind of report is taken out by its pattern
+
+
+@lru_cache(maxsize=10_000)
+def _frame_typo(word: str) -> bool:
+    """"whch", "tme", "teh", "compair": a word of the asking typed a letter off, not a topic. Only a
+    word no English word stems to is tried; one of three letters or fewer only as a letter left out
+    or two swapped ("tme", "teh"), since another word is most often one letter off it."""
+    if word in OWN_WORDS or word in english_stems():
+        return False
+    for w in _frame() | STOPWORDS:
+        if len(w) < 3 or abs(len(w) - len(word)) > 1 or edit_distance(word, w, 1) > 1:
+            continue
+        if len(word) > 3 or len(w) == len(word) + 1 or sorted(w) == sorted(word):
+            return True
+    return False
 
 
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z\u00e0-\u00ff]+(?:['\u2019]s)?)\b")
@@ -314,14 +345,14 @@ GRADES = re.compile(
 GRADE_VERB = re.compile(r"\b(grades?|graded|rated|ratings?|judged|judgements?|judgments?|scored)\b", re.I)
 WEAK = re.compile(
     r"\b(weakness(?:es)?|weak (?:spots?|areas?|points?)|weakest|shortcomings?|failings|problems|criticis\w+|criticiz\w+|"
-    r"what (?:went|is going|was going) wrong|needs? to improve|not (?:so |as |very |going )?well|less well|badly|poorly|"
+    r"what (?:went|is going|was going) wrong|struggl\w*|shortfalls?|needs? to improve|not (?:so |as |very |going )?well|less well|badly|poorly|"
     r"needed improv\w+|needs? improving|(?:could|should) (?:do|be doing) better|fell short|fall(?:s|ing)? short)\b",
     re.I)
 # Across reports, "common areas for improvement" asks for shared weaknesses; of one council's
 # report, "its areas for improvement" asks for its list (assistant/composers/across.py).
 IMPROVE_AREAS = re.compile(r"\bareas? for (?:improvement|development)\b", re.I)
 STRONG = re.compile(
-    r"\b(strengths?|strong points?|what (?:works|worked|went|is going|was going) well|do(?:es|ing)? well|did well|"
+    r"\b(strengths?|strong points?|shine[sd]?|shone|shining|impress(?:ed|ive|es)?|successes|what (?:works|worked|went|is going|was going) well|do(?:es|ing)? well|did well|"
     r"good practice|prais(?:e|ed|es|ing)|commended|doing right|(?:good|best) at|excel\w*)\b", re.I)
 
 
@@ -452,9 +483,15 @@ def names_other_topic(intent: AnyIntent, frame: set[str] = COMPARE_TERMS) -> boo
 
 # -- periods ------------------------------------------------------------------------------------------
 # "from 2019 onwards" is a period; "the inspections from 2019" are of that year
-RANGE_SINCE = re.compile(r"\b(?:(?:since|after)\s+(?:(?:its|their|the)\s+)?(19|20)\d\d\b(?!\s*(to|and|-))|"
-                         r"from\s+(19|20)\d\d\s*(?:onwards?|on\b|forwards?))", re.I)
-RANGE_BETWEEN = re.compile(r"\b(between|from)\s+((19|20)\d\d)\s*(and|to|-)\s*((19|20)\d\d)\b", re.I)
+RANGE_SINCE = re.compile(r"\b(?:(?:since|after)\s+(?:(?:its|their|the)\s+)?(19|20)\d\d\b(?!\s*(?:to|and|-)\s*(?:19|20)\d\d)|"
+                         r"from\s+(19|20)\d\d\s*(?:onwards?|on\b|forwards?)|"
+                         # "since it was judged inadequate in 2017", "from the 2013 inspection through to today"
+                         r"since\s+(?:it|they|its|their|the)\b[^?.!;]{0,50}?\bin\s+(19|20)\d\d\b|"
+                         r"from\s+(?:the\s+|its\s+|their\s+)?(19|20)\d\d\b[^?.!;]{0,60}?\b(?:to|through|until|till)\s+"
+                         r"(?:today|now|date|the present|the latest|the most recent)\b)", re.I)
+# "between 2014 and 2017", "from 2014 to 2017", "2014 to 2017", "2014–2017": the years between, both in
+RANGE_BETWEEN = re.compile(r"\b(?:(between|from)\s+)?((19|20)\d\d)\s*((?(1)(?:and|-)|(?!))|to|\u2013)\s*((19|20)\d\d)\b",
+                           re.I)
 # "before 2019": to 2018; "up to 2019": 2019 in
 RANGE_BEFORE = re.compile(r"\b(?:(before|prior to|pre-?)|until|till|up to|up until)\s*((?:19|20)\d\d)\b", re.I)
 # "published before 2019", "inspected in 2024": when, not what about
@@ -500,7 +537,7 @@ UP = re.compile(r"\b(improv\w*|rose|risen|climb\w*|(?:went|gone|moved|go) up|bet
 DOWN = re.compile(r"\b(declin\w*|fell|fallen|dropp\w*|slipp\w*|deteriorat\w*|worse\w*|downgraded|(?:went|gone|go|going|moved) "
                   r"(?:down(?:hill)?|backwards?)|downhill)\b", re.I)
 FROM_TO = re.compile(r"\bfrom\b.*\bto\b", re.I)
-TREND = re.compile(r"\b(chang\w*|over time|since|trends?|history|trajectory|journey|over the (?:last|past|years)|moved|"
+TREND = re.compile(r"\b(chang\w*|over time|since|trends?|history|trajector(?:y|ies)|journey|always|oldest to newest|over the (?:last|past|years)|moved|"
                    r"improv\w*|declin\w*|onwards?|successive|in (?:date )?order|oldest first|from the first|"
                    r"each of (?:its|their) (?:\w+ )?inspections|every (?:\w+ )?(?:grade|judgement|rating)s? .{0,40}"
                    r"(?:received|had|given|got)|timeline|ever|each time|every time|all (?:of )?(?:its|their) (?:\w+ )?inspections|"
@@ -511,7 +548,8 @@ NUMBER = re.compile(r"\b(number|numbers|how many|proportion|percentage)\b", re.I
 RECOMMENDATIONS = re.compile(
     r"\b(?:tell|told|ask|asked|want|wanted|require|required)\b[^?]{0,40}\bto improve\b|"  # "tell Manchester to improve"
     r"\b(areas? for (?:priority action|improvement)|what needs to improve|recommend\w*|told to improve|"
-    r"asked to improve|needs? to improve|required to improve|improvement actions?|priority actions?)\b", re.I)
+    r"asked to improve|needs? to improve|required to improve|improvement actions?|priority actions?|next steps|to-?do list|"
+    r"(?:tell|told|want|wants|wanted|ask|asked)\b[^?]{0,30}\bto (?:go away and )?fix)\b", re.I)
 # Words that only frame a recommendations question; what is left names the topic.
 FRAME_WORDS = set(tokenize(
     "which what councils council authorities authority areas area local were was are is told asked needed need needs "

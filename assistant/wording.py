@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from assistant.gazetteer import SHORTEST_FUZZY, allowed_edits, edit_distance
 from assistant.lexical import tokenize
+from ingest.wordpieces import known_words
 
 # The words that decide a question's shape, grades and period, as people write them.
 CUE_WORDS = sorted(set(["summarise", "summarize", "summary", "summaries", "overview", "weaknesses", "weakness", "weak", "strengths", "strength", "strong", "inadequate", "outstanding", "requires", "improvement", "improvements", "improve", "improved", "improving", "good", "recommendations", "recommendation", "recommend", "recommended", "compare", "compared", "comparison", "common", "commonly", "recurring", "themes", "theme", "across", "judgements", "judgement", "judgments", "judgment", "grades", "grade", "graded", "rated", "rating", "ratings", "inspection", "inspections", "inspected", "reports", "report", "mention", "mentions", "mentioned", "councils", "council", "authorities", "authority", "declined", "decline", "changed", "change", "history", "latest", "recent", "previous", "failings", "problems", "concerns", "criticised", "praised", "positive", "negative", "findings", "found", "effectiveness", "leaders", "leadership", "protection", "children", "leavers", "focused", "visit", "reinspection", "safeguarding", "partnership", "special", "educational", "needs", "disabilities", "which", "what", "where", "when", "how", "many", "list", "every", "each", "downgraded", "upgraded", "downhill", "according", "judged", "worse", "worst", "better"]))
@@ -28,6 +29,11 @@ PASTED_WORDS = 20  # longer than this, with sentences before the question: a pas
 @lru_cache(maxsize=4)
 def _stems_of(known: frozenset[str]) -> frozenset[str]:
     return frozenset(s for w in known for s in tokenize(w))
+
+
+def english_stems() -> frozenset[str]:
+    """The index stems of the English words the embedder's vocabulary holds."""
+    return _stems_of(known_words())
 
 
 def respell(question: str, known: frozenset[str]) -> tuple[str, list[tuple[str, str]]]:

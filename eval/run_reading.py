@@ -100,7 +100,7 @@ def reading_labels(intent: Intent, today: date | None = None) -> dict:
         "report_type": sorted(REPORT_TYPES.get(t, t) for t in intent.report_types),
         "period": {"latest": intent.latest and not intent.previous, "previous": intent.previous,
                    "years": [] if intent.year_range else sorted(set(intent.years) - set(intent.relative_years)),
-                   "from": lo, "to": None if hi is None or hi >= 9999 else hi,
+                   "from": lo or None, "to": None if hi is None or hi >= 9999 else hi,  # 0 and 9999: open ends
                    "relative": next((relative[y] for y in intent.relative_years if y in relative), "")},
         "grades": sorted(GRADE_LABELS.get(g, g) for g in intent.grades),
         "topic": intent.topic_terms,

@@ -188,6 +188,52 @@ def test_a_follow_up_keeps_the_scope_and_councils_of_the_turns_before(parser):
     assert london.intent.topic == "agency social workers"
 
 
+def test_a_follow_up_keeps_the_report_kind_period_and_grade_set_it_does_not_restate(parser):
+    send = read("which of the two came out better?",
+                ["What did the SEND inspection in Southampton find?", "same for Milton Keynes"], parser.parse)
+    assert set(send.intent.authorities) == {"Southampton", "Milton Keynes"} and send.intent.report_types == ("area-send",)
+    york = read("how does that compare with York?", ["summarise Leeds's latest inspection"], parser.parse)
+    assert set(york.intent.authorities) == {"Leeds", "York"} and york.intent.latest and "period" in york.inherited
+    chain = ["How many reports mention staying put?", "only the ones since 2023"]
+    warrington = read("what does Warrington's say about it", chain, parser.parse)
+    assert warrington.intent.authorities == ("Warrington",) and warrington.intent.year_range == (2023, 9999)
+    inadequate = read("and the inadequate ones?", ["what do outstanding councils do on supervision?"], parser.parse)
+    assert inadequate.intent.group == "inadequate councils" and "supervis" in inadequate.intent.topic_terms
+    year = read("and the SEND inspection that year", ["what did Rotherham's 2024 focused visit look at"], parser.parse)
+    assert year.intent.years == (2024,) and year.intent.report_types == ("area-send",)
+    fresh = read("Summarise Leeds's latest inspection", ["which councils were rated outstanding in 2025?"], parser.parse)
+    assert fresh.intent.years == () and fresh.intent.latest  # a question of its own keeps its own period
+
+
+def test_years_from_one_to_another_and_since_an_event_are_ranges(parser):
+    assert parser.parse("croydon ofsted grades 2017 to 2024").year_range == (2017, 2024)
+    assert parser.parse("Compare Croydon's 2017 and 2024 inspections").year_range is None
+    assert parser.parse("Has Croydon's grade changed since it was judged inadequate in 2017?").year_range == (2017, 9999)
+    assert parser.parse("Trace Sandwell's ratings from the 2013 inspection through to today").year_range == (2013, 9999)
+    assert parser.parse("ratings at each inspection since 2015 - Sunderland").year_range == (2015, 9999)
+
+
+def test_who_is_asking_and_the_asking_in_other_words_are_no_topic(parser):
+    def topic(question: str) -> list[str]:
+        return list(read(question, None, parser.parse).intent.topic_terms)
+
+    assert topic("As a councillor I'd like to celebrate our successes at full council - what strengths did the "
+                 "inspectors identify for Windsor and Maidenhead?") == []
+    assert topic("Our team is benchmarking against neighbouring authorities. Can you summarise what Ofsted said "
+                 "about Trafford?") == []
+    assert topic("I'm a police missing persons coordinator working with the local authority. What do Ofsted "
+                 "reports say about missing children?") == ["miss", "children"]
+    for asked in ("Would you be able to show me how Rotherham's judgements have changed since 2014?",
+                  "What's Hackney's inspection track record?", "Whch councils got better ratings in their latest inspection",
+                  "Sandwell grades over tme", "What did Ofsted tell Cheshire West to fix?", "Has Leeds always been outstanding?"):
+        assert topic(asked) == [], asked
+    assert {"stay", "put"} <= set(topic("views on staying put"))  # a short word that is a word stays
+    assert topic("What do the reports say about pre-proceedings work?")[:2] == ["pre", "proceed"]
+    assert answer_label(parser.parse("Where did Hampshire shine?")) == "strengths"
+    assert answer_label(parser.parse("Where is Dudley struggling?")) == "weaknesses"
+    assert answer_label(parser.parse("Next steps Ofsted set for Dudley")) == "recommendations"
+
+
 def test_grade_histories_asked_without_the_word_history_and_names_spelt_by_ear(parser):
     for question in ("Camden grades timeline", "Has Birmingham ever been rated good?",
                      "What were Slough's overall grades in 2014, 2016, 2019 and 2023?", "Somerset grades between 2015 and 2026",
