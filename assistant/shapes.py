@@ -63,8 +63,9 @@ def decide(intent: DraftIntent, question: str, rest: str, model: ShapeModel | No
     label = answer_label(intent)
     if model is None or encode is None or label not in FALLBACK or intent.out_of_scope or intent.across is not None:
         return  # "Which councils were criticised for X" is the rules' own reading (findings by council)
-    x = features(encode([masked(rest)])[0], facts(len(intent.authorities), bool(intent.group),
-                                                   len(intent.years), len(intent.grades), intent.latest))
+    text = masked(rest)
+    x = features(encode([text])[0], facts(len(intent.authorities), bool(intent.group), len(intent.years),
+                                          len(intent.grades), intent.latest), text)
     guess = model.predict(x)
     intent.runner_up = guess.runner_up if guess.label == label else guess.label
     if guess.label == label or guess.probability < model.confident or not fits(guess.label, intent):

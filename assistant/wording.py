@@ -46,8 +46,13 @@ def respell(question: str, known: frozenset[str]) -> tuple[str, list[tuple[str, 
     def fix(match: re.Match) -> str:
         typed = match.group(0)
         word = typed.lower()
-        if len(word) < 5 or word in known or word in CUE_WORDS:
+        if word in known or word in CUE_WORDS:
             return typed
+        if len(word) < 5:
+            right = _short_cue(typed)
+            if right != typed:
+                changes.append((typed, right))
+            return right
         limit = allowed_edits(len(word))
         close = [(edit_distance(word, cue, limit), cue) for cue in CUE_WORDS if abs(len(cue) - len(word)) <= limit]
         close = [(d, cue) for d, cue in close if d <= limit]
@@ -68,6 +73,23 @@ def respell(question: str, known: frozenset[str]) -> tuple[str, list[tuple[str, 
         return right
 
     return WORD.sub(fix, question), changes
+
+
+# Short words that decide a reading ("grades over time", "which councils"), put right only when typed
+# with one letter left out or two swapped ("tme", "whch", "teh"): a short word is too often another
+# word one letter changed.
+SHORT_CUES = ("time", "which", "what", "the", "well", "since", "when", "where")
+
+
+def _short_cue(typed: str) -> str:
+    word = typed.lower()
+    if typed != word and typed[1:] != word[1:]:  # "WHO", "McAfee": capitals inside, an acronym or a name
+        return typed
+    found = {cue for cue in SHORT_CUES if (len(cue) == len(word) + 1 and any(cue[:i] + cue[i + 1:] == word
+                                                                               for i in range(len(cue))))
+             or (len(cue) == len(word) and cue != word and sorted(cue) == sorted(word)
+                 and edit_distance(word, cue, 1) <= 1)}
+    return found.pop() if len(found) == 1 else typed
 
 
 class Speller:

@@ -40,10 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = corpus_parser(learnt=False)
     items = dev_examples()
     intents = [read(it["question"], None, parser.parse).intent for it in items]
-    embeddings = parser.encode([shape_model.masked(i.unnamed) for i in intents])
+    texts = [shape_model.masked(i.unnamed) for i in intents]
+    embeddings = parser.encode(texts)
     x = np.stack([shape_model.features(e, shape_model.facts(len(i.authorities), bool(i.group), len(i.years),
-                                                             len(i.grades), i.latest))
-                  for e, i in zip(embeddings, intents, strict=True)])
+                                                             len(i.grades), i.latest), t)
+                  for e, i, t in zip(embeddings, intents, texts, strict=True)])
     y = [it["shape"] for it in items]
     folds = np.array([_fold(it) for it in items])
     rules = [answer_label(i) for i in intents]

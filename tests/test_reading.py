@@ -234,6 +234,26 @@ def test_who_is_asking_and_the_asking_in_other_words_are_no_topic(parser):
     assert answer_label(parser.parse("Next steps Ofsted set for Dudley")) == "recommendations"
 
 
+def test_short_words_of_the_asking_typed_a_letter_short_are_put_right_and_said(parser):
+    history = read("Sandwell grades over tme", None, parser.parse)
+    assert answer_label(history.intent) == "grade_history" and ("tme", "time") in history.intent.corrections
+    which = read("Whch councils were rated inadequate in 2024?", None, parser.parse)
+    assert answer_label(which.intent) == "rated" and ("Whch", "which") in which.intent.corrections
+    assert read("the WHO report on Leeds", None, parser.parse).intent.corrections == ()  # capitals: as typed
+
+
+def test_the_shape_model_reads_the_words_of_the_asking_the_same_in_every_process():
+    from assistant import shape_model
+
+    grade_table, over_time = shape_model.words("the council grade table"), shape_model.words("the council grades over time")
+    assert grade_table.shape == (shape_model.WORD_SLOTS,) and abs(float(grade_table @ grade_table) - 1.0) < 1e-6
+    assert float(grade_table @ over_time) < 0.5 and (shape_model.words("the council grade table") == grade_table).all()
+    # crc32, not Python's salted hash(): the weights trained in one process read the same slots in another
+    import zlib
+
+    assert grade_table[zlib.crc32(b"grade") % shape_model.WORD_SLOTS] > 0
+
+
 def test_grade_histories_asked_without_the_word_history_and_names_spelt_by_ear(parser):
     for question in ("Camden grades timeline", "Has Birmingham ever been rated good?",
                      "What were Slough's overall grades in 2014, 2016, 2019 and 2023?", "Somerset grades between 2015 and 2026",
