@@ -46,6 +46,8 @@ PERIOD_PHRASE = re.compile(r"\b(?:in|from|since|before|after|during)?\s*(?:betwe
 POINTS_BACK = re.compile(r"\b(its|their|they|them|it|that|those|these|both|the two|this one|that one|the same)\b", re.I)
 # "add Waltham Forest", "Plymouth too", "does North Yorkshire do better?": beside the last turn's councils
 ADDS = re.compile(r"\b(add|too|as well|also|better|worse|best|worst|faster|slower)\b", re.I)
+# "what do SEND inspections say about it generally": the reports in general, whatever "it" points back to
+GENERALLY = re.compile(r"\b(?:generally|in general|across the board|everywhere|elsewhere|nationally|across england)\b", re.I)
 # A question about reports or councils in general, not about the report of the last answer
 ACROSS_ASK = re.compile(r"\b(?:the|all|any|other|which|what)\s+(?:\w+\s+){0,2}?(?:reports|inspections|councils|authorities)\b",
                         re.I)
@@ -116,15 +118,25 @@ def read(asked: str, history, parse: Parse, recent: int = 6) -> Reading:
 
 def _read_turn(asked: str, before: Reading | None, parse: Parse) -> Reading:
     reading = _read_after(asked, before, parse)
-    if before is None or reading.intent.period.named or not before.intent.period.named:
-        return reading
-    if (reading.intent.authorities and not before.intent.authorities and not reading.intent.out_of_scope
+    return reading if before is None else _keeps_scope(asked, reading, before)
+
+
+def _keeps_scope(asked: str, reading: Reading, before: Reading) -> Reading:
+    """A council asked after a question across reports ("and in Rotherham?" after the focused visits
+    that mention exploitation) keeps the period and the kind of report it does not restate."""
+    intent = reading.intent
+    if not (intent.authorities and not before.intent.authorities and not intent.out_of_scope
             and (FOLLOW_UP.search(asked) or POINTS_BACK.search(asked) or len(tokenize(asked)) <= 4)):
-        # "what did Plymouth's say?" after "just the 2024 ones": Plymouth's 2024 report
-        intent = replace(reading.intent, period=before.intent.period)
-        return Reading(reading.asked, reading.question, intent, [*reading.inherited, "period"],
-                       list(reading.pinned_files), reading.pasted)
-    return reading
+        return reading
+    kept: list[str] = []
+    if before.intent.period.named and not intent.period.named:
+        intent, kept = replace(intent, period=before.intent.period), ["period"]  # "what did Plymouth's say?" after 2024's
+    if before.intent.report_types and not intent.report_types:
+        intent, kept = replace(intent, report_types=before.intent.report_types), [*kept, "report"]
+    if not kept:
+        return reading
+    return Reading(reading.asked, reading.question, intent, [*reading.inherited, *kept], list(reading.pinned_files),
+                   reading.pasted)
 
 
 def _read_after(asked: str, before: Reading | None, parse: Parse) -> Reading:
@@ -169,7 +181,7 @@ def _read_after(asked: str, before: Reading | None, parse: Parse) -> Reading:
         return _swap_period(reading, before, parse)
     if follow and COMPARE.search(question) and before.intent.authorities:
         return _compare_with_before(reading, before, parse)
-    if ACROSS_ASK.search(question) and not (FOLLOW_UP.search(asked) or POINTS_BACK.search(asked)):
+    if ACROSS_ASK.search(question) and (GENERALLY.search(asked) or not (FOLLOW_UP.search(asked) or POINTS_BACK.search(asked))):
         return reading  # "What do the reports say about X?" after a question about Leeds: all the reports
     kept = _parse_after(parse, question, before.intent)
     if not kept.follows:

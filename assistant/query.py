@@ -202,14 +202,20 @@ def settle(question: str, intent: DraftIntent) -> None:
 
 
 HOW_COMMON = re.compile(r"\bhow (?:common|often|widespread|frequent(?:ly)?|prevalent)\b", re.I)
-GRADE_GROUP = re.compile(r"\b(outstanding|good|inadequate|requires improvement)(?:[- ]rated)?\s+"
-                         r"(?:councils|authorities|local authorities|las|areas)\b", re.I)
+# "outstanding councils", "the councils rated outstanding" (not "which councils were rated outstanding",
+# a question of grades, nor "from inadequate to good councils", a change)
+GRADE_GROUP = re.compile(r"(?<!\bto )\b(outstanding|good|inadequate|requires improvement)(?:[- ]rated)?\s+"
+                         r"(?:councils|authorities|local authorities|las|areas)\b|"
+                         r"(?<!which )(?<!what )(?<!many )(?<!list )(?<!list the )(?<!which of the )"
+                         r"\b(?:councils|authorities|local authorities|las)\s+(?:currently\s+)?(?:rated|graded|judged)\s+"
+                         r"(outstanding|good|inadequate|requires improvement)\b(?!\s+(?:in|at|for|since|between|before)\b)",
+                         re.I)
 
 
 def grade_group(question: str) -> str:
     """"outstanding councils": the councils whose latest overall grade is outstanding."""
     match = GRADE_GROUP.search(question)
-    return f"{match.group(1).lower()} councils" if match else ""
+    return f"{(match.group(1) or match.group(2)).lower()} councils" if match else ""
 
 
 PREVIOUS = re.compile(r"\b(previous|prior|earlier|one before|last but one|penultimate)\b", re.I)
@@ -341,7 +347,8 @@ SUMMARY = re.compile(
     r"\bwhat happened (?:in|at|during)\b(?![^?]{0,60}\b(?:with|to|about|regarding|for)\b)", re.I)
 GRADES = re.compile(
     r"\b(what|which|all|every|each|full|list)\b[^?]{0,40}\b(grades|ratings|judgements|judgments|areas?)\b|"
-    r"\bgrade (?:table|breakdown)|\bbreakdown of\b[^?]{0,30}\b(grades|judgements)", re.I)
+    r"\bgrade (?:table|breakdown)|\bbreakdown of\b[^?]{0,30}\b(grades|judgements)|\bsub-?judge?ments?\b|"
+    r"\b(?:every|each|all the) (?:\w+ )?judge?ments?\b", re.I)
 GRADE_VERB = re.compile(r"\b(grades?|graded|rated|ratings?|judged|judgements?|judgments?|scored)\b", re.I)
 WEAK = re.compile(
     r"\b(weakness(?:es)?|weak (?:spots?|areas?|points?)|weakest|shortcomings?|failings|problems|criticis\w+|criticiz\w+|"
@@ -501,7 +508,7 @@ SPAN = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|\u2013|to)\s*((?:19|20)\d\d)\b")
 SEND = re.compile(r"\b(send|special educational needs|disabilit\w*|ehc\w*)\b", re.I)
 # SEND as the kind of report: written in capitals ("Rotherham SEND"), or before a report word
 # (lower-case "send" only before a word no verb takes: "send reports" is sending them)
-SEND_REPORT = re.compile(r"(?-i:\bSEND\b)|\bsend\s+(?:inspections?|outcomes?|judgements?)\b", re.I)
+SEND_REPORT = re.compile(r"(?-i:\bSEND\b)|\bsend\s+(?:inspections?|outcomes?|judgements?|areas?|partnerships?)\b", re.I)
 SCHOOLS = re.compile(r"\bschools?\b", re.I)
 LAST_YEAR = re.compile(r"\b(last|previous) year\b", re.I)
 THIS_YEAR = re.compile(r"\bthis year\b", re.I)
@@ -543,7 +550,7 @@ TREND = re.compile(r"\b(chang\w*|over time|since|trends?|history|trajector(?:y|i
                    r"(?:received|had|given|got)|timeline|ever|each time|every time|all (?:of )?(?:its|their) (?:\w+ )?inspections|"
                    r"across (?:its|their|the) (?:\w+ )?(?:inspections|sif|re-?inspection)|(?:gone|went|go|goes) (?:up|down)|"
                    r"climb\w*|slipp?\w*|(?:got|get|getting|climbed|moved) out of|before it was|track record|previous and latest|"
-                   r"latest and previous)\b", re.I)
+                   r"latest and previous|from (?:19|20)\d\d\s*(?:on|onwards?|forwards?))\b", re.I)
 NUMBER = re.compile(r"\b(number|numbers|how many|proportion|percentage)\b", re.I)
 RECOMMENDATIONS = re.compile(
     r"\b(?:tell|told|ask|asked|want|wanted|require|required)\b[^?]{0,40}\bto improve\b|"  # "tell Manchester to improve"

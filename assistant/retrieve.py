@@ -69,7 +69,9 @@ def resolve_scope(question: str, intent: Intent, reports: list[ReportMeta], filt
         members = set(group_members(intent.group, reports))
         candidates = [r for r in candidates if r.authority in members]
         if not candidates:
-            return Scope([], f"no indexed report is from a council of {intent.group}")
+            grade = intent.group.removesuffix(" councils")
+            return Scope([], f"no indexed report is from a council of {intent.group}" if grade == intent.group
+                         else f"no indexed council's latest overall grade is {grade}")
         named.append(intent.group)
         restricted = True
     if intent.authorities:

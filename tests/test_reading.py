@@ -205,6 +205,22 @@ def test_a_follow_up_keeps_the_report_kind_period_and_grade_set_it_does_not_rest
     assert fresh.intent.years == () and fresh.intent.latest  # a question of its own keeps its own period
 
 
+def test_a_grade_set_said_after_the_councils_is_a_set_and_a_change_of_grade_is_not(parser):
+    assert parser.parse("the recurring strengths shared by the councils rated outstanding").group == "outstanding councils"
+    assert parser.parse("Which councils were rated outstanding in 2024?").group == ""  # a question of grades
+    assert parser.parse("inadequate to good councils").group == ""
+    assert answer_label(parser.parse("Current inspection grades, every sub-judgement please, for Kensington & Chelsea")) \
+        == "grades"
+    assert answer_label(read("Together for Children Sunderland: its Ofsted judgements from 2015 on", None,
+                             parser.parse).intent) == "grade_history"
+    chain = ["how many reports mention child exploitation", "only focused visits", "what do they say about it"]
+    rotherham = read("and in rotherham", chain, parser.parse)
+    assert rotherham.intent.authorities == ("Rotherham",) and rotherham.intent.report_types == ("focused-visit",)
+    chain = ["what did the blackpool send inspection say about preparing for adulthood", "and lancashire?"]
+    general = read("what do send inspections say about it generally", chain, parser.parse)
+    assert general.intent.authorities == () and answer_label(general.intent) == "topic_across"
+
+
 def test_years_from_one_to_another_and_since_an_event_are_ranges(parser):
     assert parser.parse("croydon ofsted grades 2017 to 2024").year_range == (2017, 2024)
     assert parser.parse("Compare Croydon's 2017 and 2024 inspections").year_range is None

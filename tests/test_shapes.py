@@ -145,7 +145,7 @@ def test_weaknesses_are_critical_findings_not_the_word_weakness(small_index, cor
 
 
 def test_themes_count_the_reports_they_quote(small_index, grades, corpus_pages):
-    answer = small_index.ask("What are common weaknesses among councils rated requires improvement?")
+    answer = small_index.ask("What are common weaknesses among reports rated requires improvement?")
     assert answer.kind == "themes"
     in_set = {f for f, g in grades.items() if g.get("overall_effectiveness") == "requires improvement"}
     assert {c.citations[0].file for c in answer.claims} <= in_set
