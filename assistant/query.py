@@ -195,6 +195,8 @@ def settle(question: str, intent: DraftIntent) -> None:
                                topic_terms=list(intent.topic_terms))
     if intent.shape is Shape.THEMES and HOW_COMMON.search(question) and intent.topic_terms and not intent.authorities:
         intent.shape = Shape.FINDING  # "How common is criticism of life-story work?": that topic, across the reports
+    if intent.across is not None and intent.across.kind == "transition" and intent.group == grade_group(question) != "":
+        intent.group = ""  # "which inadequate councils improved?": their grade then, not their latest
     moved = UP.search(question) or DOWN.search(question)
     if intent.across is not None and intent.across.kind == "findings" and moved and not intent.topic_terms:
         # "Which councils improved between 2018 and 2025?": a change of grade, nothing else named
@@ -540,8 +542,9 @@ ACROSS_NOUNS = r"(councils?|authorities|local authorities|las|areas|local areas|
 QUALIFIERS = r"(?:(?:local|area|send|english|london|other|the|all|ilacs|sif|children's|of)\s+){0,3}"
 ACROSS = re.compile(rf"\b(which|what|list(?: all)?|name(?: the)?|how many|any)\s+{QUALIFIERS}{ACROSS_NOUNS}\b", re.I)
 JUDGED = re.compile(r"\b(judged|rated|graded|grades?|gradings?|ratings?|judgements?|outcomes?|found|received|got|given)\b", re.I)
-UP = re.compile(r"\b(improv\w*|rose|risen|climb\w*|(?:went|gone|moved|go) up|better|upgraded)\b", re.I)
-DOWN = re.compile(r"\b(declin\w*|fell|fallen|dropp\w*|slipp\w*|deteriorat\w*|worse\w*|downgraded|(?:went|gone|go|going|moved) "
+UP = re.compile(r"\b(improv\w*|rose|risen|climb\w*|(?:went|gone|moved|go) up|better|upgraded|"
+                r"(?:moved|move|got|get|getting|came|come|climbed) out of)\b", re.I)
+DOWN = re.compile(r"\b(declin\w*|fell|fallen|drops?|dropp\w*|slipp\w*|deteriorat\w*|worse\w*|downgraded|(?:went|gone|go|going|moved) "
                   r"(?:down(?:hill)?|backwards?)|downhill)\b", re.I)
 FROM_TO = re.compile(r"\bfrom\b.*\bto\b", re.I)
 TREND = re.compile(r"\b(chang\w*|over time|since|trends?|history|trajector(?:y|ies)|journey|always|oldest to newest|over the (?:last|past|years)|moved|"
@@ -597,6 +600,8 @@ def read_across(question: str, intent: AnyIntent) -> Across | None:
         return Across("transition", keys, grades[:2])
     if not grades and (intent.asks_grade or intent.judgement_keys) and (UP.search(rest) or DOWN.search(rest)):
         return Across("transition", keys, [], 1 if UP.search(rest) else -1)
+    if len(grades) == 1 and (UP.search(rest) or DOWN.search(rest)):
+        return one_grade_move(question, rest, keys, grades[0])
     if grades and (intent.asks_grade or JUDGED.search(question) or set(grades) & SEND_GRADES):
         return Across("count" if HOW_MANY.search(question) else "grades", keys, grades)
     if RECOMMENDATIONS.search(question):
@@ -606,6 +611,21 @@ def read_across(question: str, intent: AnyIntent) -> Across | None:
     topic = " ".join(w for w in re.findall(r"[\w'&-]+", question) if not set(tokenize(w)) <= ACROSS_WORDS)
     terms = [t for t in dict.fromkeys(tokenize(topic or question)) if t not in ACROSS_WORDS]
     return Across("findings", topic=topic, topic_terms=terms)
+
+
+# "moved out of inadequate", "fell back after a good inspection": the grade a move starts from;
+# "slipped to inadequate": the grade it ends at
+MOVE_FROM = re.compile(r"\b(?:from|out of|after(?: an?| their| its)?|left|leaving)\s+$", re.I)
+MOVE_TO = re.compile(r"\b(?:to|into|as)\s+$", re.I)
+
+
+def one_grade_move(question: str, rest: str, keys: list[str], grade: str) -> Across:
+    """A change of grade with one end named: `grades` holds it at its end ("", the other)."""
+    direction = -1 if DOWN.search(rest) and not UP.search(rest) else 1
+    at = next((m.start() for _, p in GRADE_TERMS for m in re.finditer(p, question, re.I)), 0)
+    before = question[:at]
+    ends_at = bool(MOVE_TO.search(before)) or (direction < 0 and not MOVE_FROM.search(before))
+    return Across("transition", keys, ["", grade] if ends_at else [grade, ""], direction)
 
 
 def judgement_keys_for(intent: AnyIntent, grades: list[str]) -> list[str]:

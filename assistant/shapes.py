@@ -13,7 +13,18 @@ from __future__ import annotations
 import re
 
 from assistant.intent import Across, AnyIntent, DraftIntent, Shape
-from assistant.query import DOWN, HOW_COMMON, HOW_MANY, STRONG, UP, WEAK, judgement_keys_for, topic_phrase, without_grades
+from assistant.query import (
+    DOWN,
+    HOW_COMMON,
+    HOW_MANY,
+    STRONG,
+    UP,
+    WEAK,
+    judgement_keys_for,
+    one_grade_move,
+    topic_phrase,
+    without_grades,
+)
 from assistant.shape_model import Encode, ShapeModel, facts, features, masked
 from assistant.topic_words import topic_words
 
@@ -127,6 +138,7 @@ def apply(label: str, intent: DraftIntent, question: str) -> None:
         intent.across = Across("count" if HOW_MANY.search(question) else "grades", keys, intent.grades)
     elif label == "grade_change":
         direction = -1 if DOWN.search(wording) and not UP.search(wording) else 1
-        intent.across = Across("transition", keys, intent.grades[:2] if len(intent.grades) >= 2 else [], direction)
+        intent.across = (one_grade_move(question, wording, keys, intent.grades[0]) if len(intent.grades) == 1 else
+                         Across("transition", keys, intent.grades[:2] if len(intent.grades) >= 2 else [], direction))
     elif label == "clarify":
         intent.vague = True

@@ -119,6 +119,13 @@ def test_transition_between_consecutive_graded_inspections(small_index, manifest
     assert_verified(answer, corpus_pages)
     none = small_index.ask("Which councils improved from inadequate to good?")
     assert not none.citations and "0 moved" in none.text
+    # one end named: the grade a move starts from, or ends at
+    out = small_index.ask("Which councils have moved out of requires improvement?")
+    assert [c.file for c in out.citations] == ["ofsted-ilacs/haringey_2018-12-14_ilacs.pdf", "ofsted-ilacs/haringey_2023-04-11_ilacs.pdf"]
+    assert "1 moved from 'requires improvement' to a better grade" in out.text  # 2014 -> 2018 stayed the same
+    assert_verified(out, corpus_pages)
+    slipped = small_index.ask("Which councils slipped to inadequate?")
+    assert not slipped.citations and "0 moved to 'inadequate' from a better grade" in slipped.text
 
 
 def test_a_reports_areas_for_improvement_are_a_cited_list(small_index, corpus_pages):

@@ -118,14 +118,11 @@ def _transitions(ev: Evidence, request: Across, pool: list[ReportMeta]) -> Answe
     for authority in sorted(by_authority):
         for before, after in itertools.pairwise(by_authority[authority]):
             a, b = before.judgements[key].grade, after.judgements[key].grade
-            if request.grades:
-                wanted = (a, b) == tuple(request.grades)
-            else:
-                wanted = (RANK.get(b, 0) - RANK.get(a, 0)) * request.direction > 0
-            if wanted:
+            start, end = request.grades or ("", "")
+            moved = (RANK.get(b, 0) - RANK.get(a, 0)) * request.direction > 0 if not (start and end) else a != b
+            if moved and start in ("", a) and end in ("", b):  # one end named ("out of inadequate"), both, or none
                 moves.append((authority, before, after, a, b))
-    what = (f"from '{request.grades[0]}' to '{request.grades[1]}'" if request.grades
-            else ("to a better grade" if request.direction > 0 else "to a worse grade"))
+    what = _move_words(request)
     pairs = sum(max(0, len(s) - 1) for s in by_authority.values())
     graded = sum(len(s) for s in by_authority.values())
 
@@ -142,6 +139,16 @@ def _transitions(ev: Evidence, request: Across, pool: list[ReportMeta]) -> Answe
             draft.claim(f"- {authority}: {a} ({_describe(before)}) {first} to {b} ({_describe(after)}) {second}",
                         "change", after, key, b, authority)
     return draft.finish([], abstain_if_empty=False)
+
+
+def _move_words(request: Across) -> str:
+    start, end = request.grades or ("", "")
+    better, worse = ("better", "worse") if request.direction > 0 else ("worse", "better")
+    if start and end:
+        return f"from '{start}' to '{end}'"
+    if start:
+        return f"from '{start}' to a {better} grade"
+    return f"to '{end}' from a {worse} grade" if end else f"to a {better} grade"
 
 
 def _history(ev: Evidence, request: Across, pool: list[ReportMeta]) -> Answer | None:
