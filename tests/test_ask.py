@@ -207,6 +207,21 @@ def test_one_reports_answer_on_a_named_topic_quotes_only_that_topic_or_says_it_i
     assert "sentences on" not in fact.text and fact.claims  # a question of fact: the best sentences found
 
 
+def test_a_few_reports_and_a_named_topic_each_quote_only_the_topic_or_say_they_do_not_discuss_it(small_index):
+    """A council's reports since a year, or set side by side, and a topic: each report's sentences
+    on it, never its best sentence on anything else; the reports silent on it are named as such."""
+    for question in ("What did Haringey's reports since 2018 say about private fostering?",
+                     "Compare Haringey's 2018 and 2023 inspections on private fostering"):
+        answer = small_index.ask(question)
+        assert answer.claims and {c.role for c in answer.claims} == {"finding"}, question
+        assert all(re.search(r"private(ly)? foster", c.quote, re.I) for c in answer.citations), question
+        files = {c.file for c in answer.citations}
+        said_silent = set(re.findall(r"(Haringey, [^.]*?) does not discuss", answer.text))
+        assert len(files) + len(said_silent) >= 2, question  # every report in scope: quoted or said to be silent
+    silent = small_index.ask("What did Haringey's reports since 2018 say about quokka welfare?")
+    assert not silent.citations and silent.text.count("does not discuss") >= 2
+
+
 def test_an_answer_comes_as_events_reading_first_then_its_claims_table_and_the_answer(small_index):
     question = "Compare Haringey's 2018 and 2023 inspections"
     events = list(small_index.answer_events(question))

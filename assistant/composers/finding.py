@@ -33,6 +33,8 @@ def side_by_side_answer(ev: Evidence) -> Answer | None:
     """Reports set side by side that no shape composer took: one line per report."""
     if not (ev.intent.comparison and len({p.report.report_id for p in ev.passages}) > 1 and ev.scope.report_ids):
         return None
+    if len(ev.scope.report_ids) <= GROUNDED_REPORTS and (each := _each_grounded(ev, "comparison")) is not None:
+        return each  # a topic named: each report's sentences on it, never its best sentence on anything
     return _comparison_answer(ev, _scoped_reports(ev))
 
 
@@ -109,6 +111,8 @@ def _finding_answer(ev: Evidence) -> Answer:
         return abstain(ev.question, ev.passages, phrases.ABSTAIN)
     if len(ev.intent.authorities) == 1 and not ev.intent.years and len(ev.scope.report_ids or []) > 1:
         return _latest_first(ev, {t: w for t, w in weights.items() if t not in ASKING_WORDS})
+    if 1 < len(ev.scope.report_ids or []) <= GROUNDED_REPORTS and (each := _each_grounded(ev)) is not None:
+        return each
     draft = Draft(ev.question, "finding", ev.library, sep=" ")
     silent = bool(only) and not discusses(ev, only[0])
     current = None
@@ -122,6 +126,31 @@ def _finding_answer(ev: Evidence) -> Answer:
         draft.claim(f"{cand.quote} {mark}", role="nearest" if silent else "finding", report=cand.passage.report,
                     group=label)
     return draft.finish(ev.passages)
+
+
+GROUNDED_REPORTS = 6  # a few reports in scope (a council's reports since a year): each read for the topic
+
+
+def _each_grounded(ev: Evidence, kind: str = "finding") -> Answer | None:
+    """A few reports and a named topic ("what does Warrington's say about staying put since
+    2023"): each report's sentences on the topic, newest first, and which of them do not discuss
+    it; None when the question names no topic (its best sentences answer it)."""
+    reports = sorted(ev.scoped_reports(), key=when, reverse=True)
+    found = [(meta, ground(ev, meta, _topic(ev))) for meta in reports]
+    if any(grounding is None for _, grounding in found):
+        return None
+    draft = Draft(ev.question, kind, ev.library, sep="\n" if kind == "comparison" else " ")
+    most = ev.settings.max_sentences
+    for meta, grounding in found:
+        if grounding is not None and not grounding.silent:
+            draft.heading(phrases.FINDING_INTRO.format(report=meta.label))
+            for page, quote in sorted(grounding.quotes[:most]):
+                draft.claim(f"{quote} {draft.cite(meta, page, quote)}", "finding", meta, group=meta.label)
+    for meta, grounding in found:
+        if grounding is not None and grounding.silent:
+            draft.note(phrases.SILENT_NOTHING_NEAR.format(report=meta.label, topic=grounding.topic,
+                                                          counted=grounding.counted, pages=grounding.pages))
+    return draft.finish(ev.passages, abstain_if_empty=False)
 
 
 def _grounded_answer(ev: Evidence, meta: ReportMeta, grounding: Grounding, weights: dict[str, float]) -> Answer:
