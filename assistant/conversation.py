@@ -48,6 +48,7 @@ POINTS_BACK = re.compile(r"\b(its|their|they|them|it|that|those|these|both|the t
 ADDS = re.compile(r"\b(add|too|as well|also|better|worse|best|worst|faster|slower)\b", re.I)
 # "what do SEND inspections say about it generally": the reports in general, whatever "it" points back to
 GENERALLY = re.compile(r"\b(?:generally|in general|across the board|everywhere|elsewhere|nationally|across england)\b", re.I)
+THEIRS = re.compile(r"\b(?:their|they|them|these|those|both)\b", re.I)  # the councils already asked about
 # A question about reports or councils in general, not about the report of the last answer
 ACROSS_ASK = re.compile(r"\b(?:the|all|any|other|which|what)\s+(?:\w+\s+){0,2}?(?:reports|inspections|councils|authorities)\b",
                         re.I)
@@ -125,8 +126,11 @@ def _keeps_scope(asked: str, reading: Reading, before: Reading) -> Reading:
     """A council asked after a question across reports ("and in Rotherham?" after the focused visits
     that mention exploitation) keeps the period and the kind of report it does not restate."""
     intent = reading.intent
-    if not (intent.authorities and not before.intent.authorities and not intent.out_of_scope
-            and (FOLLOW_UP.search(asked) or POINTS_BACK.search(asked) or len(tokenize(asked)) <= 4)):
+    # a follow-up by its opening ("and in Rotherham?") or read as one, the last question or its topic
+    # kept ("what did Plymouth's say?", "what does Warrington's say about it"); not a question of its
+    # own that names a council ("What is Haringey's overall grade?", "Tell me about Hackney")
+    follows = bool(FOLLOW_UP.search(asked)) or bool({"question", "topic"} & set(reading.inherited))
+    if not (intent.authorities and not before.intent.authorities and not intent.out_of_scope and follows):
         return reading
     kept: list[str] = []
     if before.intent.period.named and not intent.period.named:
@@ -181,7 +185,8 @@ def _read_after(asked: str, before: Reading | None, parse: Parse) -> Reading:
         return _swap_period(reading, before, parse)
     if follow and COMPARE.search(question) and before.intent.authorities:
         return _compare_with_before(reading, before, parse)
-    if ACROSS_ASK.search(question) and (GENERALLY.search(asked) or not (FOLLOW_UP.search(asked) or POINTS_BACK.search(asked))):
+    if ACROSS_ASK.search(question) and ((GENERALLY.search(asked) and not THEIRS.search(asked))
+                                        or not (FOLLOW_UP.search(asked) or POINTS_BACK.search(asked))):
         return reading  # "What do the reports say about X?" after a question about Leeds: all the reports
     kept = _parse_after(parse, question, before.intent)
     if not kept.follows:
@@ -218,7 +223,8 @@ MORE = re.compile(r"^\W*(?:(?:ok(?:ay)?|and|so|please)\W+)*(?:more|go on|continu
 
 # "mention it", "say about that": the topic of the last question
 IT = re.compile(r"\b((?:mention|mentions|mentioned|about|on|discuss|discusses|cover|covers|describe|describes)\s+)"
-                r"(?:it|that|this|them|this topic|that topic|the topic)\b(?!\s+\w)", re.I)
+                r"(?:it|that|this|them|this topic|that topic|the topic)\b"
+                r"(?!\s+(?!(?:generally|in general|overall|everywhere|elsewhere|nationally)\b)\w)", re.I)
 # "those councils", "which of them", "these areas": the councils the last answer was about
 THOSE = re.compile(r"\b(?:those|these|them|they|the same)\b", re.I)
 
@@ -258,6 +264,8 @@ def _follow_across(reading: Reading, before: Reading, rest: list[str], parse: Pa
         # "and the inadequate ones?" after "what do outstanding councils do on supervision?"
         grade = earlier.group.removesuffix(" councils")
         question = re.sub(rf"\b{re.escape(grade)}\b", intent.grades[0], before.question, count=1, flags=re.I)
+        if intent.years:  # "and the inadequate ones in 2019?"
+            question = f"{question.rstrip(' ?.')} ({', '.join(map(str, intent.years))})?"
         inherited = ["question"]
     elif THOSE.search(reading.question) and scope:
         question = re.sub(r"\b(?:them|they)\b", "those councils", reading.question, count=1, flags=re.I)

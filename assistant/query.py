@@ -206,11 +206,11 @@ def settle(question: str, intent: DraftIntent) -> None:
 HOW_COMMON = re.compile(r"\bhow (?:common|often|widespread|frequent(?:ly)?|prevalent)\b", re.I)
 # "outstanding councils", "the councils rated outstanding" (not "which councils were rated outstanding",
 # a question of grades, nor "from inadequate to good councils", a change)
-GRADE_GROUP = re.compile(r"(?<!\bto )\b(outstanding|good|inadequate|requires improvement)(?:[- ]rated)?\s+"
+GRADE_GROUP = re.compile(r"(?<!\bto )(?<!\bor )(?<!\band )\b(outstanding|good|inadequate|requires improvement)(?:[- ]rated)?\s+"
                          r"(?:councils|authorities|local authorities|las|areas)\b|"
                          r"(?<!which )(?<!what )(?<!many )(?<!list )(?<!list the )(?<!which of the )"
                          r"\b(?:councils|authorities|local authorities|las)\s+(?:currently\s+)?(?:rated|graded|judged)\s+"
-                         r"(outstanding|good|inadequate|requires improvement)\b(?!\s+(?:in|at|for|since|between|before)\b)",
+                         r"(outstanding|good|inadequate|requires improvement)\b(?!\s+(?:in|at|for|since|between|before|or|and)\b)",
                          re.I)
 
 
@@ -267,15 +267,15 @@ def _frame() -> frozenset[str]:
 
 @lru_cache(maxsize=10_000)
 def _frame_typo(word: str) -> bool:
-    """"whch", "tme", "teh", "compair": a word of the asking typed a letter off, not a topic. Only a
-    word no English word stems to is tried; one of three letters or fewer only as a letter left out
-    or two swapped ("tme", "teh"), since another word is most often one letter off it."""
-    if word in OWN_WORDS or word in english_stems():
-        return False
+    """"compair", "realy": a word of the asking typed with a letter left out or two swapped, not a
+    topic. Only a word of five letters or more that no English word stems to is tried (shorter ones
+    are put right before, assistant/wording.py, or are the reports' own: "neet", "cme")."""
+    if len(word) < 5 or word in OWN_WORDS or word in english_stems():
+        return False  # "neet", "cme", "mst": the reports' own short words
     for w in _frame() | STOPWORDS:
-        if len(w) < 3 or abs(len(w) - len(word)) > 1 or edit_distance(word, w, 1) > 1:
+        if abs(len(w) - len(word)) > 1 or edit_distance(word, w, 1) > 1:
             continue
-        if len(word) > 3 or len(w) == len(word) + 1 or sorted(w) == sorted(word):
+        if len(w) != len(word) or sorted(w) == sorted(word):  # a letter more or less, or two swapped
             return True
     return False
 
@@ -495,7 +495,7 @@ def names_other_topic(intent: AnyIntent, frame: set[str] = COMPARE_TERMS) -> boo
 RANGE_SINCE = re.compile(r"\b(?:(?:since|after)\s+(?:(?:its|their|the)\s+)?(19|20)\d\d\b(?!\s*(?:to|and|-)\s*(?:19|20)\d\d)|"
                          r"from\s+(19|20)\d\d\s*(?:onwards?|on\b|forwards?)|"
                          # "since it was judged inadequate in 2017", "from the 2013 inspection through to today"
-                         r"since\s+(?:it|they|its|their|the)\b[^?.!;]{0,50}?\bin\s+(19|20)\d\d\b|"
+                         r"since\s+(?:it|they|its|their|the)\b[^?.!;,]{0,50}?\bin\s+(19|20)\d\d\b|"
                          r"from\s+(?:the\s+|its\s+|their\s+)?(19|20)\d\d\b[^?.!;]{0,60}?\b(?:to|through|until|till)\s+"
                          r"(?:today|now|date|the present|the latest|the most recent)\b)", re.I)
 # "between 2014 and 2017", "from 2014 to 2017", "2014 to 2017", "2014–2017": the years between, both in
@@ -544,7 +544,7 @@ ACROSS = re.compile(rf"\b(which|what|list(?: all)?|name(?: the)?|how many|any)\s
 JUDGED = re.compile(r"\b(judged|rated|graded|grades?|gradings?|ratings?|judgements?|outcomes?|found|received|got|given)\b", re.I)
 UP = re.compile(r"\b(improv\w*|rose|risen|climb\w*|(?:went|gone|moved|go) up|better|upgraded|"
                 r"(?:moved|move|got|get|getting|came|come|climbed) out of)\b", re.I)
-DOWN = re.compile(r"\b(declin\w*|fell|fallen|drops?|dropp\w*|slipp\w*|deteriorat\w*|worse\w*|downgraded|(?:went|gone|go|going|moved) "
+DOWN = re.compile(r"\b(declin\w*|fell|fallen|drops?(?=\s+(?:to|from|a|down|one|by)\b)|dropp\w*|slipp\w*|deteriorat\w*|worse\w*|downgraded|(?:went|gone|go|going|moved) "
                   r"(?:down(?:hill)?|backwards?)|downhill)\b", re.I)
 FROM_TO = re.compile(r"\bfrom\b.*\bto\b", re.I)
 TREND = re.compile(r"\b(chang\w*|over time|since|trends?|history|trajector(?:y|ies)|journey|always|oldest to newest|over the (?:last|past|years)|moved|"
@@ -600,7 +600,7 @@ def read_across(question: str, intent: AnyIntent) -> Across | None:
         return Across("transition", keys, grades[:2])
     if not grades and (intent.asks_grade or intent.judgement_keys) and (UP.search(rest) or DOWN.search(rest)):
         return Across("transition", keys, [], 1 if UP.search(rest) else -1)
-    if len(grades) == 1 and (UP.search(rest) or DOWN.search(rest)):
+    if len(grades) == 1 and moved_near_grade(question):
         return one_grade_move(question, rest, keys, grades[0])
     if grades and (intent.asks_grade or JUDGED.search(question) or set(grades) & SEND_GRADES):
         return Across("count" if HOW_MANY.search(question) else "grades", keys, grades)
@@ -613,18 +613,33 @@ def read_across(question: str, intent: AnyIntent) -> Across | None:
     return Across("findings", topic=topic, topic_terms=terms)
 
 
-# "moved out of inadequate", "fell back after a good inspection": the grade a move starts from;
-# "slipped to inadequate": the grade it ends at
-MOVE_FROM = re.compile(r"\b(?:from|out of|after(?: an?| their| its)?|left|leaving)\s+$", re.I)
-MOVE_TO = re.compile(r"\b(?:to|into|as)\s+$", re.I)
+# "slipped to inadequate": the grade a move ends at (else it starts there)
+MOVE_TO = re.compile(r"\b(?:to|into)\s+$", re.I)
+
+
+# A grade's own move, said by a verb of moving a few words from the grade ("moved out of inadequate",
+# "rated good and then declined"), not "rated inadequate, and what needed to improve?"
+MOVED = (r"(?:improved|declined|deteriorated|slipped|fell(?: back)?|fallen|dropped|moved|climbed|rose|"
+         r"(?:went|gone|got|get|getting) (?:up|down|better|worse)|(?:moved|got|get|getting|came|come|climbed) out of)")
+
+
+def moved_near_grade(question: str) -> bool:
+    """The question says a grade changed: a verb of moving within four words of a grade, in one clause."""
+    for _, pattern in GRADE_TERMS:
+        grade = rf"(?:{pattern})"
+        near = rf"\b{MOVED}\b(?:[^\w,;?.!]+\w+){{0,4}}?[^\w,;?.!]+{grade}|{grade}(?:[^\w,;?.!]+\w+){{0,4}}?[^\w,;?.!]+{MOVED}\b"
+        if re.search(near, question, re.I):
+            return True
+    return False
 
 
 def one_grade_move(question: str, rest: str, keys: list[str], grade: str) -> Across:
-    """A change of grade with one end named: `grades` holds it at its end ("", the other)."""
+    """A change of grade with one end named: `grades` holds it at its end ("", the other); the grade
+    is where a move ends only after "to" ("slipped to inadequate"), else where it starts ("declined
+    after being rated outstanding", "moved out of inadequate")."""
     direction = -1 if DOWN.search(rest) and not UP.search(rest) else 1
     at = next((m.start() for _, p in GRADE_TERMS for m in re.finditer(p, question, re.I)), 0)
-    before = question[:at]
-    ends_at = bool(MOVE_TO.search(before)) or (direction < 0 and not MOVE_FROM.search(before))
+    ends_at = bool(MOVE_TO.search(question[:at]))
     return Across("transition", keys, ["", grade] if ends_at else [grade, ""], direction)
 
 

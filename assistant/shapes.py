@@ -17,9 +17,12 @@ from assistant.query import (
     DOWN,
     HOW_COMMON,
     HOW_MANY,
+    IN_COMMON,
     STRONG,
+    THEMES,
     UP,
     WEAK,
+    grade_group,
     judgement_keys_for,
     one_grade_move,
     topic_phrase,
@@ -82,6 +85,8 @@ def decide(intent: DraftIntent, question: str, rest: str, model: ShapeModel | No
     if guess.label == label or guess.probability < model.confident or not fits(guess.label, intent):
         return
     apply(guess.label, intent, question)
+    if guess.label == "grade_change" and intent.group and intent.group == grade_group(question):
+        intent.group = ""  # "which inadequate councils improved?": their grade then, not a set by their latest
     intent.decided_by = "wording"
     intent.runner_up = label
 
@@ -100,7 +105,11 @@ def fits(label: str, intent: AnyIntent) -> bool:
         "comparison": councils >= 2 or (councils == 1 and len(intent.years) >= 2),
         "coverage": bool(intent.topic_terms) and bool(REPORT_NOUN.search(intent.unnamed)) and bool(
             COUNTS.search(intent.unnamed)), "themes": councils != 1  # "how common is X" with a topic is that topic (query.settle), not the model's themes
-        and not (intent.topic_terms and HOW_COMMON.search(intent.unnamed)), "rated": bool(intent.grades) and councils == 0,
+        and not (intent.topic_terms and HOW_COMMON.search(intent.unnamed))
+        # common strengths or weaknesses: of a named topic, only when a side or a commonality is asked
+        # ("what does the avocet protocol guide?" asks what the reports say about it)
+        and (not intent.topic_terms
+             or bool(SIDE.search(intent.unnamed) or THEMES.search(intent.unnamed) or IN_COMMON.search(intent.unnamed))), "rated": bool(intent.grades) and councils == 0,
         "grade_change": councils == 0 and (bool(UP.search(intent.unnamed) or DOWN.search(intent.unnamed))
                                            or len(intent.grades) >= 2), "finding": councils >= 1, "topic_across": councils == 0 and bool(intent.topic_terms),
         "clarify": councils == 0 and not intent.group and not intent.topic_terms,

@@ -39,18 +39,22 @@ CHATTER = set(tokenize(
 # "Our team is benchmarking against..."): the clause up to its comma, dash, full stop or "and",
 # never what the question is about. Only the clause goes: a topic asked after it stays.
 SELF = re.compile(
-    r"\b(?:as an?|i'?m an?|i am an?|i chair|i run|i lead|i manage|i work (?:in|for|with|at|on)|i'?ve just started as|"
-    r"(?:our|my) (?:[\w'-]+ ){0,4}?(?:is|are|wants?|keeps?|has|have|asked))\b[^,.;:?!\u2013\u2014]*?"
+    r"(?:^|(?<=[.,;:?!])\s*|(?<=^hi)\s*|(?<=^hello)\s*)(?:so\s+|hi,?\s+|hello,?\s+)?"  # where a clause begins, not "Leeds as a place"
+    r"(?:as an?|i'?m an?|i am an?|i chair|i run|i lead|i manage|i work (?:in|for|with|at|on)|i'?ve just started as|"
+    r"(?:our|my) (?:[\w'-]+ ){0,4}?(?:(?:is|are) \w+ing|wants?|keeps?|asked))\b[^,.;:?!\u2013\u2014]*?"
     r"(?=[,.;:?!\u2013\u2014]|\s-\s|\s+and\s|\s+but\s|\s+so\s|$)", re.I)
 # The asking, said in other words ("would you be able to", "what's the story with", "at the moment")
 ASKING = re.compile(r"\b(?:(?:would|will) you be able to|are you able to|what'?s the (?:story|deal|score|gist)(?: (?:with|in|for))?|"
-                    r"at the moment|back (?:in|then)|stack(?:s|ed)? up|measures? up|(?:keeps?|kept) (?:\w+ing )?(?:coming|cropping) up|"
-                    r"(?:keeps?|kept) \w+ing|side by side|alongside|against|whose|per|in (?:a few|few|two|three|\d+) (?:lines|words|"
-                    r"sentences|bullet points|bullets)|walk (?:me |us )?through|draw out|track record|next steps|to-?do list|"
-                    r"(?:go away and )?fix|what drove|how far (?:has|have|did) .{0,40}? come|turn(?:ed|s)? (?:things |it )?around|"
-                    r"call (?:themselves|itself)|(?:get|got|gotten|getting|fell|fall) into trouble|grade table|"
-                    r"areas? for (?:improvement|development)|sorry|the (?:bigger|biggest|big|top) (?:\w+ )?(?:problems?|themes?|issues?)|"
-                    r"top|usually|add|too|faster|slower|quicker)\b", re.I)
+                    r"at the moment|back (?:in|then)|stack(?:s|ed)? up(?: against)?|measures? up(?: against)?|"
+                    r"(?:keeps?|kept) (?:\w+ing )?(?:coming|cropping) up|(?:keeps?|kept) (?:flagging|asking|saying|finding|"
+                    r"mentioning|highlighting|raising)|side by side|alongside|(?:compared?|benchmark\w*) against|whose|"
+                    r"per (?:its|their|the)|in (?:a few|few|two|three|\d+) (?:lines|words|sentences|bullet points|bullets)|"
+                    r"walk (?:me |us )?through|draw out|track record|next steps|to-?do list|(?:go away and )?fix|what drove|"
+                    r"how far (?:has|have|did) .{0,40}? come|turn(?:ed|s)? (?:things |it )?around|call (?:themselves|itself)|"
+                    r"(?:get|got|gotten|getting|fell|fall) into trouble with (?:ofsted|the inspectors|inspectors)|grade table|"
+                    r"areas? for (?:improvement|development)|sorry|(?:the )?(?:bigger|biggest|big|top) (?:\w+ )?(?:problems?|themes?|"
+                    r"issues?|recurring|common|strengths?|weaknesses|concerns?)|usually|too)\b|^\s*add\b|"
+                    r"\b(?:faster|slower|quicker)\s*(?=\u00a7|$)", re.I)
 # The grammar and the asking around a topic ("what were the concerns raised after it", "the gist of
 # it for a story", "grades timeline pls"): words that never name what a question is about.
 GRAMMAR = set(tokenize(

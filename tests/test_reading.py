@@ -221,6 +221,34 @@ def test_a_grade_set_said_after_the_councils_is_a_set_and_a_change_of_grade_is_n
     assert general.intent.authorities == () and answer_label(general.intent) == "topic_across"
 
 
+def test_what_a_review_found_read_too_widely_stays_read_as_asked(parser):
+    def reading(question, history=()):
+        return read(question, list(history), parser.parse).intent
+
+    # a question of its own about a council keeps nothing of a question across reports before it
+    fresh = reading("What is Haringey's overall grade?", ["Which focused visits in 2025 mentioned exploitation?"])
+    assert fresh.report_types == () and fresh.years == ()
+    # a grade named beside another ask is no change of grade
+    assert answer_label(reading("Which councils were rated inadequate in 2019, and what needed to improve?")) == "rated"
+    assert answer_label(reading("Which councils rated inadequate had declining social worker recruitment?")) == "rated"
+    declined = reading("Which councils declined after being rated outstanding?").across
+    assert declined is not None and declined.grades == ["outstanding", ""] and declined.direction == -1
+    inadequate = reading("Which inadequate councils improved?")
+    assert inadequate.group == "" and inadequate.across is not None and inadequate.across.grades == ["inadequate", ""]
+    # who is asking only where a clause begins; the reports' own short words and real topics stay
+    assert reading("What do reports say about Leeds as a place to work for social workers?").topic_terms
+    assert "exploit" in reading("My question is about exploitation in Leeds").topic_terms
+    assert reading("what do the reports say about neet?").topic_terms == ("neet",)
+    assert "against" in reading("What do the reports say about violence against women and girls?").topic_terms
+    assert "drop" in reading("what do the reports say about drop-in sessions").topic_terms
+    assert reading("What do councils rated good or outstanding do on supervision?").group == ""
+    assert reading("and inadequate ones in 2019?", ["what do outstanding councils do on supervision?"]).years == (2019,)
+    kept = reading("What did the inspections say about their leadership generally?", ["Compare Leeds and Kent's latest inspections"])
+    assert set(kept.authorities) == {"Leeds", "Kent"}
+    # a named topic is what the reports say about it, not common themes
+    assert answer_label(reading("What does the Signs of Safety model guide?")) in ("finding", "topic_across")
+
+
 def test_years_from_one_to_another_and_since_an_event_are_ranges(parser):
     assert parser.parse("croydon ofsted grades 2017 to 2024").year_range == (2017, 2024)
     assert parser.parse("Compare Croydon's 2017 and 2024 inspections").year_range is None
