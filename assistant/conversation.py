@@ -69,7 +69,7 @@ class Reading:
     asked: str  # as the user typed it
     question: str  # as read: names put right, a follow-up made whole
     intent: Intent
-    inherited: list[str] = field(default_factory=list)  # council | question | report | period
+    inherited: list[str] = field(default_factory=list)  # council | question | report | period | kind | topic | scope
     pinned_files: list[str] = field(default_factory=list)  # the reports kept from the last answer
     pasted: bool = False  # read as the question a pasted paragraph ends with
     earlier_councils: list[str] = field(default_factory=list)  # councils of the turns before this one
@@ -136,7 +136,7 @@ def _keeps_scope(asked: str, reading: Reading, before: Reading) -> Reading:
     if before.intent.period.named and not intent.period.named:
         intent, kept = replace(intent, period=before.intent.period), ["period"]  # "what did Plymouth's say?" after 2024's
     if before.intent.report_types and not intent.report_types:
-        intent, kept = replace(intent, report_types=before.intent.report_types), [*kept, "report"]
+        intent, kept = replace(intent, report_types=before.intent.report_types), [*kept, "kind"]
     if not kept:
         return reading
     return Reading(reading.asked, reading.question, intent, [*reading.inherited, *kept], list(reading.pinned_files),
@@ -337,7 +337,7 @@ def _compare_with_before(reading: Reading, before: Reading, parse) -> Reading:
     if before.intent.report_types and not intent.report_types:
         # "which of the two came out better?" after two councils' SEND inspections: those inspections
         intent = replace(intent, report_types=before.intent.report_types)
-        inherited.append("report")
+        inherited.append("kind")
     if not years and not intent.period.named and before.intent.period.named:
         # "how does that compare with York?" after Leeds's latest inspection: York's latest beside it
         intent = replace(intent, period=before.intent.period)

@@ -29,7 +29,8 @@ ACROSS = {
     "findings": "findings across councils",
 }
 KEPT = {"council": "the council of your last question", "report": "the report of your last answer",
-        "question": "your last question, asked again", "period": "the years of your last questions",
+        "question": "your last question, asked again", "period": "the period of your last questions",
+        "kind": "the kind of report of your last question",
         "topic": "the topic of your last question", "scope": "the group, grades and years of your last question"}
 
 
