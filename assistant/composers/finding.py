@@ -108,6 +108,9 @@ def _finding_answer(ev: Evidence) -> Answer:
         return _grounded_answer(ev, only[0], grounding, weights)
     best = best_sentences(ev.passages[:5], weights, limit=cfg.max_sentences, wants=wanted_detail(ev.intent))
     if not best or best[0].score <= 0 or (not ev.scope.report_ids and best[0].score < cfg.min_support):
+        several = 1 < len(ev.scope.report_ids or []) <= GROUNDED_REPORTS
+        if several and (each := _each_grounded(ev)) is not None:
+            return each  # "What does Warrington's report say about staying put?": each report read, not an abstention
         return abstain(ev.question, ev.passages, phrases.ABSTAIN)
     if len(ev.intent.authorities) == 1 and not ev.intent.years and len(ev.scope.report_ids or []) > 1:
         return _latest_first(ev, {t: w for t, w in weights.items() if t not in ASKING_WORDS})
@@ -212,13 +215,16 @@ def _latest_first(ev: Evidence, weights: dict[str, float]) -> Answer:
     draft = Draft(ev.question, "finding", ev.library, sep=" ")
     grounding = ground(ev, latest, _topic(ev), found)
     silent = grounding.silent if grounding is not None else not discusses(ev, latest)
+    near = [c for c in best_sentences(own, weights, limit=ev.settings.max_sentences, wants=wants) if c.score > 0]
+    if silent and not near and len(reports) <= GROUNDED_REPORTS and (each := _each_grounded(ev)) is not None:
+        return each  # nothing near the topic in the latest report: say which reports do not discuss it
     draft.heading(phrases.SILENT.format(report=latest.label, topic=_topic(ev)) if silent
                   else phrases.LATEST_INTRO.format(report=latest.label))
     if grounding is not None and not silent:  # the latest report's sentences on the topic
         for page, quote in sorted(grounding.quotes[: ev.settings.max_sentences]):
             draft.claim(f"{quote} {draft.cite(latest, page, quote)}", "finding", latest, group=latest.label)
     else:  # its best sentences: the nearest passages, when it does not discuss the topic
-        for cand in [c for c in best_sentences(own, weights, limit=ev.settings.max_sentences, wants=wants) if c.score > 0]:
+        for cand in near:
             draft.claim(f"{cand.quote} {draft.cite(cand.passage.report, cand.page, cand.quote, cand.passage)}",
                         role="nearest" if silent else "finding", report=latest, group=latest.label)
     by_report: dict[str, list[Passage]] = {}
