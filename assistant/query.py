@@ -195,8 +195,7 @@ def settle(question: str, intent: DraftIntent) -> None:
                                topic_terms=list(intent.topic_terms))
     if intent.shape is Shape.THEMES and HOW_COMMON.search(question) and intent.topic_terms and not intent.authorities:
         intent.shape = Shape.FINDING  # "How common is criticism of life-story work?": that topic, across the reports
-    if intent.across is not None and intent.across.kind == "transition" and intent.group == grade_group(question) != "":
-        intent.group = ""  # "which inadequate councils improved?": their grade then, not their latest
+    no_grade_set_for_a_change(intent, question)
     moved = UP.search(question) or DOWN.search(question)
     if intent.across is not None and intent.across.kind == "findings" and moved and not intent.topic_terms:
         # "Which councils improved between 2018 and 2025?": a change of grade, nothing else named
@@ -212,6 +211,13 @@ GRADE_GROUP = re.compile(r"(?<!\bto )(?<!\bor )(?<!\band )\b(outstanding|good|in
                          r"\b(?:councils|authorities|local authorities|las)\s+(?:currently\s+)?(?:rated|graded|judged)\s+"
                          r"(outstanding|good|inadequate|requires improvement)\b(?!\s+(?:in|at|for|since|between|before|or|and)\b)",
                          re.I)
+
+
+def no_grade_set_for_a_change(intent: DraftIntent, question: str) -> None:
+    """"Which inadequate councils improved?": their grade then, not a set by their latest grade
+    (read after the rules, and again after the shape model places a change)."""
+    if intent.across is not None and intent.across.kind == "transition" and intent.group == grade_group(question) != "":
+        intent.group = ""
 
 
 def grade_group(question: str) -> str:

@@ -22,8 +22,8 @@ from assistant.query import (
     THEMES,
     UP,
     WEAK,
-    grade_group,
     judgement_keys_for,
+    no_grade_set_for_a_change,
     one_grade_move,
     topic_phrase,
     without_grades,
@@ -85,8 +85,7 @@ def decide(intent: DraftIntent, question: str, rest: str, model: ShapeModel | No
     if guess.label == label or guess.probability < model.confident or not fits(guess.label, intent):
         return
     apply(guess.label, intent, question)
-    if guess.label == "grade_change" and intent.group and intent.group == grade_group(question):
-        intent.group = ""  # "which inadequate councils improved?": their grade then, not a set by their latest
+    no_grade_set_for_a_change(intent, question)
     intent.decided_by = "wording"
     intent.runner_up = label
 

@@ -115,10 +115,10 @@ def _transitions(ev: Evidence, request: Across, pool: list[ReportMeta]) -> Answe
             by_authority.setdefault(meta.authority, []).append(meta)
     draft = Draft(ev.question, "aggregate", ev.library)
     moves = []
+    start, end = request.grades or ("", "")
     for authority in sorted(by_authority):
         for before, after in itertools.pairwise(by_authority[authority]):
             a, b = before.judgements[key].grade, after.judgements[key].grade
-            start, end = request.grades or ("", "")
             moved = (RANK.get(b, 0) - RANK.get(a, 0)) * request.direction > 0 if not (start and end) else a != b
             if moved and start in ("", a) and end in ("", b):  # one end named ("out of inadequate"), both, or none
                 moves.append((authority, before, after, a, b))

@@ -139,18 +139,20 @@ def _each_grounded(ev: Evidence, kind: str = "finding") -> Answer | None:
     2023"): each report's sentences on the topic, newest first, and which of them do not discuss
     it; None when the question names no topic (its best sentences answer it)."""
     reports = sorted(ev.scoped_reports(), key=when, reverse=True)
-    found = [(meta, ground(ev, meta, _topic(ev))) for meta in reports]
-    if any(grounding is None for _, grounding in found):
-        return None
+    found: list[tuple[ReportMeta, Grounding]] = []
+    for meta in reports:
+        if (grounding := ground(ev, meta, _topic(ev))) is None:
+            return None  # the question names no topic, or asks a question of fact: the same for every report
+        found.append((meta, grounding))
     draft = Draft(ev.question, kind, ev.library, sep="\n" if kind == "comparison" else " ")
     most = ev.settings.max_sentences
     for meta, grounding in found:
-        if grounding is not None and not grounding.silent:
+        if not grounding.silent:
             draft.heading(phrases.FINDING_INTRO.format(report=meta.label))
             for page, quote in sorted(grounding.quotes[:most]):
                 draft.claim(f"{quote} {draft.cite(meta, page, quote)}", "finding", meta, group=meta.label)
     for meta, grounding in found:
-        if grounding is not None and grounding.silent:
+        if grounding.silent:
             draft.note(phrases.SILENT_NOTHING_NEAR.format(report=meta.label, topic=grounding.topic,
                                                           counted=grounding.counted, pages=grounding.pages))
     return draft.finish(ev.passages, abstain_if_empty=False)
