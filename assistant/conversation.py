@@ -20,11 +20,22 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from assistant.gazetteer import REGION_WORDS, name_pattern
-from assistant.intent import Intent, Shape
+from assistant.intent import Across, Intent, Shape
 from assistant.lexical import tokenize
-from assistant.query import COMPARE, REPORT_TYPE_PATTERNS, SEND_REPORT, STRONG, WEAK, side_asked
+from assistant.query import (
+    COMPARE,
+    DOWN,
+    GRADE_TERMS,
+    REPORT_TYPE_PATTERNS,
+    SEND_REPORT,
+    STRONG,
+    UP,
+    WEAK,
+    judgement_keys_for,
+    side_asked,
+)
 from assistant.shapes import answer_label
-from assistant.topic_words import topic_words
+from assistant.topic_words import topic_text
 from assistant.wording import respell, the_ask
 from ingest.wordpieces import known_words
 
@@ -129,7 +140,8 @@ def _keeps_scope(asked: str, reading: Reading, before: Reading) -> Reading:
     # a follow-up by its opening ("and in Rotherham?") or read as one, the last question or its topic
     # kept ("what did Plymouth's say?", "what does Warrington's say about it"); not a question of its
     # own that names a council ("What is Haringey's overall grade?", "Tell me about Hackney")
-    follows = bool(FOLLOW_UP.search(asked)) or bool({"question", "topic"} & set(reading.inherited))
+    follows = (bool(FOLLOW_UP.search(asked) or NARROWS.search(asked) or ONE_OF_THEM.search(asked))
+               or bool({"question", "topic"} & set(reading.inherited)))
     if not (intent.authorities and not before.intent.authorities and not intent.out_of_scope and follows):
         return reading
     kept: list[str] = []
@@ -141,6 +153,12 @@ def _keeps_scope(asked: str, reading: Reading, before: Reading) -> Reading:
         return reading
     return Reading(reading.asked, reading.question, intent, [*reading.inherited, *kept], list(reading.pinned_files),
                    reading.pasted)
+
+
+# "what went wrong in Lancashire specifically?": one of the reports just asked about
+NARROWS = re.compile(r"\b(?:specifically|in particular|particularly)\s*[?.!]*\s*$", re.I)
+# "what did the Kingston one say?": one of the reports the last answer listed
+ONE_OF_THEM = re.compile(r"\bthe\s+[A-Z][\w'&-]*(?:\s+[A-Z][\w'&-]*){0,3}\s+one\b")
 
 
 def _read_after(asked: str, before: Reading | None, parse: Parse) -> Reading:
@@ -160,12 +178,22 @@ def _read_after(asked: str, before: Reading | None, parse: Parse) -> Reading:
     if MORE.match(asked) and not before.intent.vague:  # "more", "go on": the last question again, topic and all
         return Reading(asked, before.question, replace(before.intent, decided_by="follow-up"), ["question"],
                        pinned_files=list(before.pinned_files), pasted=reading.pasted)
+    if not intent.period.named and (said := _period_back(question, before)) != question:
+        # "how have their grades moved since?", "how did Sandwell's grades move over that time?"
+        question = said
+        intent = replace(parse(question), corrections=reading.intent.corrections)
+        reading = Reading(asked, question, intent, ["period"], pasted=pasted)
     rest = _unstated(question, intent)
     follow = bool(FOLLOW_UP.search(asked) or POINTS_BACK.search(asked)) or len(tokenize(question)) <= 4
-    if follow and (subject := _topic_of(before)) and IT.search(question) and not intent.topic_terms:
-        question = IT.sub(lambda m: f"{m.group(1)}{subject}", question, count=1)  # "which of them mention it?"
+    if follow and (subject := _topic_of(before)) and not intent.topic_terms and (IT.search(question)
+                                                                                 or THAT_IS.search(question)):
+        # "which of them mention it?", "is that a problem across the north west?"
+        question = IT.sub(lambda m: f"{m.group(1)}{subject}", question, count=1)
+        question = THAT_IS.sub(lambda m: f"{m.group(1)}{subject}", question, count=1)
         intent = replace(parse(question), corrections=reading.intent.corrections)
         reading = Reading(asked, question, intent, ["topic"], pasted=pasted)
+        if COMMON.search(question) or GENERALLY.search(question):
+            return reading  # "is that common?": across the reports, not the last one's council
         rest = _unstated(question, intent)
     across = (_follow_across(reading, before, rest, parse)
               if follow and not intent.authorities and not before.intent.authorities and _across(before.intent) else None)
@@ -173,16 +201,26 @@ def _read_after(asked: str, before: Reading | None, parse: Parse) -> Reading:
         return across
     if follow and ADDS.search(question) and intent.authorities and before.intent.authorities:
         return _compare_with_before(reading, before, parse)  # "add Waltham Forest too"
-    if follow and RANKS.search(question) and not intent.authorities and before.intent.authorities and (
+    ranks = RANKS.search(question) or (ALIKE.search(question) and THEIRS.search(asked))
+    if follow and ranks and not intent.authorities and before.intent.authorities and (
             len(before.intent.authorities) > 1 or before.earlier_councils):
         return _compare_with_before(reading, before, parse)  # "which of the three was worst?", "rank them"
     if (follow and len(intent.authorities) == 1 and not before.intent.authorities and before.intent.topic_terms
             and not intent.topic_terms and not (intent.decided_by == "rules" and answer_label(intent) not in OPEN)):
         return _swap_council(reading, before, parse)  # "what did Ealing's say?" after a topic across reports
+    if follow and intent.authorities and set(intent.authorities) == set(before.intent.authorities):
+        # "and Surrey's 2018 one?" asks the last question of that report; "How did Surrey do in its
+        # 2018 re-inspection?" is a question of its own about the same council
+        opens = FOLLOW_UP.search(asked)
+        return _swap_period(reading, before, parse) if opens and not rest and _names_period(question, intent) \
+            else reading
     if follow and not rest and (intent.authorities or intent.group) and not intent.unknown_places:
         return _swap_council(reading, before, parse)
     if follow and not rest and _names_period(question, intent) and not intent.authorities:
         return _swap_period(reading, before, parse)
+    if WHY.match(asked) and not intent.authorities and before.intent.names_report and not intent.topic_terms \
+            and answer_label(before.intent) in ("grades", "grade_history"):
+        return _why_graded(reading, before)
     if follow and COMPARE.search(question) and before.intent.authorities:
         return _compare_with_before(reading, before, parse)
     if ACROSS_ASK.search(question) and ((GENERALLY.search(asked) and not THEIRS.search(asked))
@@ -213,6 +251,11 @@ def _read_after(asked: str, before: Reading | None, parse: Parse) -> Reading:
 # "which is better", "rank them", "which of the three was worst": the councils of the last turns side by side
 RANKS = re.compile(r"\b(better|worse|best|worst|rank\w*|strongest|weakest|stronger|weaker|which (?:one|of (?:them|the \w+)))\b",
                    re.I)
+# "were they rated the same?": the councils of the last turns side by side
+ALIKE = re.compile(r"\b(?:the same|differently|alike|similarly)\b", re.I)
+# "why?", "why so bad", "why requires improvement?" after a grade: what the report found wanting
+PRAISE = re.compile(r"\b(?:good|well|strong|great|outstanding|positive|high)\b", re.I)
+WHY = re.compile(r"^\W*(?:(?:and|so|but|ok(?:ay)?)\W+)*why\b", re.I)
 OPEN = {"finding", "topic_across", "clarify", "summary"}  # readings a few words of a follow-up do not settle
 
 
@@ -225,13 +268,42 @@ MORE = re.compile(r"^\W*(?:(?:ok(?:ay)?|and|so|please)\W+)*(?:more|go on|continu
 IT = re.compile(r"\b((?:mention|mentions|mentioned|about|on|discuss|discusses|cover|covers|describe|describes)\s+)"
                 r"(?:it|that|this|them|this topic|that topic|the topic)\b"
                 r"(?!\s+(?!(?:generally|in general|overall|everywhere|elsewhere|nationally)\b)\w)", re.I)
+# "since?", "since then": since the year of the last turns; "over that time": their period
+SINCE_THEN = re.compile(r"\bsince(?:\s+then)?(?=\s*[?.!]*\s*$)", re.I)
+THAT_YEAR = re.compile(r"\b(?:in\s+)?(?:that|the same)\s+year\b", re.I)
+THAT_TIME = re.compile(r"\b(?:over|in|during|across|for)\s+(?:that|the same|this|those)\s+(?:time|period|years|span)\b",
+                       re.I)
+
+
+def _period_back(question: str, before: Reading) -> str:
+    """The question with a period that points back written as that period."""
+    earlier = before.intent
+    years = earlier.years or before.earlier_years
+    if years and SINCE_THEN.search(question):
+        return SINCE_THEN.sub(f"since {min(years)}", question, count=1)
+    if years and THAT_YEAR.search(question):  # "which other councils were rated inadequate that year?"
+        return THAT_YEAR.sub(f"in {max(years)}", question, count=1)
+    lo, hi = earlier.year_range or (0, 0)
+    if THAT_TIME.search(question) and (lo or earlier.years):
+        said = (f"between {lo} and {hi}" if 0 < hi < 9999 else f"since {lo}") if lo else \
+            f"in {' and '.join(map(str, earlier.years))}"
+        return THAT_TIME.sub(said, question, count=1)
+    return question
+
+
+# "is that common?", "is this a problem elsewhere?": the topic of the last question, said as "that"
+THAT_IS = re.compile(r"^(\W*(?:(?:and|so|but|ok(?:ay)?|hm+)\W+)*(?:is|was|are|were)\s+)(?:that|this|it)\b"
+                     r"(?=\s+(?:a|an|also|really|very|more|less|common|widespread|typical|unusual|rare|usual|normal|"
+                     r"problem|issue|concern|pattern|theme|true|the case|happening|seen|found|mentioned|raised)\b)", re.I)
+COMMON = re.compile(r"\b(?:common|widespread|typical|unusual|rare|usual|normal)\b", re.I)
 # "those councils", "which of them", "these areas": the councils the last answer was about
 THOSE = re.compile(r"\b(?:those|these|them|they|the same)\b", re.I)
 
 
 def _topic_of(before: Reading) -> str:
     """The last question's topic as its words ("unaccompanied asylum-seeking children")."""
-    return before.intent.topic or topic_words(before.question, before.intent.topic_terms)
+    # a word the frame would take alone stays beside the topic ("early help", not "early")
+    return before.intent.topic or topic_text(before.question, before.intent.topic_terms).replace(" | ", " ")
 
 
 def _across(intent: Intent) -> bool:
@@ -267,6 +339,16 @@ def _follow_across(reading: Reading, before: Reading, rest: list[str], parse: Pa
         if intent.years:  # "and the inadequate ones in 2019?"
             question = f"{question.rstrip(' ?.')} ({', '.join(map(str, intent.years))})?"
         inherited = ["question"]
+    elif (len(earlier.grades) == 1 and intent.grades and intent.grades != earlier.grades and not intent.group
+          and not set(rest) - set(tokenize(" ".join(intent.grades)))):
+        # "and inadequate?" after "which councils in the East of England got requires improvement?"
+        grade = dict(GRADE_TERMS)[earlier.grades[0]]
+        question = re.sub(grade, " or ".join(intent.grades), before.question, count=1, flags=re.I)
+        if question == before.question:
+            return None
+        if intent.years:  # "what about inadequate in 2019?"
+            question = f"{PERIOD_PHRASE.sub(' ', question).rstrip(' ?.')} in {' and '.join(map(str, intent.years))}?"
+        inherited = ["question"]
     elif THOSE.search(reading.question) and scope:
         question = re.sub(r"\b(?:them|they)\b", "those councils", reading.question, count=1, flags=re.I)
         question = f"{question.rstrip(' ?.')} ({', '.join(scope)})?"
@@ -285,6 +367,25 @@ def _follow_across(reading: Reading, before: Reading, rest: list[str], parse: Pa
         if strong.search(question) is None:
             question = f"{before.question.rstrip(' ?.')} ({'strengths' if side > 0 else 'weaknesses'})?"
         inherited = ["question"]
+    elif (earlier.across is not None and earlier.across.kind == "transition" and not (intent.authorities or intent.grades)
+          and (UP.search(reading.question) or DOWN.search(reading.question))):
+        # "and which went backwards?" after the councils that improved between their last two inspections
+        direction = -1 if DOWN.search(reading.question) and not UP.search(reading.question) else 1
+        moved = DOWN if earlier.across.direction < 0 else UP
+        question = moved.sub("declined" if direction < 0 else "improved", before.question, count=1)
+        if intent.group and not earlier.group:
+            question = f"{question.rstrip(' ?.')} in {intent.group}?"
+        kept = replace(earlier, across=replace(earlier.across, direction=direction), group=intent.group or earlier.group,
+                       corrections=intent.corrections, decided_by="follow-up")
+        return Reading(reading.asked, question, kept, ["question"], pasted=reading.pasted)
+    elif answer_label(intent) == answer_label(earlier) and _across(intent) and not (intent.period.named or intent.report_types):
+        # "and which went backwards?" after the councils that improved between their last two full
+        # inspections: the same kind of question, of the same reports
+        kept = replace(intent, period=earlier.period, report_types=earlier.report_types, group=intent.group or earlier.group)
+        what = [k for k, old in (("period", earlier.period.named), ("kind", earlier.report_types),
+                                 ("scope", earlier.group and not intent.group)) if old]
+        return Reading(reading.asked, reading.question, kept, [*reading.inherited, *what], pasted=reading.pasted) \
+            if what else None
     else:
         return None
     read_again = replace(parse(question), corrections=intent.corrections)
@@ -328,12 +429,16 @@ def _compare_with_before(reading: Reading, before: Reading, parse) -> Reading:
     named = reading.intent.authorities
     councils = list(dict.fromkeys([*before.intent.authorities, *named, *(before.earlier_councils if not named else [])]))
     years = [] if named else list(dict.fromkeys([*before.earlier_years, *before.intent.years]))
-    if len(councils) < 2 and len(years) < 2:
-        return reading
+    if len(councils) < 2 and len(years) + bool(reading.intent.latest or reading.intent.years) < 2:
+        return reading  # "how does that compare with the latest?" after the 2015 report: the two reports
     extra = [c for c in councils if c not in named] + [str(y) for y in years if y not in reading.intent.years]
-    question = f"{reading.question.rstrip(' ?.')} ({' and '.join(extra)})?"
+    asked = reading.question.rstrip(' ?.')
+    # "how does that compare with Somerset?" after Devon's care leavers: Somerset's care leavers beside them
+    topic = _topic_of(before) if before.intent.topic_terms and not (reading.intent.topic_terms
+                                                                     or reading.intent.asks_grade) else ""
+    question = f"{asked} on {topic} ({' and '.join(extra)})?" if topic else f"{asked} ({' and '.join(extra)})?"
     intent = parse(question)
-    inherited = ["council"] if not years else ["council", "period"]
+    inherited = (["council"] if not years else ["council", "period"]) + (["topic"] if topic else [])
     if before.intent.report_types and not intent.report_types:
         # "which of the two came out better?" after two councils' SEND inspections: those inspections
         intent = replace(intent, report_types=before.intent.report_types)
@@ -375,6 +480,21 @@ def _swap_council(reading: Reading, before: Reading, parse) -> Reading:
     return swapped
 
 
+def _why_graded(reading: Reading, before: Reading) -> Reading:
+    """"why?" after a report's grades: what it found wanting, or, asked of a good or outstanding
+    grade ("why outstanding?", "why so good"), what it found strong; of the same report."""
+    grades = reading.intent.grades or before.intent.grades
+    praise = bool(STRONG.search(reading.question) or PRAISE.search(reading.question)) or bool(grades) and set(
+        grades) <= {"good", "outstanding"}
+    side = "strengths" if praise else "weaknesses"
+    question = f"{before.question.rstrip(' ?.')} ({side})?"
+    intent = replace(before.intent, shape=Shape.STRENGTHS, polarity=1 if praise else -1,
+                     across=None, asks_grade=False, vague=False, decided_by="follow-up",
+                     corrections=reading.intent.corrections)
+    kept = ["question", "report"] if before.pinned_files else ["question"]
+    return Reading(reading.asked, question, intent, kept, list(before.pinned_files))
+
+
 def _written_names(name: str, before: Reading) -> list[str]:
     """How the last question may have written `name`: as itself, or as the name it corrected."""
     return [name] + [w for w, a in before.intent.corrections if a == name]
@@ -388,8 +508,9 @@ def _swap_period(reading: Reading, before: Reading, parse) -> Reading:
     question = LATEST_WORDS.sub(" ", question)
     question = re.sub(r"\(?\b(?:the\s+)?(?:previous|prior|earlier|one before|last but one)(?:\s+one)?\b\)?", " ", question,
                       flags=re.I)
-    if reading.intent.report_types or reading.intent.latest:
-        # "and the focused visit?": the last question, of that kind of report; "and the latest?": of any kind
+    if reading.intent.report_types or (reading.intent.latest and not LATEST_ONE.search(reading.question)):
+        # "and the focused visit?": the last question, of that kind of report; "and the latest?": of any
+        # kind, but "and just the latest one" after the focused visits: the latest of them
         for _, pattern in REPORT_TYPE_PATTERNS:
             question = re.sub(pattern, " ", question, flags=re.I)
         question = SEND_REPORT.sub(" ", question)
@@ -397,13 +518,15 @@ def _swap_period(reading: Reading, before: Reading, parse) -> Reading:
     for council in reading.intent.authorities:  # "What about Kent in 2019?": the period is "in 2019"
         period = re.sub(name_pattern(council) + r"(?:['\u2019]s)?", " ", period, flags=re.I)
     period = " ".join(period.split()).strip(" ?.!") or ("latest" if reading.intent.latest else "")  # "and now?"
-    question = re.sub(r"\(\s*(?:the\s*)?\)", " ", question)  # what is left of a period or kind taken out
+    # what is left of a period or kind taken out: "()", "(the )", "(by )"
+    question = re.sub(r"\(\s*(?:(?:the|by|in|from|since|before|after|during|until)\s*)*\)", " ", question)
     question = re.sub(r"\s+", " ", question).strip().rstrip(" ?.")
     question = f"{question} {period}?" if re.match(r"(in|from|since|before|after|between)\s+(19|20)\d\d", period) \
         else f"{question} ({period})?"
     return Reading(reading.asked, question, _asked_as_before(parse(question), before.intent), ["question"])
 
 
+LATEST_ONE = re.compile(r"\b(?:latest|most recent|newest|last)\s+one\b", re.I)
 SAME_YEAR = re.compile(r"\b(?:that|the same|same)\s+year\b", re.I)
 UNGRADED = {"focused-visit"}  # a focused visit's letter gives no grades
 
@@ -417,6 +540,11 @@ def _asked_as_before(intent: Intent, earlier: Intent) -> Intent:
     if earlier.shape is Shape.THEMES and len(intent.authorities) == 1:  # "and Warwickshire's?": its own
         return replace(intent, shape=Shape.STRENGTHS if earlier.polarity else Shape.SUMMARY,
                        polarity=earlier.polarity, across=None, vague=False)
+    since = intent.year_range is not None and intent.year_range[1] >= 9999
+    if answer_label(earlier) == "grades" and since and len(intent.authorities) == 1:
+        # "and since?" after a report's grades: the grades from then on
+        return replace(intent, shape=Shape.FINDING, polarity=0, across=Across("history", judgement_keys_for(intent, [])),
+                       asks_grade=True, vague=False, report_types=())
     if answer_label(earlier) in ("grades", "grade_history") and intent.report_types and set(intent.report_types) <= UNGRADED:
         return replace(intent, shape=Shape.SUMMARY, polarity=0, across=None, asks_grade=False, vague=False)
     return replace(intent, shape=earlier.shape, polarity=earlier.polarity, across=earlier.across,
@@ -430,6 +558,12 @@ def _cut_to_the_ask(asked: str, parse: Parse) -> tuple[str, bool]:
     if not ask:
         return asked, False
     own, around = parse(ask), parse(context)
+    if not own.topic_terms and around.topic_terms and (IT.search(ask) or THAT_IS.search(ask)):
+        # "...a piece about children placed in unregistered homes. What do the reports say about it?"
+        subject = topic_text(context, around.topic_terms).replace(" | ", " ")
+        ask = THAT_IS.sub(lambda m: f"{m.group(1)}{subject}", IT.sub(lambda m: f"{m.group(1)}{subject}", ask, count=1),
+                          count=1)
+        own = parse(ask)
     extra = [] if own.authorities or own.group else list(around.authorities)
     extra += [] if own.authorities or own.years else [str(y) for y in around.years]
     if around.report_types and not own.report_types:

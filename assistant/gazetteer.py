@@ -29,10 +29,10 @@ REGION_WORDS = {
     "North East": r"north east(?: of england| england)?|northeast",
     "North West": r"north west(?: of england| england)?|northwest",
     "Yorkshire and the Humber": r"yorkshire(?: and(?: the)? humber)?|the humber",
-    "East Midlands": r"east midlands",
-    "West Midlands": r"west midlands",
+    "East Midlands": r"east mid(?:land)?s",
+    "West Midlands": r"west mid(?:land)?s",
     "East of England": r"east of england|east anglia|eastern region",
-    "London": r"(?:inner |outer |greater )?london(?: boroughs?| councils?| authorities| las)?",
+    "London": r"(?:inner |outer |greater )?london(?: boroughs?| councils?| authorities| las)?|the capital",
     "South East": r"south east(?: of england| england)?|southeast",
     "South West": r"south west(?: of england| england)?|southwest",
 }
@@ -131,6 +131,13 @@ class Gazetteer:
                     (variant, authority, name_edits(letters), min(name_edits(letters), allowed_edits(letters)),
                      frozenset(variant)))
         known = {v for v, _ in self._names}
+        # a name that begins longer ones ("kingston" -> "kingston upon hull", "kingston upon thames")
+        self._begins: dict[str, list[tuple[str, str]]] = {}
+        for variant, authority in self._names:
+            words = variant.split()
+            for k in range(1, len(words)):
+                if " ".join(words[:k]) in known:
+                    self._begins.setdefault(" ".join(words[:k]), []).append((variant, authority))
         self._former: dict[str, list[str]] = {}
         for authority in self.authorities:
             for old in council_entry(authority).get("former", []):
@@ -150,8 +157,20 @@ class Gazetteer:
         found = NamesFound()
         text = " " + canonical_key(question) + " "
         for variant, authority in self._names:
-            # "Sunderlands rating": the possessive, its apostrophe unwritten (not of a short name: "Yorks")
-            for needle in (f" {variant} ", f" {variant}s ") if len(variant) >= 5 else (f" {variant} ",):
+            # "Sunderlands rating": the possessive, its apostrophe unwritten (not of a short name: "Yorks");
+            # "Leed's strengths": a name ending in s, its apostrophe put before the s
+            needles = [f" {variant} ", f" {variant}s "] if len(variant) >= 5 else [f" {variant} "]
+            if len(variant) >= 5 and variant.endswith("s") and re.search(rf"\b{re.escape(variant[:-1])}['\u2019]s\b",
+                                                                         question, re.I):
+                needles.append(f" {variant[:-1]} ")
+            for needle in needles:
+                if needle in text and (longer := self._longer_misspelt(text, needle)):
+                    written, other = longer  # "Kingston upon Hul": not "Kingston", but a longer name misspelt
+                    if other not in found.authorities:
+                        found.authorities.append(other)
+                    found.corrections.append((written, other))
+                    text = text.replace(f" {written} ", " \u00a7 ", 1)
+                    continue
                 if needle in text and (variant not in COMMON_WORDS or _capitalised(question, variant)):
                     if authority not in found.authorities:
                         found.authorities.append(authority)
@@ -173,6 +192,25 @@ class Gazetteer:
         found.rest = text.strip()
         found.authorities.sort(key=lambda a: self._first_position(a, question, found))
         return found
+
+    def _longer_misspelt(self, text: str, needle: str) -> tuple[str, str] | None:
+        """(as written, council) when the name found begins a longer name that the words after it
+        spell a letter or two off, one council's only ("Kingston upon Hul", "Kingston apon Thames")."""
+        start = needle.strip()
+        after = text[text.find(needle) + len(needle):].split()
+        close: list[tuple[int, str, str]] = []
+        for variant, authority in self._begins.get(start, ()):
+            extra = variant.count(" ") - start.count(" ")
+            written = " ".join([start, *after[:extra]])
+            if len(after) >= extra and "\u00a7" not in written and written != variant:
+                limit = name_edits(len(variant.replace(" ", "")))
+                if (d := edit_distance(written, variant, limit)) <= limit:
+                    close.append((d, written, authority))
+        if not close:
+            return None
+        best = min(d for d, _, _ in close)
+        found = {(w, a) for d, w, a in close if d == best}
+        return found.pop() if len({a for _, a in found}) == 1 else None
 
     def _first_position(self, authority: str, question: str, found: NamesFound) -> int:
         """Where the question first names `authority` (however written), so councils keep the user's order."""

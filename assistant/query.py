@@ -21,7 +21,7 @@ from assistant.gazetteer import NamesFound, edit_distance
 from assistant.intent import Across, AnyIntent, DraftIntent, Intent, Shape
 from assistant.lexical import STOPWORDS, tokenize
 from assistant.places import out_of_scope
-from assistant.topic_words import ASKING, CHATTER, GRAMMAR, SELF, VAGUE_WORDS, topic_words
+from assistant.topic_words import ASKING, CHATTER, GRAMMAR, SELF, SOFT, VAGUE_WORDS, topic_words
 from assistant.wording import english_stems
 from ingest.core.vocabulary import SEND_GRADES
 from ingest.normalize import collapse
@@ -34,7 +34,7 @@ MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})  # "may" is matched o
 REPORT_TYPE_PATTERNS = [
     ("focused-visit", r"focus(ed|sed)?[ -]visits?|monitoring visit|\bfvs?\b"),
     ("area-send", r"area send|send inspection|local area (send )?partnership|special educational needs (and|&|and/or) disabilit\w* inspection|joint (ofsted (and|&) cqc )?send"),
-    ("sif-reinspection", r"re-?inspection"),
+    ("sif-reinspection", r"re-?inspection|re-?inspected"),
     ("sif", r"\bsif\b|single inspection( framework)?"),
     ("ilacs", r"\bilacs\b|\bfull (?:(?:ofsted|children'?s services|ilacs)\s+)?inspections?\b|\b(?:standard|short) inspections?\b"),
     ("jtai", r"\bjtai\b|joint targeted area inspection"),
@@ -90,11 +90,15 @@ MONTH_WORDS = set(tokenize(
 GRADE_TERMS = [  # longest first: "requires improvement to be good" is not "good"
     ("requires improvement", r"requires? improvement(?: to be good)?|\bRI\b"),
     ("widespread and/or systemic failings", r"widespread(?: and/or| or| and)? systemic failings|widespread|systemic failings?"),
-    ("inconsistent experiences and outcomes", r"inconsistent (?:experiences|outcomes)|inconsistent"),
-    ("positive experiences and outcomes", r"positive (?:experiences|outcomes)"),
+    # "arrangements typically lead to positive experiences": the area SEND outcome, said in its own words
+    ("inconsistent experiences and outcomes", r"(?:(?:\w+ly )?lead(?:s|ing)? to )?inconsistent (?:experiences|outcomes)|"
+                                              r"inconsistent"),
+    ("positive experiences and outcomes", r"(?:(?:\w+ly )?lead(?:s|ing)? to )?positive (?:experiences|outcomes)"),
     ("inadequate", r"\binadequate\b"),
     ("outstanding", r"\boutstanding\b"),
-    ("good", r"\bgood\b"),
+    # "what are they good at", "good practice", "good news": praise, not the grade
+    ("good", r"\bgood\b(?!\s+(?:practice|points?|news|examples?|job|things)\b)"
+             r"(?!\s+at\b(?!\s+(?:a|an|the|its|their|this|that)\s+(?:\w+\s+)?(?:re-?)?(?:inspection|visit)))"),
     ("adequate", r"\badequate\b"),
 ]
 
@@ -205,8 +209,10 @@ def settle(question: str, intent: DraftIntent) -> None:
 HOW_COMMON = re.compile(r"\bhow (?:common|often|widespread|frequent(?:ly)?|prevalent)\b", re.I)
 # "outstanding councils", "the councils rated outstanding" (not "which councils were rated outstanding",
 # a question of grades, nor "from inadequate to good councils", a change)
-GRADE_GROUP = re.compile(r"(?<!\bto )(?<!\bor )(?<!\band )\b(outstanding|good|inadequate|requires improvement)(?:[- ]rated)?\s+"
+GRADE_GROUP = re.compile(r"(?<!\bor )(?<!\band )\b(outstanding|good|inadequate|requires improvement)(?:[- ]rated)?\s+"
                          r"(?:councils|authorities|local authorities|las|areas)\b|"
+                         r"\b(?:councils|authorities|local authorities|las)\s+(?:that|which)\s+(?:still\s+)?(require|need)s?"
+                         r"\s+improvement\b|"
                          r"(?<!which )(?<!what )(?<!many )(?<!list )(?<!list the )(?<!which of the )"
                          r"\b(?:councils|authorities|local authorities|las)\s+(?:currently\s+)?(?:rated|graded|judged)\s+"
                          r"(outstanding|good|inadequate|requires improvement)\b(?!\s+(?:in|at|for|since|between|before|or|and)\b)",
@@ -223,7 +229,15 @@ def no_grade_set_for_a_change(intent: DraftIntent, question: str) -> None:
 def grade_group(question: str) -> str:
     """"outstanding councils": the councils whose latest overall grade is outstanding."""
     match = GRADE_GROUP.search(question)
-    return f"{(match.group(1) or match.group(2)).lower()} councils" if match else ""
+    if not match or MOVE_FROM.search(question[:match.start()]):
+        return ""  # "from inadequate to good councils": a change, not a set
+    if match.group(2):  # "councils that require improvement"
+        return "requires improvement councils"
+    return f"{(match.group(1) or match.group(3)).lower()} councils"
+
+
+MOVE_FROM = re.compile(r"\bfrom\s+(?:being\s+)?(?:rated\s+|judged\s+)?(?:outstanding|good|inadequate|requires improvement)\s+"
+                       r"(?:to|into)\s*$", re.I)
 
 
 PREVIOUS = re.compile(r"\b(previous|prior|earlier|one before|last but one|penultimate)\b", re.I)
@@ -231,7 +245,8 @@ PREVIOUS = re.compile(r"\b(previous|prior|earlier|one before|last but one|penult
 # their patterns, so that "disabled children" or "special educational needs support" stay a topic.
 REPORT_KIND_WORDS = set(tokenize("send special educational needs disabilities area partnership"))
 COUNTIES = re.compile(r"\bcount(?:ies|y)\b(?!\s+lines?\b)", re.I)  # a kind of council, but "county lines" is a topic
-CHILDRENS_SERVICES = re.compile(r"\bchildren(?:\W?s)?\s+services\b", re.I)
+# "children's services", "Birmingham Children's Trust": what is inspected, not a topic
+CHILDRENS_SERVICES = re.compile(r"\bchildren(?:\W?s)?\s+(?:services(?:\s+trust)?|trust)\b", re.I)
 
 
 # Our own words: never read as a misspelling of an English word
@@ -256,11 +271,26 @@ def topic_terms(question: str, intent: AnyIntent, rest: str) -> list[str]:
     text = DOWN.sub(" ", UP.sub(" ", SEND_REPORT.sub(" ", text)))  # the direction of a change, not a topic
     # typed in lower case, or first: a capitalised word past the first may be a name
     typed = set(re.findall(r"(?<![\w-])[a-z]+(?![\w-])", question[:1].lower() + question[1:]))
-    terms = [t for t in tokenize(text)
-             if t not in frame and t not in grades and t not in asker and not t.isdigit() and len(t) > 1
-             and not (t in typed and _frame_typo(t))]
+    tokens = tokenize(text)
+    kept = [t not in frame and t not in grades and t not in asker and not t.isdigit() and len(t) > 1
+            and not (t in typed and _frame_typo(t)) for t in tokens]
+    # a word the frame takes alone names a topic right after one of its words ("early help", "public
+    # law outline"), or before one ("short breaks", "the local offer")
+    terms = [t for i, t in enumerate(tokens) if kept[i] or t in SOFT_STEMS and (
+        i > 0 and kept[i - 1] or t in BEFORE_STEMS and i + 1 < len(tokens) and kept[i + 1])]
+    terms = [SPOKEN.get(t, t) for t in terms]  # "disabled kids": the reports' "disabled children"
+    if WHO_LED.search(question):  # "who led it?": the report's lead inspector, as the report names them
+        terms = [*LEAD_INSPECTOR, *(t for t in terms if t not in LED_WORDS)]
     terms = list(dict.fromkeys(terms))
     return [] if terms == ["children"] else terms  # every report is about children: no topic of its own
+
+
+SOFT_STEMS = frozenset(tokenize(" ".join(SOFT)))
+BEFORE_STEMS = frozenset(tokenize("short local regional"))
+SPOKEN = {"kid": "children"}  # index stems of spoken words -> the reports' own
+WHO_LED = re.compile(r"\bwho\s+(?:led|lead|headed)\b|\b(?:same|which|what)\s+(?:person|inspector|hmi)\s+(?:led|lead)\b", re.I)
+LEAD_INSPECTOR = tuple(tokenize("lead inspector"))
+LED_WORDS = set(tokenize("led lead headed person"))
 
 
 @lru_cache(maxsize=1)
@@ -368,7 +398,8 @@ WEAK = re.compile(
 IMPROVE_AREAS = re.compile(r"\bareas? for (?:improvement|development)\b", re.I)
 STRONG = re.compile(
     r"\b(strengths?|strong points?|shine[sd]?|shone|shining|impress(?:ed|ive|es)?|successes|what (?:works|worked|went|is going|was going) well|do(?:es|ing)? well|did well|"
-    r"good practice|prais(?:e|ed|es|ing)|commended|doing right|(?:good|best) at|excel\w*)\b", re.I)
+    r"good practice|prais(?:e|ed|es|ing)|commended|doing right|(?:good|best) at\b(?!\s+(?:a|an|the|its|their)\s+(?:\w+\s+)?"
+    r"(?:re-?)?(?:inspection|visit))|excel\w*)\b", re.I)
 
 
 def side_asked(question: str) -> int:
@@ -498,7 +529,9 @@ def names_other_topic(intent: AnyIntent, frame: set[str] = COMPARE_TERMS) -> boo
 
 # -- periods ------------------------------------------------------------------------------------------
 # "from 2019 onwards" is a period; "the inspections from 2019" are of that year
-RANGE_SINCE = re.compile(r"\b(?:(?:since|after)\s+(?:(?:its|their|the)\s+)?(19|20)\d\d\b(?!\s*(?:to|and|-)\s*(?:19|20)\d\d)|"
+# ("after its 2024 inspection": what followed that inspection, its own recommendations, not a range)
+RANGE_SINCE = re.compile(r"\b(?:(?:since\s+(?:(?:its|their|the)\s+)?|after\s+(?!(?:its|their|the)\s+(?:19|20)\d\d\s+(?:re-?)?"
+                         r"(?:inspection|visit|report)))(?:(?:its|their|the)\s+)?(19|20)\d\d\b(?!\s*(?:to|and|-)\s*(?:19|20)\d\d)|"
                          r"from\s+(19|20)\d\d\s*(?:onwards?|on\b|forwards?)|"
                          # "since it was judged inadequate in 2017", "from the 2013 inspection through to today"
                          r"since\s+(?:it|they|its|their|the)\b[^?.!;,]{0,50}?\bin\s+(19|20)\d\d\b|"

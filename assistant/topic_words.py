@@ -33,7 +33,7 @@ CHATTER = set(tokenize(
     "them those these they it its other others same something someone somebody test testing sort kind "
     "quite really very much many any ani isn't isnt wasn't aren't don't doesn't ever still whether only "
     "time times tomorrow today yesterday week soon looked look looks specifically specific just instead "
-    "unrelated separate separately anywhere afterwards "
+    "unrelated separate separately anywhere afterwards sub sequence covered cover covers "
 ))
 # Who is asking and why ("As a councillor I'd like to...", "I run a fostering team in Telford and...",
 # "Our team is benchmarking against..."): the clause up to its comma, dash, full stop or "and",
@@ -41,11 +41,12 @@ CHATTER = set(tokenize(
 SELF = re.compile(
     r"(?:^|(?<=[.,;:?!])\s*|(?<=^hi)\s*|(?<=^hello)\s*)(?:so\s+|hi,?\s+|hello,?\s+)?"  # where a clause begins, not "Leeds as a place"
     r"(?:as an?|i'?m an?|i am an?|i chair|i run|i lead|i manage|i work (?:in|for|with|at|on)|i'?ve just started as|"
+    r"(?:i'?m|i am|we'?re|we are) (?:briefing|meeting|presenting to|reporting to)\b|"  # an audience, not a topic
     r"(?:our|my) (?:[\w'-]+ ){0,4}?(?:(?:is|are) \w+ing|wants?|keeps?|asked))\b[^,.;:?!\u2013\u2014]*?"
     r"(?=[,.;:?!\u2013\u2014]|\s-\s|\s+and\s|\s+but\s|\s+so\s|$)", re.I)
 # The asking, said in other words ("would you be able to", "what's the story with", "at the moment")
 ASKING = re.compile(r"\b(?:(?:would|will) you be able to|are you able to|what'?s the (?:story|deal|score|gist)(?: (?:with|in|for))?|"
-                    r"at the moment|back (?:in|then)|stack(?:s|ed)? up(?: against)?|measures? up(?: against)?|"
+                    r"at the moment|back (?:in|then|to)|stack(?:s|ed)? up(?: against)?|measures? up(?: against)?|"
                     r"(?:keeps?|kept) (?:\w+ing )?(?:coming|cropping) up|(?:keeps?|kept) (?:flagging|asking|saying|finding|"
                     r"mentioning|highlighting|raising)|side by side|alongside|(?:compared?|benchmark\w*) against|whose|"
                     r"per (?:its|their|the)|in (?:a few|few|two|three|\d+) (?:lines|words|sentences|bullet points|bullets)|"
@@ -70,7 +71,7 @@ GRAMMAR = set(tokenize(
     "terms detail details aspect aspects conclusion conclusions finding findings result results matter question "
     "answer reporter journalist researcher dissertation study thesis "
     "paper readers main biggest major weakest strongest stronger weaker possible possibly thanks "
-    "advance simple simply exactly pls plz u ur thx cheers sum contrast olds"))
+    "advance simple simply exactly pls plz u ur thx cheers sum contrast olds understand quickly quick later gave give given receive received award awarded"))
 
 
 # Kept between two topic words: "recruitment and retention of social workers", "the MASH / front door"

@@ -128,6 +128,9 @@ class Speller:
         best = min(d for d, _ in close)
         choices = sorted(w for d, w in close if d == best)
         stems = {tuple(tokenize(w)) for w in choices}  # "supervision" or "supervisor": one index term
+        if len(stems) > 1:  # a letter left out is the likeliest slip: "supervison" is "supervision"
+            choices = [w for w in choices if len(w) == len(word) + 1 and _holds_in_order(w, word)]
+            stems = {tuple(tokenize(w)) for w in choices}
         return min(choices, key=len) if len(stems) == 1 else word
 
     def respell(self, rest: str, question: str) -> tuple[str, list[tuple[str, str]]]:
@@ -162,3 +165,9 @@ def the_ask(text: str) -> tuple[str, str]:
     asks = [i for i, s in enumerate(sentences) if s.endswith("?")]
     last = asks[-1] if asks else len(sentences) - 1
     return sentences[last], " ".join(sentences[:last])
+
+
+def _holds_in_order(longer: str, typed: str) -> bool:
+    """Every letter of `typed`, in order, in `longer`."""
+    letters = iter(longer)
+    return all(c in letters for c in typed)

@@ -38,8 +38,8 @@ from eval.split import side_of  # noqa: E402
 DATA = Path(__file__).resolve().parent / "data" / "reading"
 # single questions (the first set, one need asked five ways, names, a second set written later) and conversations
 SINGLE_FILES = ("single", "paraphrase", "names", "single_more", "single_third", "paraphrase_third", "paraphrase_fourth",
-                "paraphrase_fifth")
-CHAIN_FILES = ("chains", "chains_more", "chains_third", "chains_fourth", "chains_fifth")
+                "paraphrase_fifth", "paraphrase_sixth")
+CHAIN_FILES = ("chains", "chains_more", "chains_third", "chains_fourth", "chains_fifth", "chains_sixth")
 SLOTS = ("shape", "councils", "group", "report_type", "period", "grades", "topic")
 REPORT_TYPES = {"lac": "lac-2013", "lscb": "lscb-review"}  # the index's names -> the labels'
 GRADE_LABELS = {"positive experiences and outcomes": "positive experiences",  # the parser's -> the labels'

@@ -1,0 +1,116 @@
+"""Follow-ups that point back ("why?", "is that common?", "over that time", "and inadequate?"),
+names written a little off ("Kingston upon Hul", "Leed's"), and words of praise that are no grade."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from assistant.conversation import read
+from assistant.intent import Shape
+from assistant.parser import QueryParser
+from assistant.shapes import answer_label
+from tests.conftest import CORPUS
+
+pytestmark = pytest.mark.corpus
+
+
+@pytest.fixture(scope="module")
+def parser() -> QueryParser:
+    if not (CORPUS / "manifest.csv").exists():
+        pytest.skip("the corpus is not beside the repo")
+    with (CORPUS / "manifest.csv").open(encoding="utf-8", newline="") as fh:
+        return QueryParser(sorted({row["local_authority"] for row in csv.DictReader(fh)}))
+
+
+def test_a_grade_alone_after_a_list_by_grade_keeps_the_region_and_the_direction_alone_keeps_the_reports(parser):
+    other = read("and inadequate?", ["Which councils in the East of England got requires improvement?"], parser.parse)
+    assert other.intent.group == "East of England" and other.intent.grades == ("inadequate",)
+    assert answer_label(other.intent) == "rated" and other.inherited == ["question"]
+    improved = "Which councils improved their overall grade between their last two full inspections?"
+    back = read("and which went backwards?", [improved], parser.parse)
+    assert answer_label(back.intent) == "grade_change" and back.intent.across.direction == -1
+    assert back.intent.report_types == ("ilacs",) and back.intent.latest
+    there = read("Of the ones that improved, which are in Yorkshire?", [improved], parser.parse)
+    assert there.intent.group == "Yorkshire and the Humber" and there.intent.across.direction == 1
+    assert there.intent.report_types == ("ilacs",)
+
+
+def test_a_comparison_that_points_back_keeps_the_topic_and_that_names_the_topic(parser):
+    devon = "What did the inspection say about care leavers in Devon?"
+    somerset = read("and how does that compare with Somerset?", [devon], parser.parse)
+    assert set(somerset.intent.authorities) == {"Devon", "Somerset"} and answer_label(somerset.intent) == "comparison"
+    assert {"care", "leaver"} <= set(somerset.intent.topic_terms) and "topic" in somerset.inherited
+    early = read("how does that compare to Portsmouth?", ["Early help on the Isle of Wight - what did inspectors make of it?"],
+                 parser.parse)
+    assert {"earli", "help"} <= set(early.intent.topic_terms)  # "help" beside "early" is the topic
+    common = read("is that common?", ["tell me about Peterborough's inspection",
+                                      "what's the problem with care leavers there"], parser.parse)
+    assert common.intent.authorities == () and {"care", "leaver"} <= set(common.intent.topic_terms)
+    region = read("is that a problem across the north west generally?", ["what does Bolton's report say about caseloads?"],
+                  parser.parse)
+    assert region.intent.group == "North West" and "caseload" in region.intent.topic_terms
+    pasted = read("Journalist here, working on a piece about children placed in unregistered children's homes. "
+                  "What do the Ofsted reports say about it?", None, parser.parse)
+    assert "unregist" in pasted.intent.topic_terms and answer_label(pasted.intent) == "topic_across"
+
+
+def test_why_after_a_grade_asks_what_the_report_found_wanting_or_strong(parser):
+    why = read("why so bad", ["isles of scilly ilacs grades"], parser.parse)
+    assert why.intent.authorities == ("Isles of Scilly",) and answer_label(why.intent) == "weaknesses"
+    assert why.intent.report_types == ("ilacs",)
+    good = read("why so good?", ["How was Leeds rated at its latest inspection?"], parser.parse)
+    assert answer_label(good.intent) == "strengths" and good.intent.latest
+    assert answer_label(read("why?", ["what do the reports say about neglect?"], parser.parse).intent) != "weaknesses"
+
+
+def test_periods_that_point_back_and_a_full_question_about_the_same_council(parser):
+    since = read("and since?", ["How did Surrey do in its 2018 re-inspection?"], parser.parse)
+    assert answer_label(since.intent) == "grade_history" and since.intent.year_range == (2018, 9999)
+    moved = read("how have their grades moved since?", ["What did Ofsted say about exploitation in Rotherham in 2014?",
+                                                        "and what does the latest report say about it?"], parser.parse)
+    assert moved.intent.authorities == ("Rotherham",) and moved.intent.year_range == (2014, 9999)
+    span = read("how did Sandwell's grades move over that time?",
+                ["Which councils improved between 2018 and 2024?", "any in the West Midlands"], parser.parse)
+    assert span.intent.year_range == (2018, 2024) and answer_label(span.intent) == "grade_history"
+    year = read("Which other councils were rated inadequate that year?",
+                ["What were the main concerns in Devon's 2025 inspection?"], parser.parse)
+    assert year.intent.years == (2025,) and answer_label(year.intent) == "rated"
+    own = read("How did Surrey do in its 2018 re-inspection?", ["There was an LSCB review in Surrey in 2015 - what did "
+                                                               "it conclude?", "and the children's services inspection "
+                                                               "the same year?"], parser.parse)
+    assert own.question == "How did Surrey do in its 2018 re-inspection?" and own.inherited == []
+    assert own.intent.years == (2018,) and own.intent.report_types == ("sif-reinspection",)
+
+
+def test_the_lead_inspector_asked_as_who_led_it_and_a_council_asked_as_the_x_one(parser):
+    for question in ("who led it?", "did the same person lead Cheshire East?", "Who led the Devon inspection?"):
+        reading = read(question, ["Summarise Cambridgeshire's 2024 inspection"], parser.parse)
+        assert reading.intent.topic_terms[:2] == ("lead", "inspector"), question
+    kingston = read("what did the Kingston one say about care leavers?",
+                    ["which councils were rated outstanding in 2025?", "just the London ones"], parser.parse)
+    assert kingston.intent.authorities == ("Kingston upon Thames",) and kingston.intent.years == (2025,)
+
+
+def test_names_written_a_little_off_and_praise_that_is_no_grade(parser):
+    hull = parser.parse("Kingston upon Hul latest ofsted rating")
+    assert hull.authorities == ("Kingston upon Hull",) and ("kingston upon hul", "Kingston upon Hull") in hull.corrections
+    assert parser.parse("Kingston upon Tames grades").authorities == ("Kingston upon Thames",)
+    assert parser.parse("Kingston grades").authorities == ("Kingston upon Thames",)
+    assert parser.parse("what are Leed's strenghts").authorities == ("Leeds",)
+    assert parser.parse("In the capital, which councils have seen their Ofsted ratings go up?").group == "London"
+    assert parser.parse("West Mids SEND inspections - common issues").group == "West Midlands"
+    assert parser.parse("what are they good at").grades == ()
+    assert parser.parse("what good practice is there in Bromley").grades == ()
+    later = parser.parse("which councils improved from an inadequate judgement to good at a later inspection?")
+    assert set(later.grades) == {"inadequate", "good"} and answer_label(later) == "grade_change"
+    assert parser.parse("what does the Hartlepool report say about disabled kids").topic_terms == ("disabl", "children")
+    assert parser.parse("What are the typical weaknesses in councils that require improvement?").group == \
+        "requires improvement councils"
+    assert parser.parse("what does Ofsted typically recommend to inadequate councils?").group == "inadequate councils"
+    assert parser.parse("which councils went from inadequate to good councils").group == ""
+    assert parser.parse("recommendations for Peterborough after its 2024 inspection").years == (2024,)
+    assert parser.parse("recommendations for Peterborough after its 2024 inspection").year_range is None
+    assert parser.parse("How was Manchester rated when it was re-inspected in 2017?").report_types == ("sif-reinspection",)
+    assert Shape.STRENGTHS is parser.parse("what is Hartlepool good at").shape
