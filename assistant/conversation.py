@@ -118,6 +118,8 @@ def read(asked: str, history, parse: Parse, recent: int = 6) -> Reading:
     before: Reading | None = None
     turns = turns_of(history)[-recent:]
     for turn in turns:
+        if before is not None and ACK.match(turn.asked):
+            continue  # "hmm": the thread goes on from the turn before it
         earlier = before
         before = _read_turn(turn.asked, before, parse)
         before.pinned_files = list(turn.cited_files)
@@ -175,6 +177,8 @@ def _read_after(asked: str, before: Reading | None, parse: Parse) -> Reading:
     reading = Reading(asked, question, intent, pasted=pasted)
     if before is None or intent.out_of_scope:
         return reading
+    if ACK.match(asked):  # "ok", "hmm", "thanks": no question, nothing to keep
+        return reading
     if MORE.match(asked) and not before.intent.vague:  # "more", "go on": the last question again, topic and all
         return Reading(asked, before.question, replace(before.intent, decided_by="follow-up"), ["question"],
                        pinned_files=list(before.pinned_files), pasted=reading.pasted)
@@ -218,7 +222,7 @@ def _read_after(asked: str, before: Reading | None, parse: Parse) -> Reading:
         return _swap_council(reading, before, parse)
     if follow and not rest and _names_period(question, intent) and not intent.authorities:
         return _swap_period(reading, before, parse)
-    if WHY.match(asked) and not intent.authorities and before.intent.names_report and not intent.topic_terms \
+    if WHY.search(asked) and not intent.authorities and before.intent.names_report and not intent.topic_terms \
             and answer_label(before.intent) in ("grades", "grade_history"):
         return _why_graded(reading, before)
     if follow and COMPARE.search(question) and before.intent.authorities:
@@ -229,7 +233,7 @@ def _read_after(asked: str, before: Reading | None, parse: Parse) -> Reading:
     kept = _parse_after(parse, question, before.intent)
     if not kept.follows:
         return reading
-    if before.intent.shape is Shape.COMPARISON and answer_label(kept) == "finding" and kept.topic_terms:
+    if answer_label(before.intent) == "comparison" and answer_label(kept) in ("finding", "comparison") and kept.topic_terms:
         kept = replace(kept, shape=Shape.COMPARISON, comparison=True, decided_by="follow-up")  # "on domestic abuse"
     elif kept.decided_by == "wording" or (answer_label(kept) == "finding" and not kept.topic_terms):
         # the model's guess at a few words is not theirs: "and care leavers?" asks about care leavers,
@@ -255,10 +259,13 @@ RANKS = re.compile(r"\b(better|worse|best|worst|rank\w*|strongest|weakest|strong
 ALIKE = re.compile(r"\b(?:the same|differently|alike|similarly)\b", re.I)
 # "why?", "why so bad", "why requires improvement?" after a grade: what the report found wanting
 PRAISE = re.compile(r"\b(?:good|well|strong|great|outstanding|positive|high)\b", re.I)
-WHY = re.compile(r"^\W*(?:(?:and|so|but|ok(?:ay)?)\W+)*why\b", re.I)
+WHY = re.compile(r"(?:^|\s[-\u2013\u2014:]\s*|,\s*)\W*(?:(?:and|so|but|ok(?:ay)?)\W+)*why\b", re.I)
 OPEN = {"finding", "topic_across", "clarify", "summary"}  # readings a few words of a follow-up do not settle
 
 
+# "ok", "hmm ok", "thanks, anything else?": said back, no question of its own
+ACK = re.compile(r"^\W*(?:(?:ok(?:ay)?|hm+|right|thanks?|thank you|cheers|great|cool|fine|i see|got it|sure|yes|no|then)"
+                 r"(?:\W+|$))+(?:anything else\W*)?$", re.I)
 # "more", "go on", "tell me more": the last question again
 MORE = re.compile(r"^\W*(?:(?:ok(?:ay)?|and|so|please)\W+)*(?:more|go on|continue|keep going|tell me more|anything else|"
                   r"what else)(?:\W+please)?\W*$", re.I)
@@ -428,16 +435,23 @@ def _compare_with_before(reading: Reading, before: Reading, parse) -> Reading:
     "how do the two compare?": the councils (or the years) of the last two turns."""
     named = reading.intent.authorities
     councils = list(dict.fromkeys([*before.intent.authorities, *named, *(before.earlier_councils if not named else [])]))
-    years = [] if named else list(dict.fromkeys([*before.earlier_years, *before.intent.years]))
-    if len(councils) < 2 and len(years) + bool(reading.intent.latest or reading.intent.years) < 2:
+    years = [] if named or before.intent.year_range else list(dict.fromkeys([*before.earlier_years, *before.intent.years]))
+    if len(councils) == 1 and before.intent.previous and not (years or reading.intent.years):
+        years_said = "the latest and the previous inspection"  # "compare the two" after the latest, then the one before
+    elif len(councils) < 2 and len(years) + bool(reading.intent.latest or reading.intent.years) < 2:
         return reading  # "how does that compare with the latest?" after the 2015 report: the two reports
+    else:
+        years_said = ""
     extra = [c for c in councils if c not in named] + [str(y) for y in years if y not in reading.intent.years]
+    extra += [years_said] if years_said else []
     asked = reading.question.rstrip(' ?.')
     # "how does that compare with Somerset?" after Devon's care leavers: Somerset's care leavers beside them
     topic = _topic_of(before) if before.intent.topic_terms and not (reading.intent.topic_terms
                                                                      or reading.intent.asks_grade) else ""
     question = f"{asked} on {topic} ({' and '.join(extra)})?" if topic else f"{asked} ({' and '.join(extra)})?"
     intent = parse(question)
+    if len(intent.authorities) >= 2 and answer_label(intent) == "grades" and (ALIKE.search(question) or RANKS.search(question)):
+        intent = replace(intent, shape=Shape.COMPARISON, comparison=True)  # "were they rated the same?"
     inherited = (["council"] if not years else ["council", "period"]) + (["topic"] if topic else [])
     if before.intent.report_types and not intent.report_types:
         # "which of the two came out better?" after two councils' SEND inspections: those inspections
@@ -487,12 +501,16 @@ def _why_graded(reading: Reading, before: Reading) -> Reading:
     praise = bool(STRONG.search(reading.question) or PRAISE.search(reading.question)) or bool(grades) and set(
         grades) <= {"good", "outstanding"}
     side = "strengths" if praise else "weaknesses"
-    question = f"{before.question.rstrip(' ?.')} ({side})?"
-    intent = replace(before.intent, shape=Shape.STRENGTHS, polarity=1 if praise else -1,
-                     across=None, asks_grade=False, vague=False, decided_by="follow-up",
-                     corrections=reading.intent.corrections)
-    kept = ["question", "report"] if before.pinned_files else ["question"]
-    return Reading(reading.asked, question, intent, kept, list(before.pinned_files))
+    own = reading.intent.period
+    said = " ".join([str(y) for y in own.years] + (["latest"] if own.latest else []) + (["previous"] if own.previous else []))
+    question = f"{before.question.rstrip(' ?.')} ({side})" + (f" ({said})?" if said else "?")
+    # the grade asked about is the reason, not a set ("why requires improvement?"); "the 2026 one - why
+    # requires improvement?" after the grades over time: that report's
+    intent = replace(before.intent, shape=Shape.STRENGTHS, polarity=1 if praise else -1, grades=reading.intent.grades,
+                     period=own if own.named else before.intent.period, across=None, asks_grade=False, vague=False,
+                     decided_by="follow-up", corrections=reading.intent.corrections)
+    pinned = before.pinned_files if not own.named and len(before.pinned_files) <= PINNED_MAX else []
+    return Reading(reading.asked, question, intent, ["question", "report"] if pinned else ["question"], list(pinned))
 
 
 def _written_names(name: str, before: Reading) -> list[str]:

@@ -598,7 +598,8 @@ RECOMMENDATIONS = re.compile(
     r"\b(?:tell|told|ask|asked|want|wanted|require|required)\b[^?]{0,40}\bto improve\b|"  # "tell Manchester to improve"
     r"\b(areas? for (?:priority action|improvement)|what needs to improve|recommend\w*|told to improve|"
     r"asked to improve|needs? to improve|required to improve|improvement actions?|priority actions?|next steps|to-?do list|"
-    r"(?:tell|told|want|wants|wanted|ask|asked)\b[^?]{0,30}\bto (?:go away and )?fix)\b", re.I)
+    r"(?:tell|told|want|wants|wanted|ask|asked)\b[^?]{0,30}\bto (?:go away and )?fix|"
+    r"(?:want|wants|wanted|expect|expects)\s+(?:them|it|the council|the authority|\w+)\s+to\s+(?:do|change))\b", re.I)
 # Words that only frame a recommendations question; what is left names the topic.
 FRAME_WORDS = set(tokenize(
     "which what councils council authorities authority areas area local were was are is told asked needed need needs "

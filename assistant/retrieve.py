@@ -95,7 +95,9 @@ def resolve_scope(question: str, intent: Intent, reports: list[ReportMeta], filt
     if intent.months and len(candidates) > 1:
         in_month = [r for r in candidates if set(intent.months) & report_months(r)]
         candidates = in_month or candidates
-    if intent.previous and intent.authorities and not intent.years:  # "the one before": each council's second newest
+    if intent.previous and intent.latest and intent.comparison and intent.authorities and not intent.years:
+        candidates = _before_latest(candidates, both=True) or candidates  # "compare the two": the latest and the one before
+    elif intent.previous and intent.authorities and not intent.years:  # "the one before": each council's second newest
         # none indexed: its latest, which may itself tell of the one before (the reading line says so)
         candidates = _before_latest(candidates) or candidates
     elif intent.latest and intent.authorities and not intent.comparison and not intent.years:
@@ -105,10 +107,10 @@ def resolve_scope(question: str, intent: Intent, reports: list[ReportMeta], filt
     return Scope([r.report_id for r in candidates])
 
 
-def _before_latest(reports: list[ReportMeta]) -> list[ReportMeta]:
-    """Each council's inspection before its latest: of its graded inspections when it has two
-    ("the latest inspection" is the latest graded one), of the same kind when there is one, else
-    of all its reports."""
+def _before_latest(reports: list[ReportMeta], both: bool = False) -> list[ReportMeta]:
+    """Each council's inspection before its latest (`both`: and that latest): of its graded
+    inspections when it has two ("the latest inspection" is the latest graded one), of the same
+    kind when there is one, else of all its reports."""
     by_authority: dict[str, list[ReportMeta]] = {}
     for meta in sorted(reports, key=lambda m: m.when or date.min):
         by_authority.setdefault(meta.authority, []).append(meta)
@@ -117,7 +119,7 @@ def _before_latest(reports: list[ReportMeta]) -> list[ReportMeta]:
         graded = [m for m in own if m.judgements]
         pool = graded if len(graded) >= 2 else own
         same_kind = [m for m in pool if m.report_type == pool[-1].report_type]  # an ILACS before an ILACS
-        out += (same_kind if len(same_kind) >= 2 else pool)[-2:-1]
+        out += (same_kind if len(same_kind) >= 2 else pool)[-2:] if both else (same_kind if len(same_kind) >= 2 else pool)[-2:-1]
     return out
 
 

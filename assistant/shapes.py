@@ -13,16 +13,19 @@ from __future__ import annotations
 import re
 
 from assistant.intent import Across, AnyIntent, DraftIntent, Shape
+from assistant.lexical import tokenize
 from assistant.query import (
     DOWN,
     HOW_COMMON,
     HOW_MANY,
     IN_COMMON,
     STRONG,
+    SUMMARY_TERMS,
     THEMES,
     UP,
     WEAK,
     judgement_keys_for,
+    names_other_topic,
     no_grade_set_for_a_change,
     one_grade_move,
     topic_phrase,
@@ -97,7 +100,8 @@ def fits(label: str, intent: AnyIntent) -> bool:
     one_side = councils == 1 and (not intent.topic_terms or bool(SIDE.search(intent.unnamed)))
     needs = {
         # a grade table only for a question with no topic or grade of its own (those the rules answer)
-        "summary": councils >= 1, "grades": councils >= 1 and not intent.topic_terms and not intent.grades,
+        # a summary of a report, not of a topic it names ("what did Wolverhampton say about county lines?")
+        "summary": councils >= 1 and not _about_a_topic(intent), "grades": councils >= 1 and not intent.topic_terms and not intent.grades,
         "grade_history": councils == 1,
         "strengths": one_side, "weaknesses": one_side,
         "recommendations": bool(ASKS_CHANGE.search(intent.unnamed)),
@@ -114,6 +118,16 @@ def fits(label: str, intent: AnyIntent) -> bool:
         "clarify": councils == 0 and not intent.group and not intent.topic_terms,
     }
     return needs.get(label, False)
+
+
+# "say about county lines", "on caseloads": what follows names the topic asked about
+ABOUT = re.compile(r"\b(?:about|regarding|concerning|on)\s+(?:(?:the|their|its|any)\s+)?([\w'-]+)", re.I)
+
+
+def _about_a_topic(intent: AnyIntent) -> bool:
+    """The question asks about a topic beyond the report's frame, said after "about" or "on"."""
+    return names_other_topic(intent, SUMMARY_TERMS) and any(
+        set(tokenize(m.group(1))) & set(intent.topic_terms) for m in ABOUT.finditer(intent.unnamed))
 
 
 def apply(label: str, intent: DraftIntent, question: str) -> None:

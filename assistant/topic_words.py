@@ -55,7 +55,7 @@ ASKING = re.compile(r"\b(?:(?:would|will) you be able to|are you able to|what'?s
                     r"(?:get|got|gotten|getting|fell|fall) into trouble with (?:ofsted|the inspectors|inspectors)|grade table|"
                     r"areas? for (?:improvement|development)|sorry|(?:the )?(?:bigger|biggest|big|top) (?:\w+ )?(?:problems?|themes?|"
                     r"issues?|recurring|common|strengths?|weaknesses|concerns?)|usually|too)\b|^\s*add\b|"
-                    r"\b(?:faster|slower|quicker)\s*(?=\u00a7|$)", re.I)
+                    r"\b(?:faster|slower|quicker)\s*(?=\u00a7|$)|\bput(?= (?:the two|them|both|these|those|it|that)\b)", re.I)
 # The grammar and the asking around a topic ("what were the concerns raised after it", "the gist of
 # it for a story", "grades timeline pls"): words that never name what a question is about.
 GRAMMAR = set(tokenize(

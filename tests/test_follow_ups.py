@@ -114,3 +114,56 @@ def test_names_written_a_little_off_and_praise_that_is_no_grade(parser):
     assert parser.parse("recommendations for Peterborough after its 2024 inspection").year_range is None
     assert parser.parse("How was Manchester rated when it was re-inspected in 2017?").report_types == ("sif-reinspection",)
     assert Shape.STRENGTHS is parser.parse("what is Hartlepool good at").shape
+
+
+def test_a_turn_said_back_keeps_nothing_and_the_thread_goes_on_past_it(parser):
+    for said in ("ok", "hmm", "hmm ok", "ok thanks, anything else?"):
+        reading = read(said, ["Trafford grades"], parser.parse)
+        assert reading.intent.authorities == () and reading.inherited == [] and reading.intent.vague, said
+    after = read("why inadequate for help and protection?", ["Trafford grades", "hmm"], parser.parse)
+    assert after.intent.authorities == ("Trafford",)
+
+
+def test_why_after_a_report_named_in_the_history_and_what_ofsted_wants_done(parser):
+    why = read("the 2026 one - why requires improvement?", ["somerset overall grades over time"], parser.parse)
+    assert answer_label(why.intent) == "weaknesses" and why.intent.years == (2026,)
+    before = read("and the one before that?", ["somerset overall grades over time",
+                                               "the 2026 one - why requires improvement?"], parser.parse)
+    assert answer_label(before.intent) == "weaknesses" and before.intent.previous and "2026" not in before.question
+    wrong = read("why, what went wrong", ["inadequate at its last inspection - is that right for Devon?"], parser.parse)
+    assert answer_label(wrong.intent) == "weaknesses" and wrong.intent.grades == ()  # the grade is the reason, not a set
+    fix = read("and what does ofsted want them to do about it", ["inadequate at its last inspection - is that right "
+                                                                "for Devon?", "why, what went wrong"], parser.parse)
+    assert answer_label(fix.intent) == "recommendations" and fix.intent.authorities == ("Devon",)
+
+
+def test_side_by_side_follow_ups_keep_the_reports_and_their_period(parser):
+    alike = read("Were they rated the same?", ["Who led the Ofsted inspection of Rochdale's children's services?",
+                                                "and wirral?"], parser.parse)
+    assert set(alike.intent.authorities) == {"Rochdale", "Wirral"} and answer_label(alike.intent) == "comparison"
+    two = read("put the two side by side", ["what strengths keep coming up in London reports since 2024?",
+                                            "what about Wandsworth - strengths?", "and Southwark, same question"],
+               parser.parse)
+    assert set(two.intent.authorities) == {"Wandsworth", "Southwark"} and two.intent.year_range == (2024, 9999)
+    assert two.intent.topic_terms == ()
+    changed = read("what changed on help and protection", ["manchester 2022 vs 2025"], parser.parse)
+    assert answer_label(changed.intent) == "comparison" and changed.intent.years == (2022, 2025)
+    latest = read("compare the two", ["Summarise Croydon's latest inspection", "and the previous one?"], parser.parse)
+    assert answer_label(latest.intent) == "comparison" and latest.intent.previous and latest.intent.latest
+
+
+def test_a_topic_named_after_about_is_no_summary_of_the_report(parser):
+    assert answer_label(parser.parse("what did Wolverhampton say about county lines?")) == "finding"
+    assert answer_label(parser.parse("whats the story with Leeds")) == "summary"
+
+
+def test_compare_the_two_after_the_latest_and_the_one_before_compares_those_reports(small_index):
+    latest = small_index.ask("Summarise Haringey's latest inspection")
+    before = small_index.ask("and the previous one?", history=[latest])
+    both = small_index.ask("compare the two", history=[latest, before])
+    assert both.kind == "comparison" and not both.abstained
+    files = {c.file for c in both.citations}
+    assert files == {"ofsted-ilacs/haringey_2023-04-11_ilacs.pdf", "ofsted-ilacs/haringey_2018-12-14_ilacs.pdf"}, files
+    why = small_index.ask("the 2018 one - why?", history=[small_index.ask("Haringey's grades over time")])
+    assert why.reading.startswith("Read as: weaknesses \u00b7 Haringey")
+    assert {c.file for c in why.citations} == {"ofsted-ilacs/haringey_2018-12-14_ilacs.pdf"}
