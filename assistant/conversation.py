@@ -33,6 +33,7 @@ from assistant.query import (
     WEAK,
     judgement_keys_for,
     side_asked,
+    without_grades,
 )
 from assistant.shapes import answer_label
 from assistant.topic_words import topic_text
@@ -177,11 +178,11 @@ def _read_after(asked: str, before: Reading | None, parse: Parse) -> Reading:
     reading = Reading(asked, question, intent, pasted=pasted)
     if before is None or intent.out_of_scope:
         return reading
-    if ACK.match(asked):  # "ok", "hmm", "thanks": no question, nothing to keep
-        return reading
     if MORE.match(asked) and not before.intent.vague:  # "more", "go on": the last question again, topic and all
         return Reading(asked, before.question, replace(before.intent, decided_by="follow-up"), ["question"],
                        pinned_files=list(before.pinned_files), pasted=reading.pasted)
+    if ACK.match(asked):  # "ok", "hmm", "thanks": no question, nothing to keep
+        return reading
     if not intent.period.named and (said := _period_back(question, before)) != question:
         # "how have their grades moved since?", "how did Sandwell's grades move over that time?"
         question = said
@@ -212,18 +213,14 @@ def _read_after(asked: str, before: Reading | None, parse: Parse) -> Reading:
     if (follow and len(intent.authorities) == 1 and not before.intent.authorities and before.intent.topic_terms
             and not intent.topic_terms and not (intent.decided_by == "rules" and answer_label(intent) not in OPEN)):
         return _swap_council(reading, before, parse)  # "what did Ealing's say?" after a topic across reports
-    if follow and intent.authorities and set(intent.authorities) == set(before.intent.authorities):
-        # "and Surrey's 2018 one?" asks the last question of that report; "How did Surrey do in its
-        # 2018 re-inspection?" is a question of its own about the same council
-        opens = FOLLOW_UP.search(asked)
-        return _swap_period(reading, before, parse) if opens and not rest and _names_period(question, intent) \
-            else reading
+    if follow and intent.authorities and set(intent.authorities) == set(before.intent.authorities) and ASKS.match(asked):
+        return reading  # "How did Surrey do in its 2018 re-inspection?": a question of its own about the same council
     if follow and not rest and (intent.authorities or intent.group) and not intent.unknown_places:
         return _swap_council(reading, before, parse)
     if follow and not rest and _names_period(question, intent) and not intent.authorities:
         return _swap_period(reading, before, parse)
-    if WHY.search(asked) and not intent.authorities and before.intent.names_report and not intent.topic_terms \
-            and answer_label(before.intent) in ("grades", "grade_history"):
+    if (WHY.search(asked) and not (intent.authorities or intent.group or intent.topic_terms or ACROSS_ASK.search(asked))
+            and before.intent.names_report and answer_label(before.intent) in ("grades", "grade_history")):
         return _why_graded(reading, before)
     if follow and COMPARE.search(question) and before.intent.authorities:
         return _compare_with_before(reading, before, parse)
@@ -258,11 +255,15 @@ RANKS = re.compile(r"\b(better|worse|best|worst|rank\w*|strongest|weakest|strong
 # "were they rated the same?": the councils of the last turns side by side
 ALIKE = re.compile(r"\b(?:the same|differently|alike|similarly)\b", re.I)
 # "why?", "why so bad", "why requires improvement?" after a grade: what the report found wanting
+NEGATED = re.compile(r"\b(?:not|never|no longer|bad|poor|poorly)\b|n't\b", re.I)
 PRAISE = re.compile(r"\b(?:good|well|strong|great|outstanding|positive|high)\b", re.I)
 WHY = re.compile(r"(?:^|\s[-\u2013\u2014:]\s*|,\s*)\W*(?:(?:and|so|but|ok(?:ay)?)\W+)*why\b", re.I)
 OPEN = {"finding", "topic_across", "clarify", "summary"}  # readings a few words of a follow-up do not settle
 
 
+# A question of its own opens with its asking ("How did Surrey do in 2018?"), not with a name ("Leeds in 2019?")
+ASKS = re.compile(r"^\W*(?:how|what|which|who|when|where|why|did|does|do|is|was|were|has|have|can|could|would|tell|"
+                  r"summari[sz]e|list|show|give)\b", re.I)
 # "ok", "hmm ok", "thanks, anything else?": said back, no question of its own
 ACK = re.compile(r"^\W*(?:(?:ok(?:ay)?|hm+|right|thanks?|thank you|cheers|great|cool|fine|i see|got it|sure|yes|no|then)"
                  r"(?:\W+|$))+(?:anything else\W*)?$", re.I)
@@ -277,7 +278,7 @@ IT = re.compile(r"\b((?:mention|mentions|mentioned|about|on|discuss|discusses|co
                 r"(?!\s+(?!(?:generally|in general|overall|everywhere|elsewhere|nationally)\b)\w)", re.I)
 # "since?", "since then": since the year of the last turns; "over that time": their period
 SINCE_THEN = re.compile(r"\bsince(?:\s+then)?(?=\s*[?.!]*\s*$)", re.I)
-THAT_YEAR = re.compile(r"\b(?:in\s+)?(?:that|the same)\s+year\b", re.I)
+THAT_YEAR = re.compile(r"\b(?:in\s+)?that\s+year\b", re.I)
 THAT_TIME = re.compile(r"\b(?:over|in|during|across|for)\s+(?:that|the same|this|those)\s+(?:time|period|years|span)\b",
                        re.I)
 
@@ -374,7 +375,9 @@ def _follow_across(reading: Reading, before: Reading, rest: list[str], parse: Pa
         if strong.search(question) is None:
             question = f"{before.question.rstrip(' ?.')} ({'strengths' if side > 0 else 'weaknesses'})?"
         inherited = ["question"]
-    elif (earlier.across is not None and earlier.across.kind == "transition" and not (intent.authorities or intent.grades)
+    elif (earlier.across is not None and earlier.across.kind == "transition"
+          and not (intent.authorities or intent.grades or intent.report_types or intent.period.named)
+          and (FOLLOW_UP.search(reading.asked) or THE_ONES.search(reading.asked))
           and (UP.search(reading.question) or DOWN.search(reading.question))):
         # "and which went backwards?" after the councils that improved between their last two inspections
         direction = -1 if DOWN.search(reading.question) and not UP.search(reading.question) else 1
@@ -399,6 +402,7 @@ def _follow_across(reading: Reading, before: Reading, rest: list[str], parse: Pa
     return Reading(reading.asked, question, read_again, inherited, pasted=reading.pasted)
 
 
+THE_ONES = re.compile(r"\b(?:the ones|those|of them|of these)\b", re.I)  # "of the ones that improved, ..."
 # "and on caseloads?", "what about supervision?": the last question, about another topic
 ON_TOPIC = re.compile(r"^\s*(?:(?:and|ok(?:ay)?|so|but|then|now|also)[\s,]+)*(?:what about|how about|and on|and about|"
                       r"on|about|and)\s+", re.I)
@@ -498,8 +502,10 @@ def _why_graded(reading: Reading, before: Reading) -> Reading:
     """"why?" after a report's grades: what it found wanting, or, asked of a good or outstanding
     grade ("why outstanding?", "why so good"), what it found strong; of the same report."""
     grades = reading.intent.grades or before.intent.grades
-    praise = bool(STRONG.search(reading.question) or PRAISE.search(reading.question)) or bool(grades) and set(
-        grades) <= {"good", "outstanding"}
+    said = without_grades(reading.question)  # "why requires improvement?": the grade is what is explained
+    negative = WEAK.search(said) or DOWN.search(said) or NEGATED.search(said)  # "why not good?", "why did it decline?"
+    positive = STRONG.search(said) or PRAISE.search(said) or UP.search(said)  # "why so good?", "why did it improve?"
+    praise = bool(positive) if positive or negative else bool(grades) and set(grades) <= {"good", "outstanding"}
     side = "strengths" if praise else "weaknesses"
     own = reading.intent.period
     said = " ".join([str(y) for y in own.years] + (["latest"] if own.latest else []) + (["previous"] if own.previous else []))

@@ -32,7 +32,8 @@ REGION_WORDS = {
     "East Midlands": r"east mid(?:land)?s",
     "West Midlands": r"west mid(?:land)?s",
     "East of England": r"east of england|east anglia|eastern region",
-    "London": r"(?:inner |outer |greater )?london(?: boroughs?| councils?| authorities| las)?|the capital",
+    "London": r"(?:inner |outer |greater )?london(?: boroughs?| councils?| authorities| las)?|"
+              r"the capital(?! (?:investment|spend\w*|fund\w*|budget|programme|costs?|grants?|projects?)\b)",
     "South East": r"south east(?: of england| england)?|southeast",
     "South West": r"south west(?: of england| england)?|southwest",
 }
@@ -160,8 +161,8 @@ class Gazetteer:
             # "Sunderlands rating": the possessive, its apostrophe unwritten (not of a short name: "Yorks");
             # "Leed's strengths": a name ending in s, its apostrophe put before the s
             needles = [f" {variant} ", f" {variant}s "] if len(variant) >= 5 else [f" {variant} "]
-            if len(variant) >= 5 and variant.endswith("s") and re.search(rf"\b{re.escape(variant[:-1])}['\u2019]s\b",
-                                                                         question, re.I):
+            if (len(variant) >= 5 and variant.endswith("s") and variant[:-1] not in self._words  # not "staff's"
+                    and re.search(rf"\b{re.escape(variant[:-1])}['\u2019]s\b", question, re.I)):
                 needles.append(f" {variant[:-1]} ")
             for needle in needles:
                 if needle in text and (longer := self._longer_misspelt(text, needle)):
@@ -199,13 +200,18 @@ class Gazetteer:
         start = needle.strip()
         after = text[text.find(needle) + len(needle):].split()
         close: list[tuple[int, str, str]] = []
+        names = {v for v, _ in self._names}
         for variant, authority in self._begins.get(start, ()):
             extra = variant.count(" ") - start.count(" ")
-            written = " ".join([start, *after[:extra]])
-            if len(after) >= extra and "\u00a7" not in written and written != variant:
-                limit = name_edits(len(variant.replace(" ", "")))
-                if (d := edit_distance(written, variant, limit)) <= limit:
-                    close.append((d, written, authority))
+            typed, meant = " ".join(after[:extra]), variant[len(start) + 1:]
+            # the words after are that name's end a letter or two off, and name no council of their own
+            # ("Hammersmith and Newham", "Brighton and Hull" are two councils)
+            if len(after) < extra or "\u00a7" in typed or typed == meant or any(
+                    " ".join(after[i:j]) in names for i in range(extra) for j in range(i + 1, extra + 1)):
+                continue
+            limit = max(1, name_edits(len(meant.replace(" ", ""))) - 1)
+            if (d := edit_distance(typed, meant, limit)) <= limit:
+                close.append((d, f"{start} {typed}", authority))
         if not close:
             return None
         best = min(d for d, _, _ in close)

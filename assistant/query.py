@@ -21,6 +21,7 @@ from assistant.gazetteer import NamesFound, edit_distance
 from assistant.intent import Across, AnyIntent, DraftIntent, Intent, Shape
 from assistant.lexical import STOPWORDS, tokenize
 from assistant.places import out_of_scope
+from assistant.topic import EQUIVALENTS
 from assistant.topic_words import ASKING, CHATTER, GRAMMAR, SELF, SOFT, VAGUE_WORDS, topic_words
 from assistant.wording import english_stems
 from ingest.core.vocabulary import SEND_GRADES
@@ -98,7 +99,7 @@ GRADE_TERMS = [  # longest first: "requires improvement to be good" is not "good
     ("outstanding", r"\boutstanding\b"),
     # "what are they good at", "good practice", "good news": praise, not the grade
     ("good", r"\bgood\b(?!\s+(?:practice|points?|news|examples?|job|things)\b)"
-             r"(?!\s+at\b(?!\s+(?:a|an|the|its|their|this|that)\s+(?:\w+\s+)?(?:re-?)?(?:inspection|visit)))"),
+             r"(?!\s+at\b(?!\s+(?:a|an|the|its|their|this|that)\s+(?:\w+\s+){0,3}(?:re-?)?(?:inspection|visit)))"),
     ("adequate", r"\badequate\b"),
 ]
 
@@ -152,6 +153,8 @@ def read_rules(question: str, names: NamesFound, rest: str, respelt: list[tuple[
     intent.latest = bool(LATEST.search(question))
     intent.out_of_scope = out_of_scope(question)
     intent.year_range = year_range(question, intent.years)
+    if intent.year_range and RECOMMENDATIONS.search(question) and MADE_AFTER.search(question):
+        intent.year_range = None  # "the recommendations made after its 2024 inspection": that inspection's
     intent.relative_years = relative_years(question)
     read_what_it_asks(question, intent)
     if span := SPAN.search(question):
@@ -180,6 +183,9 @@ def read_rules(question: str, names: NamesFound, rest: str, respelt: list[tuple[
     intent.grade_topic = names_topic(question, intent)
     intent.named_words = proper_names(question)
     return intent
+
+
+MADE_AFTER = re.compile(r"\bafter\s+(?:its|their|the)\s+(?:19|20)\d\d\s+(?:re-?)?(?:inspection|visit)\b", re.I)
 
 
 def settle(question: str, intent: DraftIntent) -> None:
@@ -245,13 +251,18 @@ PREVIOUS = re.compile(r"\b(previous|prior|earlier|one before|last but one|penult
 # their patterns, so that "disabled children" or "special educational needs support" stay a topic.
 REPORT_KIND_WORDS = set(tokenize("send special educational needs disabilities area partnership"))
 COUNTIES = re.compile(r"\bcount(?:ies|y)\b(?!\s+lines?\b)", re.I)  # a kind of council, but "county lines" is a topic
-# "children's services", "Birmingham Children's Trust": what is inspected, not a topic
-CHILDRENS_SERVICES = re.compile(r"\bchildren(?:\W?s)?\s+(?:services(?:\s+trust)?|trust)\b", re.I)
+CHILDRENS_SERVICES = re.compile(r"\bchildren(?:\W?s)?\s+services\b", re.I)
+# "Birmingham Children's Trust", written as a name: what is inspected ("children's trust boards" is a topic)
+TRUST_NAME = re.compile(r"\b[Cc]hildren(?:\W?s)?\s+(?:[Ss]ervices\s+)?Trust\b")
+TRUST = re.compile(r"\bchildren(?:\W?s)?\s+(?:services\s+)?trust\b", re.I)
 
 
 # Our own words: never read as a misspelling of an English word
+# Our own words, and the reports' words that no English word list holds ("carers" is not "careers",
+# "locum" not "locus"): never read as a misspelling
 OWN_WORDS = (SCOPE_WORDS | set(tokenize("ofsted lscb lscp ilacs jtai camhs mash ehcp ehc plo sen send cqc hmi dcs adcs "
-                                         "senco sencos lado iro iros")))
+                                         "senco sencos lado iro iros carer carers paediatric paediatrician"))
+             | set(tokenize(" ".join(phrase for words in EQUIVALENTS for phrase in words))))
 
 
 def topic_terms(question: str, intent: AnyIntent, rest: str) -> list[str]:
@@ -262,6 +273,8 @@ def topic_terms(question: str, intent: AnyIntent, rest: str) -> list[str]:
     grades = set(tokenize(" ".join(intent.grades)))
     text = COUNTIES.sub(" ", CHILDRENS_SERVICES.sub(" ", without_grades(DATED.sub(" ", rest))))
     text = ASKING.sub(" ", text)  # the asking in other words
+    if TRUST_NAME.search(question):
+        text = TRUST.sub(" ", text)
     # who is asking ("As a councillor, ..."): read in the question as typed, whose punctuation ends the clause
     asker = set(tokenize(" ".join(m.group(0) for m in SELF.finditer(question)))) - set(tokenize(SELF.sub(" ", question)))
     if intent.across is not None and intent.across.kind == "history":
@@ -285,7 +298,7 @@ def topic_terms(question: str, intent: AnyIntent, rest: str) -> list[str]:
     return [] if terms == ["children"] else terms  # every report is about children: no topic of its own
 
 
-SOFT_STEMS = frozenset(tokenize(" ".join(SOFT)))
+SOFT_STEMS = frozenset(tokenize(" ".join(SOFT - {"year"})))  # "caseloads this year": no topic word
 BEFORE_STEMS = frozenset(tokenize("short local regional"))
 SPOKEN = {"kid": "children"}  # index stems of spoken words -> the reports' own
 WHO_LED = re.compile(r"\bwho\s+(?:led|lead|headed)\b|\b(?:same|which|what)\s+(?:person|inspector|hmi)\s+(?:led|lead)\b", re.I)
@@ -398,7 +411,7 @@ WEAK = re.compile(
 IMPROVE_AREAS = re.compile(r"\bareas? for (?:improvement|development)\b", re.I)
 STRONG = re.compile(
     r"\b(strengths?|strong points?|shine[sd]?|shone|shining|impress(?:ed|ive|es)?|successes|what (?:works|worked|went|is going|was going) well|do(?:es|ing)? well|did well|"
-    r"good practice|prais(?:e|ed|es|ing)|commended|doing right|(?:good|best) at\b(?!\s+(?:a|an|the|its|their)\s+(?:\w+\s+)?"
+    r"good practice|prais(?:e|ed|es|ing)|commended|doing right|(?:good|best) at\b(?!\s+(?:a|an|the|its|their)\s+(?:\w+\s+){0,3}"
     r"(?:re-?)?(?:inspection|visit))|excel\w*)\b", re.I)
 
 
@@ -508,7 +521,8 @@ SUMMARY_TERMS = set(tokenize(
 STRENGTH_TERMS = set(tokenize(
     "weakness weaknesses weak spots shortcomings failings problems criticised criticized criticism wrong need needs "
     "improve improvement strengths strength strong points well works worked going went good practice praised "
-    "commended doing right main key biggest major areas what were are"))
+    "commended doing right main key biggest major areas what were are shine shines shone shining impress impressed "
+    "impressive impresses successes struggle struggles struggling struggled shortfall shortfalls"))
 
 
 # How people wrap a request and open a follow-up: "Could you give me...", "What about its...",
@@ -529,9 +543,7 @@ def names_other_topic(intent: AnyIntent, frame: set[str] = COMPARE_TERMS) -> boo
 
 # -- periods ------------------------------------------------------------------------------------------
 # "from 2019 onwards" is a period; "the inspections from 2019" are of that year
-# ("after its 2024 inspection": what followed that inspection, its own recommendations, not a range)
-RANGE_SINCE = re.compile(r"\b(?:(?:since\s+(?:(?:its|their|the)\s+)?|after\s+(?!(?:its|their|the)\s+(?:19|20)\d\d\s+(?:re-?)?"
-                         r"(?:inspection|visit|report)))(?:(?:its|their|the)\s+)?(19|20)\d\d\b(?!\s*(?:to|and|-)\s*(?:19|20)\d\d)|"
+RANGE_SINCE = re.compile(r"\b(?:(?:since|after)\s+(?:(?:its|their|the)\s+)?(19|20)\d\d\b(?!\s*(?:to|and|-)\s*(?:19|20)\d\d)|"
                          r"from\s+(19|20)\d\d\s*(?:onwards?|on\b|forwards?)|"
                          # "since it was judged inadequate in 2017", "from the 2013 inspection through to today"
                          r"since\s+(?:it|they|its|their|the)\b[^?.!;,]{0,50}?\bin\s+(19|20)\d\d\b|"

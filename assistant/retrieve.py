@@ -91,6 +91,9 @@ def resolve_scope(question: str, intent: Intent, reports: list[ReportMeta], filt
         if not in_years:
             where = f" for {named[0]}" if named else ""
             return Scope([], f"no indexed report{where} from {', '.join(map(str, intent.years))}")
+        if intent.comparison and intent.latest and intent.authorities:  # "the 2018 report beside the latest"
+            latest = _latest_per_authority(candidates, intent.asks_grade, list(intent.judgement_keys))
+            in_years = list({r.report_id: r for r in [*in_years, *latest]}.values())
         candidates, restricted = in_years, True
     if intent.months and len(candidates) > 1:
         in_month = [r for r in candidates if set(intent.months) & report_months(r)]

@@ -33,7 +33,8 @@ CHATTER = set(tokenize(
     "them those these they it its other others same something someone somebody test testing sort kind "
     "quite really very much many any ani isn't isnt wasn't aren't don't doesn't ever still whether only "
     "time times tomorrow today yesterday week soon looked look looks specifically specific just instead "
-    "unrelated separate separately anywhere afterwards sub sequence covered cover covers "
+    "unrelated separate separately anywhere afterwards sub sequence story stories check "
+    "jist wat judgment judgments "
 ))
 # Who is asking and why ("As a councillor I'd like to...", "I run a fostering team in Telford and...",
 # "Our team is benchmarking against..."): the clause up to its comma, dash, full stop or "and",
@@ -41,7 +42,6 @@ CHATTER = set(tokenize(
 SELF = re.compile(
     r"(?:^|(?<=[.,;:?!])\s*|(?<=^hi)\s*|(?<=^hello)\s*)(?:so\s+|hi,?\s+|hello,?\s+)?"  # where a clause begins, not "Leeds as a place"
     r"(?:as an?|i'?m an?|i am an?|i chair|i run|i lead|i manage|i work (?:in|for|with|at|on)|i'?ve just started as|"
-    r"(?:i'?m|i am|we'?re|we are) (?:briefing|meeting|presenting to|reporting to)\b|"  # an audience, not a topic
     r"(?:our|my) (?:[\w'-]+ ){0,4}?(?:(?:is|are) \w+ing|wants?|keeps?|asked))\b[^,.;:?!\u2013\u2014]*?"
     r"(?=[,.;:?!\u2013\u2014]|\s-\s|\s+and\s|\s+but\s|\s+so\s|$)", re.I)
 # The asking, said in other words ("would you be able to", "what's the story with", "at the moment")
@@ -55,7 +55,8 @@ ASKING = re.compile(r"\b(?:(?:would|will) you be able to|are you able to|what'?s
                     r"(?:get|got|gotten|getting|fell|fall) into trouble with (?:ofsted|the inspectors|inspectors)|grade table|"
                     r"areas? for (?:improvement|development)|sorry|(?:the )?(?:bigger|biggest|big|top) (?:\w+ )?(?:problems?|themes?|"
                     r"issues?|recurring|common|strengths?|weaknesses|concerns?)|usually|too)\b|^\s*add\b|"
-                    r"\b(?:faster|slower|quicker)\s*(?=\u00a7|$)|\bput(?= (?:the two|them|both|these|those|it|that)\b)", re.I)
+                    r"\b(?:faster|slower|quicker)\s*(?=\u00a7|$)|\bput(?= (?:the two|them|both|these|those|it|that)\b)|"
+                    r"\b(?:at|in) a (?:later|subsequent) (?:inspection|visit|date)\b|\bcovered\b", re.I)
 # The grammar and the asking around a topic ("what were the concerns raised after it", "the gist of
 # it for a story", "grades timeline pls"): words that never name what a question is about.
 GRAMMAR = set(tokenize(
@@ -71,7 +72,7 @@ GRAMMAR = set(tokenize(
     "terms detail details aspect aspects conclusion conclusions finding findings result results matter question "
     "answer reporter journalist researcher dissertation study thesis "
     "paper readers main biggest major weakest strongest stronger weaker possible possibly thanks "
-    "advance simple simply exactly pls plz u ur thx cheers sum contrast olds understand quickly quick later gave give given receive received award awarded"))
+    "advance simple simply exactly pls plz u ur thx cheers sum contrast olds understand quickly quick gave give given receive received award awarded"))
 
 
 # Kept between two topic words: "recruitment and retention of social workers", "the MASH / front door"
@@ -144,7 +145,7 @@ JOINS = {"or", "and", "&", "+"} | PREPOSITIONS
 # right beside one of its words ("short breaks", "the local offer", "early help", "the public law
 # outline"), and the general words a topic is said with ("life story work", "edge of care services")
 SOFT = {"local", "short", "help", "early", "outline", "discussion", "discussions", "year", "section", "regional",
-        "orders", "order"}
+        "orders", "order", "story", "check", "checks"}  # "life story work", "health checks"
 SPACE = r"[\s-]+"
 TERMS = re.compile("|".join(r"(?<![\w-])" + SPACE.join(map(re.escape, phrase.split())) + r"(?![\w-])"
                             for words in EQUIVALENTS for phrase in words if " " in phrase), re.I)

@@ -164,6 +164,48 @@ def test_compare_the_two_after_the_latest_and_the_one_before_compares_those_repo
     assert both.kind == "comparison" and not both.abstained
     files = {c.file for c in both.citations}
     assert files == {"ofsted-ilacs/haringey_2023-04-11_ilacs.pdf", "ofsted-ilacs/haringey_2018-12-14_ilacs.pdf"}, files
+    dated = small_index.ask("Summarise Haringey's 2018 inspection")
+    beside = small_index.ask("and how does that compare with the latest?", history=[dated])
+    assert beside.kind == "comparison" and "ofsted-ilacs/haringey_2018-12-14_ilacs.pdf" in {c.file for c in beside.citations}
+    assert len({c.file for c in beside.citations}) == 2
     why = small_index.ask("the 2018 one - why?", history=[small_index.ask("Haringey's grades over time")])
     assert why.reading.startswith("Read as: weaknesses \u00b7 Haringey")
     assert {c.file for c in why.citations} == {"ofsted-ilacs/haringey_2018-12-14_ilacs.pdf"}
+
+
+def test_the_reports_own_words_are_no_misspellings_and_cue_words_no_topic(parser):
+    assert parser.parse("what about foster carers").topic_terms == ("foster", "carer")  # not "careers"
+    assert parser.parse("locum social workers in Leeds").topic_terms[0] == "locum"  # not "locus"
+    assert parser.parse("health checks for children in care in Leeds").topic_terms[:2] == ("health", "check")
+    assert {"life", "stori"} <= set(parser.parse("what do reports say about life story work").topic_terms)
+    for asked in ("where did Hampshire shine", "whats the story with Hackney", "what impressed inspectors in Leeds",
+                  "can you check what Leeds said", "Leeds judgments"):
+        assert parser.parse(asked).topic_terms == (), asked
+
+
+def test_what_a_review_of_this_reading_found_stays_read_as_asked(parser):
+    """Each found by a review of the change, run against the code before and after it."""
+    def reading(question: str, *history: str):
+        return read(question, list(history), parser.parse)
+
+    assert parser.parse("What did Ofsted say about staff's caseloads in Kent?").authorities == ("Kent",)
+    assert set(parser.parse("How do Hammersmith and Newham compare?").authorities) == {"Hammersmith and Fulham", "Newham"}
+    assert set(parser.parse("Compare Brighton and Hull").authorities) == {"Brighton and Hove", "Kingston upon Hull"}
+    assert parser.parse("Which councils were rated good at their most recent inspection?").grades == ("good",)
+    assert answer_label(reading("Why are most councils rated good?", "What were Leeds's grades?").intent) == "rated"
+    assert answer_label(reading("why not good?", "What were Leeds's grades?").intent) == "weaknesses"
+    assert answer_label(reading("Why did it improve?", "How have Sandwell's grades changed over time?").intent) == "strengths"
+    send = reading("Which SEND partnerships improved?", "Which councils declined between their last two full inspections?")
+    assert send.intent.report_types == ("area-send",) and send.inherited == []
+    assert reading("and which declined in 2023?", "Which councils improved between their last two inspections?"
+                   ).intent.years == (2023,)
+    leeds = reading("Leeds in 2019?", "What did Leeds's report say about care leavers?")
+    assert leeds.intent.years == (2019,) and {"care", "leaver"} <= set(leeds.intent.topic_terms)
+    assert answer_label(reading("Kent's latest?", "What were Kent's grades in 2017?").intent) == "grades"
+    assert {"neglect"} <= set(reading("I'm briefing the lead member on neglect, what did Leeds's report say?").intent.topic_terms)
+    assert parser.parse("How have Rotherham's grades changed after its 2014 inspection?").year_range == (2014, 9999)
+    assert reading("ok, anything else?", "What were Leeds's strengths?").intent.authorities == ("Leeds",)  # "more"
+    assert "later" in parser.parse("What did Ofsted say about later life letters?").topic_terms
+    assert "year" not in parser.parse("Which councils were criticised for supervision this year?").topic_terms
+    assert parser.parse("what about the capital investment in children's homes in Kent?").group == ""
+    assert "trust" in parser.parse("what do reports say about children's trust boards").topic_terms
