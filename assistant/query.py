@@ -212,7 +212,10 @@ def settle(question: str, intent: DraftIntent) -> None:
         intent.across = Across("transition", judgement_keys_for(intent, []), [], 1 if UP.search(question) else -1)
 
 
-HOW_COMMON = re.compile(r"\bhow (?:common|often|widespread|frequent(?:ly)?|prevalent)\b", re.I)
+# "how common is X", "is X a problem across the north west?", "is that common?" made whole
+HOW_COMMON = re.compile(r"\bhow (?:common|often|widespread|frequent(?:ly)?|prevalent)\b|"
+                        r"^\W*(?:(?:and|so|but)\W+)?(?:is|are|was|were)\b[^?]{0,80}?\b(?:common|widespread|prevalent|"
+                        r"(?:a|an)\s+(?:common\s+|wider\s+|widespread\s+|general\s+)?(?:problem|issue|concern))\b", re.I)
 # "outstanding councils", "the councils rated outstanding" (not "which councils were rated outstanding",
 # a question of grades, nor "from inadequate to good councils", a change)
 GRADE_GROUP = re.compile(r"(?<!\bor )(?<!\band )\b(outstanding|good|inadequate|requires improvement)(?:[- ]rated)?\s+"

@@ -4,6 +4,7 @@ names written a little off ("Kingston upon Hul", "Leed's"), and words of praise 
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 
@@ -209,3 +210,13 @@ def test_what_a_review_of_this_reading_found_stays_read_as_asked(parser):
     assert "year" not in parser.parse("Which councils were criticised for supervision this year?").topic_terms
     assert parser.parse("what about the capital investment in children's homes in Kent?").group == ""
     assert "trust" in parser.parse("what do reports say about children's trust boards").topic_terms
+
+
+def test_is_that_common_counts_the_reports_on_the_topic_instead_of_abstaining(small_index, parser):
+    region = read("is that a problem across the north west generally?", ["what does Bolton's report say about caseloads?"],
+                  parser.parse)
+    assert answer_label(region.intent) == "topic_across"  # the topic across the region, not its common weaknesses
+    first = small_index.ask("What does Haringey's 2023 report say about care leavers?")
+    common = small_index.ask("is that common?", history=[first])
+    assert not common.abstained and common.kind == "aggregate", common.text[:300]
+    assert re.search(r"\d+ of \d+ indexed reports .* discuss care leavers", common.text), common.text[:300]

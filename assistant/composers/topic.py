@@ -128,6 +128,9 @@ def named_topic(ev: Evidence, fallback: str) -> TopicMatcher | None:
 TOPIC_ASK = re.compile(
     r"\b(?:say|says|said|saying|quotes?|quotations?|comments?|commented|views?|examples?|evidence|mentions?|"
     r"mentioned|talk(?:s|ed)? about|how (?:common|often|widespread|frequently)|anything (?:on|about)|"
+    # "is care leavers' support a problem across the north west?", "is that common?" made whole
+    r"(?:common|widespread|prevalent|typical|(?:a|an) (?:common |wider |widespread |general )?(?:problem|issue|concern))"
+    r"(?= *(?:across|in|among|elsewhere|everywhere|nationally|generally|\?|$))|"
     r"findings (?:on|about)|what (?:do|did|does) (?:the )?(?:reports?|inspectors?|ofsted|inspections?) "
     r"(?:find|think|describe)|criticis\w+|prais\w+|good practice)\b", re.I)
 TERSE_WORDS = 6  # "agency staff", "FGM - any reports?": a topic named alone
