@@ -31,6 +31,7 @@ from assistant.query import (
     STRONG,
     UP,
     WEAK,
+    WHO_LED,
     judgement_keys_for,
     side_asked,
     without_grades,
@@ -168,6 +169,7 @@ def _read_after(asked: str, before: Reading | None, parse: Parse) -> Reading:
     """`asked` read alone, or as a follow-up of `before`."""
     question, pasted = _cut_to_the_ask(asked, parse)
     question, respelt = respell(question, known_words())
+    question = _lead_inspector_said(question)
     intent = parse(question)
     if intent.corrections:
         found = intent.corrections
@@ -237,13 +239,16 @@ def _read_after(asked: str, before: Reading | None, parse: Parse) -> Reading:
         # "and their full inspection?" asks as before
         kept = replace(kept, shape=Shape.FINDING, polarity=0, across=None, vague=False, decided_by="follow-up") \
             if kept.topic_terms else replace(_asked_as_before(kept, before.intent), decided_by="follow-up")
+    if answer_label(kept) == "grade_history" and kept.period.latest and not intent.period.named:
+        kept = replace(kept, period=replace(kept.period, latest=False))  # grades over time: not the latest alone
     reading.intent = replace(kept, corrections=intent.corrections)
     reading.inherited = [*reading.inherited, *(["council"] if kept.authorities else [])]
     if kept.authorities and not any(re.search(name_pattern(a), question, re.I) for a in kept.authorities):
         # the question made whole, so a later "what about Blackpool?" has a council to swap
         reading.question = f"{question.rstrip(' ?.')} ({' and '.join(kept.authorities)})?"
     states_own = intent.years or intent.report_types or intent.latest or intent.previous
-    if before.pinned_files and len(before.pinned_files) <= PINNED_MAX and not states_own:
+    over_time = answer_label(reading.intent) == "grade_history"  # "how have their grades moved since?": every report
+    if before.pinned_files and len(before.pinned_files) <= PINNED_MAX and not (states_own or over_time):
         reading.pinned_files = list(before.pinned_files)
         reading.inherited.append("report")
     return reading
@@ -593,6 +598,15 @@ def _cut_to_the_ask(asked: str, parse: Parse) -> tuple[str, bool]:
     if around.report_types and not own.report_types:
         extra += [m.group(0) for _, p in REPORT_TYPE_PATTERNS for m in [re.search(p, context, re.I)] if m][:1]
     return (f"{ask.rstrip(' ?.')} ({', '.join(extra)})?" if extra else ask), True
+
+
+def _lead_inspector_said(question: str) -> str:
+    """"who led it?" as the reports say it ("Lead inspector: ..."), so the search finds that line."""
+    question = SAME_LEAD.sub("was the same lead inspector for", question)
+    return WHO_LED.sub("who was the lead inspector for", question)
+
+
+SAME_LEAD = re.compile(r"\b(?:did\s+)?(?:the\s+)?same\s+(?:person|inspector|hmi)\s+(?:led|lead)\b", re.I)
 
 
 def corrected(question: str, corrections: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> str:

@@ -295,7 +295,7 @@ def topic_terms(question: str, intent: AnyIntent, rest: str) -> list[str]:
     terms = [t for i, t in enumerate(tokens) if kept[i] or t in SOFT_STEMS and (
         i > 0 and kept[i - 1] or t in BEFORE_STEMS and i + 1 < len(tokens) and kept[i + 1])]
     terms = [SPOKEN.get(t, t) for t in terms]  # "disabled kids": the reports' "disabled children"
-    if WHO_LED.search(question):  # "who led it?": the report's lead inspector, as the report names them
+    if WHO_LED.search(question) or re.search(r"\blead inspector\b", question, re.I):  # "who led it?": the lead inspector
         terms = [*LEAD_INSPECTOR, *(t for t in terms if t not in LED_WORDS)]
     terms = list(dict.fromkeys(terms))
     return [] if terms == ["children"] else terms  # every report is about children: no topic of its own

@@ -220,3 +220,13 @@ def test_is_that_common_counts_the_reports_on_the_topic_instead_of_abstaining(sm
     common = small_index.ask("is that common?", history=[first])
     assert not common.abstained and common.kind == "aggregate", common.text[:300]
     assert re.search(r"\d+ of \d+ indexed reports .* discuss care leavers", common.text), common.text[:300]
+
+
+def test_who_led_it_finds_the_lead_inspector_line_and_grades_over_time_keep_no_single_report(small_index):
+    first = small_index.ask("Summarise Haringey's 2023 inspection")
+    led = small_index.ask("who led it?", history=[first])
+    assert "lead inspector" in led.reading.lower() or any("Lead inspector" in c.quote for c in led.citations)
+    assert any("Lead inspector" in c.quote for c in led.citations), [c.quote for c in led.citations]
+    moved = small_index.ask("how have their grades moved since?", history=[small_index.ask("Haringey 2018 inspection grades")])
+    assert "the report of your last answer" not in moved.reading
+    assert len({c.file for c in moved.citations}) >= 2, moved.text[:300]
