@@ -260,7 +260,6 @@ TRUST_NAME = re.compile(r"\b[Cc]hildren(?:\W?s)?\s+(?:[Ss]ervices\s+)?Trust\b")
 TRUST = re.compile(r"\bchildren(?:\W?s)?\s+(?:services\s+)?trust\b", re.I)
 
 
-# Our own words: never read as a misspelling of an English word
 # Our own words, and the reports' words that no English word list holds ("carers" is not "careers",
 # "locum" not "locus"): never read as a misspelling
 OWN_WORDS = (SCOPE_WORDS | set(tokenize("ofsted lscb lscp ilacs jtai camhs mash ehcp ehc plo sen send cqc hmi dcs adcs "

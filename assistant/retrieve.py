@@ -122,7 +122,8 @@ def _before_latest(reports: list[ReportMeta], both: bool = False) -> list[Report
         graded = [m for m in own if m.judgements]
         pool = graded if len(graded) >= 2 else own
         same_kind = [m for m in pool if m.report_type == pool[-1].report_type]  # an ILACS before an ILACS
-        out += (same_kind if len(same_kind) >= 2 else pool)[-2:] if both else (same_kind if len(same_kind) >= 2 else pool)[-2:-1]
+        chosen = same_kind if len(same_kind) >= 2 else pool
+        out += chosen[-2:] if both else chosen[-2:-1]
     return out
 
 
