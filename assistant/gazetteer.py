@@ -131,7 +131,7 @@ class Gazetteer:
                 self._fuzzy.setdefault(variant.count(" ") + 1, []).append(
                     (variant, authority, name_edits(letters), min(name_edits(letters), allowed_edits(letters)),
                      frozenset(variant)))
-        known = {v for v, _ in self._names}
+        known = self._variants = {v for v, _ in self._names}
         # a name that begins longer ones ("kingston" -> "kingston upon hull", "kingston upon thames")
         self._begins: dict[str, list[tuple[str, str]]] = {}
         for variant, authority in self._names:
@@ -200,14 +200,13 @@ class Gazetteer:
         start = needle.strip()
         after = text[text.find(needle) + len(needle):].split()
         close: list[tuple[int, str, str]] = []
-        names = {v for v, _ in self._names}
         for variant, authority in self._begins.get(start, ()):
             extra = variant.count(" ") - start.count(" ")
             typed, meant = " ".join(after[:extra]), variant[len(start) + 1:]
             # the words after are that name's end a letter or two off, and name no council of their own
             # ("Hammersmith and Newham", "Brighton and Hull" are two councils)
             if len(after) < extra or "\u00a7" in typed or typed == meant or any(
-                    " ".join(after[i:j]) in names for i in range(extra) for j in range(i + 1, extra + 1)):
+                    " ".join(after[i:j]) in self._variants for i in range(extra) for j in range(i + 1, extra + 1)):
                 continue
             limit = max(1, name_edits(len(meant.replace(" ", ""))) - 1)
             if (d := edit_distance(typed, meant, limit)) <= limit:
