@@ -11,7 +11,6 @@ indexes sharing one collection would delete each other's reports.
 
 from __future__ import annotations
 
-import fcntl
 import threading
 import uuid
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from chromadb.config import Settings as ChromaSettings
 from ingest.catalog import Catalog, read_only_part
 from ingest.core.errors import ChromaServerUnreachable, IndexDamaged, IndexReadOnly, StoreUnavailable
 from ingest.core.settings import StoreSettings
+from ingest.core.turns import taking_turns
 
 EMBEDDED_COLLECTION = "chunks"
 BATCH = 2000  # under Chroma's max batch (5461 in 1.5.9)
@@ -51,27 +51,10 @@ def make_client(index_dir: Path, settings: StoreSettings):
     if store.exists() and (part := read_only_part(store)):
         raise IndexReadOnly(index_dir, part, "search the vectors of")
     try:
-        with _one_opener(Path(index_dir)):
+        with taking_turns(Path(index_dir) / "chroma.lock"):
             return chromadb.PersistentClient(path=str(store), settings=chroma_settings)
     except chromadb.errors.ChromaError as exc:  # e.g. a truncated chroma.sqlite3: "database disk image is malformed"
         raise IndexDamaged(index_dir, f"vector store unreadable: {exc}") from None
-
-
-@contextmanager
-def _one_opener(index_dir: Path) -> Iterator[None]:
-    """Embedded Chroma creates its tables as it opens, unguarded: two processes opening a new
-    store at once (two ingests started together) fail with "table collections already exists".
-    Openings of one store take turns; a folder that cannot hold the lock file cannot be written
-    to either, so it opens without one."""
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        fh = (index_dir / "chroma.lock").open("a")
-    except OSError:
-        yield
-        return
-    with fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        yield
 
 
 @contextmanager

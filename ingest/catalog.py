@@ -12,7 +12,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from ingest.copies import page_print
 from ingest.core.errors import IndexDamaged, IndexReadOnly
+from ingest.core.turns import taking_turns
 from ingest.core.types import Judgement, ReportMeta
 
 SCHEMA = """
@@ -111,7 +112,8 @@ class Catalog:
         # SQLite writes beside the file (-wal, -shm) even to read, so both must be writable.
         self.read_only = self.path.exists() and not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK))
         try:
-            self._db().executescript("SELECT 1 FROM state LIMIT 1" if self.read_only else SCHEMA)
+            with nullcontext() if self.read_only else taking_turns(self.path.with_name("catalog.lock")):
+                self._db().executescript("SELECT 1 FROM state LIMIT 1" if self.read_only else SCHEMA)
         except sqlite3.DatabaseError as exc:  # truncated or overwritten: say so, never a traceback
             if self.read_only and type(exc) is sqlite3.OperationalError:  # e.g. a -wal it cannot read without writing
                 raise IndexReadOnly(self.path.parent, self.path, "read") from None

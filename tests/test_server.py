@@ -61,7 +61,7 @@ def test_server_index_answers_with_citations_and_keeps_no_vectors_locally(corpus
     name = assistant.vectors.name
     assert name.startswith("reports-") and name in server_collections(chroma_url)
     assert_consistent(assistant)
-    local = {"bm25", "bm25.lock", "catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm", "ingest.lock",
+    local = {"bm25", "bm25.lock", "catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm", "catalog.lock", "ingest.lock",
              "embedder.json"}
     assert {p.name for p in index_dir.iterdir()} <= local
 
