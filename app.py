@@ -60,6 +60,7 @@ SHOWN_ALONE = {"finding", "grade", "improve", "opening", "weakness", "strength",
 # Delegated on the component root so it survives every re-render of the cards.
 CLICK_SOURCE_JS = """
 element.addEventListener('click', (e) => {
+  if (e.target.closest('a')) return;  // a link (the publisher's page) opens itself, not the card's page
   const card = e.target.closest('[data-source]');
   if (card) trigger('click', {source: Number(card.dataset.source)});
 });
@@ -78,6 +79,7 @@ CSS = """
 .source-head{font-weight:600}.source-meta{font-size:.85em;opacity:.75}
 .source p{margin:.4em 0 0;font-size:.92em;line-height:1.4}
 .source mark{background:#ffe066;padding:0 1px}
+.source a.publisher{font-size:.85em}
 .badge{float:right;font-size:.75em;text-transform:uppercase;background:#eee;color:#555;padding:1px 6px;border-radius:8px}
 .sources-for{font-size:.85em;opacity:.7;margin-bottom:6px}
 .abstain-note{padding:8px 10px;margin-bottom:10px;border-radius:6px;background:#fff4e5;color:#663c00}
@@ -270,7 +272,7 @@ def build(assistant: Assistant, background: BackgroundIngest | None = None) -> g
         path.write_text(export, encoding="utf-8")
         table = gr.update(visible=False)
         if answer.table is not None:  # comparisons, coverage, themes, grades: the table as CSV
-            (folder / "table.csv").write_text(answer.table.to_csv(), encoding="utf-8")
+            (folder / "table.csv").write_text(answer.table_csv(), encoding="utf-8")
             table = gr.update(value=str(folder / "table.csv"), visible=True)
         yield (chat, answers, len(answers) - 1, sources_html(answer), export, gr.update(value=str(path), visible=True),
                gr.update(), table)

@@ -215,8 +215,11 @@ class Assistant:
             self.lexical.save()
 
     # -- ingest ----------------------------------------------------------------------------
-    def ingest(self, paths, root=None, prune: bool = False, progress=True):
-        """Index PDFs (files or folders, recursive). Same code path as the CLI and the chat upload."""
+    def ingest(self, paths, root=None, prune: bool = False, progress=True, sidecar=None, prefer_sidecar: bool = False):
+        """Index PDFs (files or folders, recursive). Same code path as the CLI and the chat upload.
+        `sidecar`: a CSV or JSON of each file's publisher's address (else manifest.csv, metadata.csv
+        or metadata.json at the top of a folder given); `prefer_sidecar`: its council and date win
+        over the text's where they disagree."""
         from ingest.pipeline import run_ingest
 
         if isinstance(paths, (str, Path)):
@@ -229,7 +232,7 @@ class Assistant:
         summary = run_ingest(
             paths, self.catalog, self.vectors,
             lambda texts: embedder.encode_documents(texts, batch_size=self.settings.embed.batch_size),
-            self.settings, root=root, prune=prune, progress=progress,
+            self.settings, root=root, prune=prune, progress=progress, sidecar=sidecar, prefer_sidecar=prefer_sidecar,
         )
         self.snapshot()  # rebuild the lexical index now, not on the first question
         return summary
@@ -276,6 +279,12 @@ class Assistant:
     def page_text(self, file: str, page: int) -> str | None:
         rid = self.snapshot().by_file.get(file)
         return self.catalog.page_text(rid, page) if rid else None
+
+    def publisher_link(self, file: str, page: int | None = None) -> str | None:
+        """The address the report behind `file` was published at (from its metadata sidecar), at
+        `page` ("#page=N", which browsers' PDF viewers open at); None when none is known."""
+        url = self.catalog.source_url(file)
+        return f"{url}#page={page}" if url and page else url
 
     def source_path(self, file: str) -> Path | None:
         """Where the indexed PDF behind `file` lies on disk (None if unknown or gone)."""
@@ -381,6 +390,7 @@ class Assistant:
         for c in answer.citations:  # the same text elsewhere (a copy of the report, a compilation) is listed
             if (rid := snap.by_file.get(c.file)) is not None:
                 c.also_in = [f"{file} p.{page}" for file, page in self.catalog.copies_of(rid, c.page)]
+            c.url = self.publisher_link(c.file, c.page)
         answer.suggestions = suggestions(evidence)
         for claim in answer.claims:
             yield AnswerEvent("claim", claim.text, claim.role)

@@ -132,8 +132,12 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file failed.")
 @click.option("--rebuild", is_flag=True, help="Throw away the index (not its uploads) and build it again from PATHS: "
               "the repair for a damaged index, and how an index changes embedding model (--preset fast-ingest).")
+@click.option("--sidecar", type=click.Path(dir_okay=False), help="A CSV or JSON giving each file's publisher's address "
+              "(and title, council, date); default: manifest.csv, metadata.csv or metadata.json at the top of a folder.")
+@click.option("--prefer-sidecar", is_flag=True, help="Where the sidecar and a report's text disagree on its council or "
+              "publication date, keep the sidecar's (default: the text's, and say so).")
 @preset_option
-def ingest(paths, index_dir, chroma_url, root, prune, strict, rebuild, preset) -> None:
+def ingest(paths, index_dir, chroma_url, root, prune, strict, rebuild, sidecar, prefer_sidecar, preset) -> None:
     """Index PDFs (files or folders, recursive)."""
     if rebuild:
         from assistant import Assistant
@@ -143,7 +147,8 @@ def ingest(paths, index_dir, chroma_url, root, prune, strict, rebuild, preset) -
         if chroma_url:
             settings.store.chroma_url = chroma_url
         Assistant.wipe(index_dir, settings)
-    summary = open_index(index_dir, chroma_url, create=True, preset=preset).ingest(list(paths), root=root, prune=prune, progress=True)
+    summary = open_index(index_dir, chroma_url, create=True, preset=preset).ingest(
+        list(paths), root=root, prune=prune, progress=True, sidecar=sidecar, prefer_sidecar=prefer_sidecar)
     click.echo(summary.format())
     if strict and summary.failed:
         sys.exit(1)
@@ -165,12 +170,14 @@ def search(question, index_dir, chroma_url, k, as_json, preset, **filters) -> No
     assistant = open_index(index_dir, chroma_url, preset=preset)
     _known_councils(assistant, chosen)
     passages = assistant.search(question, k=k, filters=chosen)
+    links = [assistant.publisher_link(p.file, p.page_start) for p in passages]
     if as_json:
-        click.echo(json.dumps([passage_json(p) for p in passages], indent=2))
+        click.echo(json.dumps([passage_json(p) | {"url": link} for p, link in zip(passages, links, strict=True)], indent=2))
         return
-    for i, p in enumerate(passages, 1):
+    for i, (p, link) in enumerate(zip(passages, links, strict=True), 1):
         pages = f"p.{p.page_start}" if p.page_start == p.page_end else f"pp.{p.page_start}-{p.page_end}"
-        click.echo(f"[{i}] {p.file} {pages} ({p.report.label}; {p.section or 'no section'}) score={p.score:.3f}")
+        click.echo(f"[{i}] {p.file} {pages}{f' ({link})' if link else ''} ({p.report.label}; "
+                   f"{p.section or 'no section'}) score={p.score:.3f}")
         click.echo("    " + " ".join(p.text.split())[:400])
 
 
@@ -211,7 +218,7 @@ def ask(question, index_dir, chroma_url, as_json, as_csv, earlier, preset, llm_u
     if as_csv:
         if answer.table is None:
             raise click.ClickException(f"this answer ({answer.kind}) has no table; ask without --csv")
-        click.echo(answer.table.to_csv(), nl=False)
+        click.echo(answer.table_csv(), nl=False)
         return
     if composer == "llm":
         click.echo("", err=True)  # the draft above, on stderr, ends; the checked answer follows
@@ -224,7 +231,8 @@ def ask(question, index_dir, chroma_url, as_json, as_csv, earlier, preset, llm_u
         click.echo("")
     for c in answer.citations:
         ocr = f" ({READ_BY_OCR})" if c.ocr else ""
-        click.echo(f'[{c.marker}] {c.file} p.{c.page}{ocr}: "{c.quote}"{also_in(c)}')
+        link = f" ({c.url})" if c.url else ""
+        click.echo(f'[{c.marker}] {c.file} p.{c.page}{link}{ocr}: "{c.quote}"{also_in(c)}')
     if answer.suggestions:
         from assistant.phrases import OTHER_READINGS
 
@@ -250,12 +258,15 @@ def ask(question, index_dir, chroma_url, as_json, as_csv, earlier, preset, llm_u
 @click.option("--csv", "as_csv", is_flag=True)
 def reports(index_dir, chroma_url, authority, report_type, year, judgement, grade, as_csv) -> None:
     """List indexed reports with their judgements."""
-    rows = open_index(index_dir, chroma_url).reports(authority, report_type, year, judgement, grade)  # an empty list is an answer
-    keys = ["file", "authority", "report_type", "inspection_start", "inspection_end", "published", "lead_inspector", "judgements"]
+    assistant = open_index(index_dir, chroma_url)
+    rows = assistant.reports(authority, report_type, year, judgement, grade)  # an empty list is an answer
+    keys = ["file", "authority", "report_type", "inspection_start", "inspection_end", "published", "lead_inspector",
+            "judgements", "publisher_url"]
     table = []
     for meta in rows:
         d = meta.to_dict()
         d["judgements"] = "; ".join(f"{k}={j['grade']} (p.{j['page']})" for k, j in d["judgements"].items())
+        d["publisher_url"] = assistant.publisher_link(meta.file)
         table.append({k: d[k] or "" for k in keys})
     if as_csv:
         writer = csv.DictWriter(sys.stdout, fieldnames=keys)
@@ -292,8 +303,8 @@ def answer_json(answer: Answer) -> dict:
         "composer": answer.composer,
         "unsupported": answer.unsupported,
         "citations": [
-            {"marker": c.marker, "file": c.file, "page": c.page, "quote": c.quote, "read_by_ocr": c.ocr,
-             "also_in": c.also_in,
+            {"marker": c.marker, "file": c.file, "page": c.page, "url": c.url, "quote": c.quote,
+             "read_by_ocr": c.ocr, "also_in": c.also_in,
              "report": c.passage.report.label if c.passage else None}
             for c in answer.citations
         ],

@@ -9,6 +9,8 @@ SIGN_IN = "Sign in first: this chat was started with --auth."
 EMPTY_INDEX = "The index is empty. Add reports with `inspection-assistant ingest PATH` (for example ../shared/corpus)."
 
 READ_BY_OCR = "read by OCR"  # a citation on a scanned page: its quote is checked against the OCR text
+# The link on a citation to its page on the publisher's site.
+OPEN_PUBLISHED = "Open on the publisher's site"
 
 JUDGEMENT_LINE = "In {authority}'s {report_type} ({when}), {area} was judged '{grade}' {cite}."
 FINDING_INTRO = "From {report}:"

@@ -123,8 +123,9 @@ def answer_markdown(answer: Answer) -> str:
         lines += [*table_markdown(answer.table), ""]
     lines += ["**Sources**", ""]
     for c in answer.citations:
-        lines.append(f'[{c.marker}] {markdown_text(report_line(_report(c), c.file))}; {code_span(c.file)}, page {c.page}{_ocr(c)}: '
-                     f'"{markdown_text(c.quote)}"{markdown_text(also_in(c))}  ')
+        link = f" <{c.url}>" if c.url else ""  # an autolink: sidecar links hold no space, < or > (ingest.sidecar)
+        lines.append(f'[{c.marker}] {markdown_text(report_line(_report(c), c.file))}; {code_span(c.file)}, page {c.page}{link}'
+                     f'{_ocr(c)}: "{markdown_text(c.quote)}"{markdown_text(also_in(c))}  ')
     return "\n".join(lines)
 
 
@@ -178,9 +179,18 @@ def _cards(answer: Answer) -> str:
             f"<div class='source-head'>[{c.marker}] {html.escape(report_line(_report(c), c.file))}</div>"
             f"<div class='source-meta'>{html.escape(c.file)} · page {c.page}{_ocr(c, ' ·')} · <u>view page</u>"
             f"{html.escape(also_in(c))}</div>"
-            f"<p>{highlighted_passage(text, c.quote)}</p></div>"
+            f"<p>{highlighted_passage(text, c.quote)}</p>{publisher_link(c)}</div>"
         )
     return "".join(cards)
+
+
+def publisher_link(c: Citation) -> str:
+    """The citation's page on the publisher's site, opened in a new tab (a click on it is not a
+    click on the card, which shows the indexed page)."""
+    if not c.url:
+        return ""
+    return (f"<a class='publisher' href='{html.escape(c.url, quote=True)}' target='_blank' rel='noopener noreferrer'>"
+            f"{html.escape(phrases.OPEN_PUBLISHED)}</a>")
 
 
 def source_target(answer: Answer, index: int) -> tuple[str, int, str | None] | None:

@@ -64,6 +64,9 @@ CREATE TABLE IF NOT EXISTS page_prints (
     PRIMARY KEY (report_id, page)
 );
 CREATE INDEX IF NOT EXISTS page_prints_print ON page_prints(print);
+-- where a file was published (from a metadata sidecar, ingest.sidecar), kept apart from the
+-- reports so a changed sidecar changes it without reading or embedding anything again
+CREATE TABLE IF NOT EXISTS sources (file TEXT PRIMARY KEY, url TEXT NOT NULL, title TEXT NOT NULL, sidecar TEXT NOT NULL);
 """
 
 
@@ -312,6 +315,43 @@ class Catalog:
         rows = [(*r, False) for r in self.query("SELECT file, report_id, source_path FROM reports")]
         rows += [(*r, True) for r in self.query("SELECT file, report_id, source_path FROM aliases")]
         return sorted(rows)
+
+    # -- publishers' addresses ------------------------------------------------------------
+    def set_sources(self, sidecar: str, rows: dict[str, tuple[str, str]], covered: Iterable[str]) -> int:
+        """Each file of `covered` (the indexed files `sidecar` could name) takes its row of `rows`
+        (file -> (url, title)); one it no longer names loses the address it gave. Returns how many changed."""
+        changed = 0
+        with self.transaction() as db:
+            for file in covered:
+                old = db.execute("SELECT url, title, sidecar FROM sources WHERE file=?", (file,)).fetchone()
+                if file in rows:
+                    if old is None or tuple(old) != (*rows[file], sidecar):
+                        db.execute("INSERT OR REPLACE INTO sources VALUES(?, ?, ?, ?)", (file, *rows[file], sidecar))
+                        changed += 1
+                elif old is not None and old[2] == sidecar:
+                    db.execute("DELETE FROM sources WHERE file=?", (file,))
+                    changed += 1
+        return changed
+
+    def source_url(self, file: str) -> str | None:
+        """Where `file` was published; a file with none known takes another name of the same report's."""
+        rows = self.query(
+            "SELECT s.url FROM sources s WHERE s.file=? UNION ALL "
+            "SELECT s.url FROM sources s JOIN (SELECT file, report_id FROM reports UNION ALL "
+            "SELECT file, report_id FROM aliases) f ON f.file = s.file WHERE f.report_id = ("
+            "SELECT report_id FROM reports WHERE file=? UNION SELECT report_id FROM aliases WHERE file=?)",
+            (file, file, file))
+        return rows[0][0] if rows else None
+
+    def forget_source(self, file: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM sources WHERE file=?", (file,))
+
+    def update_meta(self, meta: ReportMeta) -> None:
+        """A report's metadata corrected (a sidecar preferred to its text); readers see it at once."""
+        with self.transaction() as db:
+            db.execute("UPDATE reports SET meta=? WHERE report_id=?", (meta_to_json(meta), meta.report_id))
+            self._bump(db)
 
     def chunk_ids_of(self, report_id: str) -> list[str]:
         return [cid for (cid,) in self.query("SELECT chunk_id FROM chunks WHERE report_id=?", (report_id,))]

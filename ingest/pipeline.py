@@ -25,6 +25,7 @@ from ingest.core.types import ReportMeta
 from ingest.normalize import printable
 from ingest.parse import READER_STAGES, Parsed, StageClock, context_line
 from ingest.parse_worker import READERS
+from ingest.sidecar import apply_sidecars
 
 
 @dataclass
@@ -43,6 +44,7 @@ class IngestSummary:
     seconds: float = 0.0
     stages: dict[str, tuple[float, float]] = field(default_factory=dict)  # stage -> (wall, thread CPU) seconds
     cpu_seconds: float = 0.0  # the whole process, every thread, and its reader processes' stages
+    notes: list[str] = field(default_factory=list)  # the metadata sidecar's links and what was wrong with it
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.results)
@@ -69,6 +71,7 @@ class IngestSummary:
         ]
         lines += [f"FAILED {printable(r.file)}: {printable(r.reason)}" for r in self.failed]
         lines += [f"warning {printable(r.file)}: {printable(w)}" for r in self.results for w in r.warnings]
+        lines += self.notes
         return "\n".join(lines)
 
 
@@ -150,9 +153,14 @@ def run_ingest(
     root: str | Path | None = None,
     prune: bool = False,
     progress: bool | Callable[[float, str], None] = True,
+    sidecar: str | Path | None = None,
+    prefer_sidecar: bool = False,
 ) -> IngestSummary:
+    """Index the PDFs under `paths`, then the publishers' addresses their metadata sidecar gives
+    (`sidecar`, else a known name at the top of each folder: ingest.sidecar)."""
     started = time.perf_counter()
     summary = IngestSummary()
+    paths = list(paths)
     files = discover(paths, root)
     with IngestLock(settings.index_dir):
         sweep_orphans(catalog, vectors)
@@ -189,6 +197,7 @@ def run_ingest(
                 _make_alias(catalog, vectors, rel, owner[0], alias_path)
         if prune:
             summary.results += _prune(catalog, vectors)
+        summary.notes = apply_sidecars(catalog, paths, files, sidecar, prefer_sidecar)
     summary.seconds = time.perf_counter() - started
     summary.stages = dict(clock.seconds)
     readers_cpu = sum(c for stage, (_, c) in clock.seconds.items() if stage in READER_STAGES)
@@ -297,6 +306,7 @@ def _prune(catalog: Catalog, vectors) -> list[FileResult]:
     for file, report_id, source_path, is_alias in catalog.files():
         if os.path.exists(source_path):
             continue
+        catalog.forget_source(file)
         if is_alias:
             catalog.remove_alias(file)
         else:

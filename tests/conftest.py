@@ -82,7 +82,7 @@ def small_index(corpus, tmp_path_factory):
 
     index_dir = tmp_path_factory.mktemp("small-index")
     assistant = Assistant.open(index_dir)
-    summary = assistant.ingest([corpus / f for f in SMALL_SET], root=corpus, progress=False)
+    summary = assistant.ingest([corpus / f for f in SMALL_SET], root=corpus, progress=False, sidecar=corpus / "manifest.csv")
     assert summary.count("failed") == 0, summary.format()
     return assistant
 

@@ -85,8 +85,9 @@ def test_answer_presentation_carries_every_citation(small_index):
     md, cards = answer_markdown(answer), sources_html(answer)
     assert md.startswith(f"**Q:** {QUESTION}") and "published 19 Nov 2014" in md
     for i, c in enumerate(answer.citations):
-        assert f'`{c.file}`, page {c.page}: "{markdown_text(c.quote)}"' in md
-        assert f"data-source='{i}'" in cards and f"page {c.page}" in cards
+        assert c.url and c.url.startswith("https://files.ofsted.gov.uk/") and c.url.endswith(f"#page={c.page}")  # manifest.csv
+        assert f'`{c.file}`, page {c.page} <{c.url}>: "{markdown_text(c.quote)}"' in md
+        assert f"data-source='{i}'" in cards and f"page {c.page}" in cards and f"href='{c.url}'" in cards
         assert source_target(answer, i) == (c.file, c.page, c.quote)
     assert cards.count("<mark>") == len(answer.citations)
     assert source_target(answer, len(answer.citations)) is None

@@ -20,6 +20,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 60_000
+ROTHERHAM_2014_URL = "https://files.ofsted.gov.uk/v1/file/50004284"  # its publisher_url in the corpus's manifest.csv
 
 
 @pytest.fixture
@@ -87,6 +88,16 @@ def test_chat_cites_pages_keeps_context_and_rejects_bad_uploads(page, small_inde
     assert "rotherham_2014-11-19_sif.pdf" in cards[0] and "page " in cards[0]
     assert all(any(f in c for f in SMALL_SET) for c in cards)
     assert page.locator("#sources .source mark").count() == len(cards)  # each cited sentence highlighted
+    # The publisher's page of the first citation (the corpus's manifest.csv), in a new tab; the
+    # address is answered here, so the test never leaves this machine.
+    link = page.locator("#sources .source a.publisher").first
+    href = link.get_attribute("href")
+    assert href.startswith(ROTHERHAM_2014_URL + "#page=") and link.get_attribute("target") == "_blank"
+    page.context.route(ROTHERHAM_2014_URL + "*", lambda route: route.fulfill(body="the publisher's copy"))
+    with page.expect_popup() as opened:
+        link.click()
+    assert opened.value.url == href
+    opened.value.close()
     assert "[1]" in page.locator("#chat").inner_text()
     page.get_by_text("Copy or download this answer").click()
     with page.expect_download() as download:

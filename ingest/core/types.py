@@ -115,6 +115,7 @@ class Citation:
     marker: int = 0  # the [n] used in Answer.text
     ocr: bool = False  # the page is a scan whose text OCR read: the quote is verified against that
     also_in: list[str] = field(default_factory=list)  # "file p.N": other indexed pages with the same text
+    url: str | None = None  # the page on the publisher's site ("...#page=N"), when the report's address is known
 
 
 @dataclass
@@ -151,14 +152,20 @@ class Table:
     rows: list[list[str]]
     title: str = ""
 
-    def to_csv(self) -> str:
+    def to_csv(self, links: dict[int, str] | None = None) -> str:
+        """With `links` (a citation's marker -> its page on the publisher's site), each row ends
+        with the links of the citations its cells carry."""
         import csv
         import io
 
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow([spreadsheet_cell(c) for c in self.columns])
-        writer.writerows([spreadsheet_cell(c) for c in row] for row in self.rows)
+        extra = ["Publisher's pages"] if links else []
+        writer.writerow([spreadsheet_cell(c) for c in [*self.columns, *extra]])
+        for row in self.rows:
+            cited = dict.fromkeys(int(n) for cell in row for n in re.findall(r"\[(\d+)\]", str(cell)))
+            pages = [" ".join(f"[{n}] {links[n]}" for n in cited if n in links)] if links else []
+            writer.writerow([spreadsheet_cell(c) for c in [*row, *pages]])
         return out.getvalue()
 
 
@@ -177,6 +184,11 @@ class Answer:
     unsupported: list[str] = field(default_factory=list)  # the model's sentences removed by the checker
     reading: str = ""  # how the question was read, one line (assistant/reading.py): shown before the answer
     suggestions: list[str] = field(default_factory=list)  # other readings to offer, as questions (assistant/suggest.py)
+
+    def table_csv(self) -> str:
+        """Its table as CSV, each row with its citations' pages on the publisher's site."""
+        assert self.table is not None
+        return self.table.to_csv({c.marker: c.url for c in self.citations if c.url})
 
 
 @dataclass(frozen=True)
