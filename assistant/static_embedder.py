@@ -11,7 +11,7 @@ Distillation, once per machine (~15 s on 2 cores), cached beside the ONNX export
      first ~2,000 entries), so "the" and "of" barely move a text's vector.
 A text's vector is then the mean of its pieces' vectors: a lookup, no network. Ingest spends
 ~90% of its time in MiniLM (python -m eval.bench_ingest); this costs ~1% of that, at a
-retrieval quality the README's ingest table states (`settings.embed.model = "minilm-static"`).
+retrieval quality the ingest table of docs/speed.md states (`settings.embed.model = "minilm-static"`).
 """
 
 from __future__ import annotations

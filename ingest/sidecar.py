@@ -43,7 +43,7 @@ class SidecarRefused(Exception):
 
 @dataclass(frozen=True)
 class SourceRow:
-    """One sidecar row about one PDF (`path` resolved, inside the sidecar's folder)."""
+    """One sidecar row about one PDF (`path` resolved, inside the sidecar's folder; `url` "" when none is known)."""
 
     path: Path
     url: str
@@ -114,10 +114,8 @@ def _row(values: dict[str, str], folder: Path) -> tuple[str, SourceRow | None]:
         return f"{shown} is outside the sidecar's folder", None
     if not target.is_file():
         return f"{shown} is not there", None
-    url = values["url"]
-    if not url:
-        return "", None  # a report with no known link shows none
-    if not _is_web_address(url):
+    url = values["url"]  # none: the report shows no link, its other columns still count
+    if url and not _is_web_address(url):
         return f"link {printable(url[:80])!r} is not an http or https address", None
     published = None
     if values["published"]:
@@ -185,8 +183,9 @@ def apply_sidecars(catalog: Catalog, paths, files: list[tuple[Path, str]], expli
         rows = {by_path[r.path]: r for r in sidecar.rows if r.path in by_path}
         folder = path.parent.resolve()
         covered = [rel for p, rel in files if p.resolve().is_relative_to(folder)]
-        changed = catalog.set_sources(str(path), {f: (r.url, r.title) for f, r in rows.items()}, covered)
-        lines.append(f"links: {len(rows)} of {len(covered)} files have a publisher's address in {path.name}"
+        links = {f: (r.url, r.title) for f, r in rows.items() if r.url}
+        changed = catalog.set_sources(str(path), links, covered)
+        lines.append(f"links: {len(links)} of {len(covered)} files have a publisher's address in {path.name}"
                      + (f" ({changed} changed)" if changed else ""))
         if disagreements := _disagree(catalog, rows, prefer_sidecar):
             first = "; ".join(disagreements[:2])

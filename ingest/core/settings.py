@@ -33,7 +33,7 @@ class EmbedSettings(_Strict):
     model: EmbedModel = Field(
         "minilm", description="What a new index's passages are embedded with: all-MiniLM-L6-v2, or a static model "
         "distilled from it on this machine (assistant.static_embedder: ingest ~2x faster, retrieval a little weaker; "
-        "README, ingest table). An index keeps the model it was built with; change it with ingest --rebuild.")
+        "docs/speed.md, the ingest table). An index keeps the model it was built with; change it with ingest --rebuild.")
     backend: str = Field("auto", description="auto | onnx-int8 | onnx | st: how all-MiniLM-L6-v2 runs (assistant.embedder).")
     batch_size: int = Field(32, ge=1, description="Texts embedded per batch.")
 

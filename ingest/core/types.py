@@ -1,6 +1,6 @@
 """The public data contract: what `Assistant.search`, `ask` and `reports` return.
 
-These names are stable API (README documents them); add fields, never rename.
+These names are stable API (docs/using.md documents them); add fields, never rename.
 """
 
 from __future__ import annotations
