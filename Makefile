@@ -10,7 +10,16 @@ PIP    := $(BIN)/pip install --disable-pip-version-check $(if $(WHEELS),--find-l
 
 .PHONY: install install-ocr install-pdftotext install-llm run ingest serve lint test test-fast test-slow test-server test-wheel test-llm eval eval-quick eval-llm bench bench-scale
 
-install: $(VENV)/.installed install-ocr install-pdftotext
+AXE    := tests/browser/node_modules/axe-core/axe.min.js
+
+install: $(VENV)/.installed install-ocr install-pdftotext $(AXE)
+
+# axe-core, pinned in tests/browser/package-lock.json: tests/test_accessibility.py injects it into the chat.
+$(AXE): tests/browser/package-lock.json
+	@{ command -v npm >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
+		&& apt-get update -qq && apt-get install -y -qq npm >/dev/null; }; } \
+		&& (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) && touch $@ \
+		|| echo "note: install npm for the accessibility test (sudo apt-get install npm)"
 
 # Tesseract (Debian's tesseract-ocr) reads scanned pages; without it ingest refuses them with the reason.
 install-ocr:

@@ -61,7 +61,7 @@ SHOWN_ALONE = {"finding", "grade", "improve", "opening", "weakness", "strength",
 CLICK_SOURCE_JS = """
 element.addEventListener('click', (e) => {
   if (e.target.closest('a')) return;  // a link (the publisher's page) opens itself, not the card's page
-  const card = e.target.closest('[data-source]');
+  const card = e.target.closest('[data-source]');  // the card's button (Enter, Space) or anywhere on it
   if (card) trigger('click', {source: Number(card.dataset.source)});
 });
 """
@@ -71,19 +71,55 @@ element.addEventListener('click', (e) => {
   if (p) trigger('click', {file: p.dataset.file, page: Number(p.dataset.page), quote: p.dataset.quote});
 });
 """
+# Colours hold WCAG 2.2 AA contrast (4.5:1 for text): no opacity on text, greys of #4b5563 or darker.
 CSS = """
 .source{border:1px solid var(--border-color-primary);border-left:4px solid #1f6feb;border-radius:6px;
   padding:8px 10px;margin:0 0 10px;cursor:pointer;background:var(--background-fill-primary)}
 .source:hover{background:var(--background-fill-secondary)}
-.source.nearest{border-left-color:#999;border-style:dashed;opacity:.85}
-.source-head{font-weight:600}.source-meta{font-size:.85em;opacity:.75}
+.source.nearest{border-left-color:#767676;border-style:dashed}
+.source-open{all:unset;display:block;min-height:24px;cursor:pointer;font-weight:600}
+:focus-visible{outline:3px solid #1f6feb !important;outline-offset:2px}
+.source-meta{font-size:.85em;color:#4b5563}
 .source p{margin:.4em 0 0;font-size:.92em;line-height:1.4}
-.source mark{background:#ffe066;padding:0 1px}
-.source a.publisher{font-size:.85em}
-.badge{float:right;font-size:.75em;text-transform:uppercase;background:#eee;color:#555;padding:1px 6px;border-radius:8px}
-.sources-for{font-size:.85em;opacity:.7;margin-bottom:6px}
+.source mark{background:#ffe066;color:#111;padding:0 1px}
+.source a.publisher{display:inline-block;min-height:24px;line-height:24px;margin-top:4px;font-size:.85em;color:#1d4ed8}
+.badge{float:right;font-size:.75em;text-transform:uppercase;background:#eee;color:#4b5563;padding:1px 6px;border-radius:8px}
+.sources-for{font-size:.85em;color:#4b5563;margin-bottom:6px}
 .abstain-note{padding:8px 10px;margin-bottom:10px;border-radius:6px;background:#fff4e5;color:#663c00}
+.sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
+footer .show-api,footer a,.upload-container .or{color:#4b5563 !important}
+.download-link{display:inline-block;min-width:24px;min-height:24px;line-height:24px}
+#upload .icon-button:has(.upload-container){display:none}
+.grade-data{border-collapse:collapse;font-size:.9em;margin:6px 0 12px}
+.grade-data th,.grade-data td{border:1px solid var(--border-color-primary);padding:2px 8px;text-align:left}
+.grade-data button{all:unset;cursor:pointer;text-decoration:underline;color:#1d4ed8;min-height:24px;display:inline-block}
 """
+# Where Gradio's own markup falls short of WCAG 2.2 AA (axe-core, tests/test_accessibility.py lists
+# each with its reason), it is mended as it appears: an empty image's label needs a role; the page
+# image's enlarge button has no name; the upload area's name does not hold its visible words;
+# the status line is announced politely as it changes. (In CSS above: the file list's "add more"
+# icon is a button inside a button, so it is hidden: Clear, then choose again, does the same.)
+A11Y_HEAD = """<script>
+(() => {
+  const mend = () => {
+    document.querySelectorAll('.empty[aria-label]:not([role])').forEach(e => e.setAttribute('role', 'img'));
+    document.querySelectorAll('.image-container > button:not([aria-label])').forEach(b =>
+      b.setAttribute('aria-label', (b.querySelector('img') || {}).alt || 'Enlarge the page image'));
+    document.querySelectorAll('button.upload-container').forEach(b => {
+      const shown = b.innerText.replace(/\\s+/g, ' ').trim();
+      if (shown && b.getAttribute('aria-label') !== shown) b.setAttribute('aria-label', shown);
+    });
+    const status = document.getElementById('index-status');
+    if (status && !status.hasAttribute('aria-live')) { status.setAttribute('role', 'status'); status.setAttribute('aria-live', 'polite'); }
+  };
+  new MutationObserver(mend).observe(document.documentElement, {subtree: true, childList: true});
+})();
+</script>"""
+# The default theme, its primary buttons and subdued text darkened to 4.5:1 contrast.
+THEME = gr.themes.Default().set(
+    button_primary_background_fill="#c2410c", button_primary_background_fill_hover="#9a3412",
+    button_primary_text_color="#ffffff", button_primary_text_color_hover="#ffffff",
+    body_text_color_subdued="#4b5563", block_info_text_color="#4b5563")
 
 
 def ingest_uploads(assistant: Assistant, files, progress) -> list[list[str]]:
@@ -157,12 +193,13 @@ def judgements_tab(assistant: Assistant) -> None:
 
     def timeline(authority):
         mine = assistant.reports(authority) if authority else []
-        charts = [jv.timeline_svg(mine, scale, f"{authority}: grades over time") for scale in jv.SCALES]
+        charts = [jv.timeline_svg(mine, scale, f"{authority}: grades over time") + jv.timeline_table(mine, scale)
+                  for scale in jv.SCALES]
         return "".join(charts) or f"<p>No graded reports for {authority or 'this council'}.</p>"
 
     def spread(key, report_type):
-        return jv.distribution_svg(assistant.reports(report_type=report_type or None), key or jv.KEY_ORDER[0]) \
-            or "<p>No grades for this judgement.</p>"
+        chosen, key = assistant.reports(report_type=report_type or None), key or jv.KEY_ORDER[0]
+        return (jv.distribution_svg(chosen, key) + jv.distribution_table(chosen, key)) or "<p>No grades for this judgement.</p>"
 
     def open_point(evt: gr.EventData):
         file, page = getattr(evt, "file", None), getattr(evt, "page", None)
@@ -210,8 +247,8 @@ def ingest_bar(background: BackgroundIngest | None, assistant: Assistant) -> str
     indexed = assistant.stats()["reports"]
     if not (line := background.status(indexed)):
         return ""
-    bar = f'<progress value="{indexed}" max="{max(p.files, 1)}" style="width:100%"></progress>' if p.running else ""
-    return f'<div id="ingest-progress">{bar}<div>{html.escape(line)}</div></div>'
+    bar = f'<progress value="{indexed}" max="{max(p.files, 1)}" aria-label="Reports indexed" style="width:100%"></progress>' if p.running else ""
+    return f'<div id="ingest-progress" role="status" aria-live="polite">{bar}<div>{html.escape(line)}</div></div>'
 
 
 def build(assistant: Assistant, background: BackgroundIngest | None = None) -> gr.Blocks:
@@ -436,7 +473,7 @@ def launch(assistant: Assistant, host="127.0.0.1", port=7860, auth=None, block=T
     demo = build(assistant, background).queue(default_concurrency_limit=4)
     # Local fonts, no SSR node server, no MCP/PWA extras: nothing is fetched from outside.
     demo.launch(server_name=host, server_port=port, auth=credentials, share=False, max_file_size=f"{MAX_UPLOAD_MB}mb",
-                ssr_mode=False, mcp_server=False, pwa=False, css=CSS, theme=gr.themes.Default(), footer_links=["api"],
+                ssr_mode=False, mcp_server=False, pwa=False, css=CSS, theme=THEME, head=A11Y_HEAD, footer_links=["api"],
                 prevent_thread_lock=not block, quiet=not block,
                 app_kwargs={"middleware": [Middleware(SignedInOnly)]} if credentials else None)
     return demo

@@ -188,3 +188,33 @@ def distribution_svg(reports: list[ReportMeta], key: str = "overall_effectivenes
                      f'<text x="{lx + 18}" y="{H + 19}" font-size="12">{_esc(grade)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+# -- the same as tables (a chart is never the only way to read its data: WCAG 1.4.1, 1.1.1) -------
+def timeline_table(reports: list[ReportMeta], scale: str = "grade") -> str:
+    """The timeline's points as rows: date, judgement, grade; each grade a button that opens its page."""
+    series = timeline(reports, scale)
+    rows = sorted((p.when, key_label(key), p) for key, points in series.items() for p in points)
+    if not rows:
+        return ""
+    body = "".join(
+        f"<tr><td>{when.isoformat()}</td><td>{_esc(label)}</td><td><button type='button' data-file='{_esc(p.file)}' "
+        f"data-page='{p.page or 1}' data-quote='{_esc(p.label)}' title='Show page {p.page or 1}'>{_esc(p.grade)}</button></td></tr>"
+        for when, label, p in rows)
+    return (f"<table class='grade-data'><caption class='sr-only'>The chart's grades as a table</caption>"
+            f"<thead><tr><th scope='col'>Date</th><th scope='col'>Judgement</th><th scope='col'>Grade (opens its page)</th></tr>"
+            f"</thead><tbody>{body}</tbody></table>")
+
+
+def distribution_table(reports: list[ReportMeta], key: str = "overall_effectiveness") -> str:
+    """The stacked bars as counts: a row per year, a column per grade."""
+    counts = distribution(reports, key)
+    if not counts:
+        return ""
+    scale = "send" if key == "send_outcome" else "grade"
+    grades = [g for g in sorted(SCALES[scale], key=lambda g: -SCALES[scale][g]) if any(c.get(g) for c in counts.values())]
+    head = "".join(f"<th scope='col'>{_esc(g)}</th>" for g in grades)
+    body = "".join(f"<tr><th scope='row'>{year}</th>" + "".join(f"<td>{c.get(g, 0)}</td>" for g in grades) + "</tr>"
+                   for year, c in counts.items())
+    return (f"<table class='grade-data'><caption class='sr-only'>{_esc(key_label(key))} grades by year, as a table</caption>"
+            f"<thead><tr><th scope='col'>Year</th>{head}</tr></thead><tbody>{body}</tbody></table>")

@@ -11,6 +11,9 @@ EMPTY_INDEX = "The index is empty. Add reports with `inspection-assistant ingest
 READ_BY_OCR = "read by OCR"  # a citation on a scanned page: its quote is checked against the OCR text
 # The link on a citation to its page on the publisher's site.
 OPEN_PUBLISHED = "Open on the publisher's site"
+# What a screen reader says before a source card's report: "citation 2, Haringey · ILACS inspection ..., page 7".
+CITATION_SPOKEN = "citation"
+NEAREST_SPOKEN = "nearest passage, not an answer,"
 
 JUDGEMENT_LINE = "In {authority}'s {report_type} ({when}), {area} was judged '{grade}' {cite}."
 FINDING_INTRO = "From {report}:"

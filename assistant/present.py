@@ -158,12 +158,15 @@ def sources_html(answer: Answer | None) -> str:
 
 
 def _cards(answer: Answer) -> str:
+    """One card per source. Its head is a button (by keyboard: Tab, then Enter) whose name tells
+    the sources apart by ear ("citation 2, Haringey · ILACS inspection · ..., page 7"); a click
+    anywhere on the card opens the page too. The publisher's link sits beside it, never inside."""
     if answer.abstained or not answer.citations:
         cards = [
-            f"<div class='source nearest' data-source='{i}' role='button' tabindex='0'>"
+            f"<div class='source nearest' data-source='{i}'>"
             f"<div class='badge'>not an answer</div>"
-            f"<div class='source-head'>{html.escape(report_line(p.report, p.file))}</div>"
-            f"<div class='source-meta'>{html.escape(p.file)} · page {p.page_start}</div>"
+            + _open_button(f"{phrases.NEAREST_SPOKEN} {i + 1}, ", html.escape(report_line(p.report, p.file)), p.page_start)
+            + f"<div class='source-meta'>{html.escape(p.file)} · page {p.page_start}</div>"
             f"<p>{highlighted_passage(p.text, None)}</p></div>"
             for i, p in enumerate(answer.passages[:3])
         ]
@@ -175,13 +178,21 @@ def _cards(answer: Answer) -> str:
     for i, c in enumerate(answer.citations):
         text = c.passage.text if c.passage else c.quote
         cards.append(
-            f"<div class='source' data-source='{i}' role='button' tabindex='0' title='Show page {c.page}'>"
-            f"<div class='source-head'>[{c.marker}] {html.escape(report_line(_report(c), c.file))}</div>"
-            f"<div class='source-meta'>{html.escape(c.file)} · page {c.page}{_ocr(c, ' ·')} · <u>view page</u>"
+            f"<div class='source' data-source='{i}'>"
+            + _open_button(f"{phrases.CITATION_SPOKEN} {c.marker}, ",
+                           f"<span aria-hidden='true'>[{c.marker}] </span>{html.escape(report_line(_report(c), c.file))}", c.page)
+            + f"<div class='source-meta'>{html.escape(c.file)} · page {c.page}{_ocr(c, ' ·')}"
             f"{html.escape(also_in(c))}</div>"
             f"<p>{highlighted_passage(text, c.quote)}</p>{publisher_link(c)}</div>"
         )
     return "".join(cards)
+
+
+def _open_button(spoken: str, shown: str, page: int) -> str:
+    """The card's head: what a screen reader says first (`spoken`, visually hidden), the report
+    as shown, and the page."""
+    return (f"<button type='button' class='source-open' title='Show page {page}'><span class='sr-only'>{spoken}</span>"
+            f"<span class='source-head'>{shown}</span><span class='sr-only'>, page {page}</span></button>")
 
 
 def publisher_link(c: Citation) -> str:
