@@ -2,8 +2,8 @@
 
 axe-core (pinned in tests/browser/package-lock.json, installed by `make install`) is injected
 into the page in every state a user meets: an empty index, an ingest running behind the chat,
-an answer with a table, a source opened on its page, an abstention, the judgements chart, an
-upload with a refused file; each tab is checked as shown. Then the main path is driven by the
+an answer with a table, a source opened on its page, an abstention, readings offered for a vague
+question, the judgements chart, an upload with a refused file; each tab is checked as shown. Then the main path is driven by the
 keyboard alone, with focus visible at every step. Where Gradio's own markup falls short, app.py
 mends it (A11Y_HEAD, CSS); nothing is excepted here.
 """
@@ -151,6 +151,9 @@ def test_every_tab_in_every_state_of_a_conversation_passes_axe(chat, tmp_path):
     found["a source opened on its page"] = violations(chat)
     ask(chat, "What did Ofsted say about HMP Belmarsh prison?")
     found["an abstention"] = violations(chat)
+    ask(chat, "what's wrong?")  # vague: the readings it may mean, offered as buttons
+    chat.locator("#did-you-mean button").first.wait_for()
+    found["readings offered"] = violations(chat)
 
     chat.get_by_role("tab", name="Judgements", exact=True).click()
     chat.locator("#tab-judgements input").first.fill("Haringey")
