@@ -367,9 +367,10 @@ def _cell(text: Any) -> str:
 
 @register("themes_counts", label="themes-counts")
 class ThemesCounts(_ShapeMetric):
-    """1.0 if every table row's count (2nd column) equals the distinct reports cited by the
-    theme claims of that group (row[0]); 0.0 with no table or any mismatch. A consistency
-    check of the answer with itself (no gold), so it is reported but not gated."""
+    """1.0 if every table row's count (2nd column) equals the distinct reports its cells cite
+    (the answer's text quotes a few of each theme, the table cites one quote of every report);
+    0.0 with no table or any mismatch. A consistency check of the answer with itself (no gold),
+    so it is reported but not gated."""
 
     types = ("themes",)
 
@@ -384,8 +385,8 @@ class ThemesCounts(_ShapeMetric):
             if len(row) < 2:
                 return 0.0
             m = re.search(r"\d+", _cell(row[1]))
-            group = [c for c in _claims(answer, "theme") if _cell(c.group) == _cell(row[0])]
-            files = set().union(*(_files_of(c) for c in group)) if group else set()
+            marked = {int(n) for cell in row[2:] for n in re.findall(r"\[(\d+)\]", str(cell))}
+            files = {norm_file(c.file) for c in answer.citations if c.marker in marked}
             if not m or int(m.group()) != len(files):
                 return 0.0
         return 1.0

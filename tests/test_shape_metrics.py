@@ -129,9 +129,12 @@ def test_themes_in_set_and_counts():
     out = Claim(text="c", citations=[cite("ofsted-ilacs/barnet_2024-07-23_ilacs.pdf")], role="theme", group="Drift")
     assert score("themes_in_set", item, result([t1, t2])) == 1.0
     assert score("themes_in_set", item, result([t1, out])) == 0.5
-    ok = Table(columns=["Theme", "Reports"], rows=[["Supervision", "2 [1][2]"]])
+    t1.citations[0].marker, t2.citations[0].marker = 1, 2
+    # the count is of the reports the row cites, whether or not the text quotes them all
+    ok = Table(columns=["Theme", "Reports", "Quotes"], rows=[["Supervision", "2", "[1] [2]"]])
     assert score("themes_counts", item, result([t1, t2], table=ok)) == 1.0
-    wrong = Table(columns=["Theme", "Reports"], rows=[["Supervision", "3"]])
+    assert score("themes_counts", item, result([t1], table=ok)) == 0.0  # [2] cites nothing of the answer
+    wrong = Table(columns=["Theme", "Reports", "Quotes"], rows=[["Supervision", "3", "[1] [2]"]])
     assert score("themes_counts", item, result([t1, t2], table=wrong)) == 0.0
     assert score("themes_counts", item, result([t1, t2])) == 0.0
 

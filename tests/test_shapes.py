@@ -148,7 +148,15 @@ def test_themes_count_the_reports_they_quote(small_index, grades, corpus_pages):
     answer = small_index.ask("What are common weaknesses among reports rated requires improvement?")
     assert answer.kind == "themes"
     in_set = {f for f, g in grades.items() if g.get("overall_effectiveness") == "requires improvement"}
-    assert {c.citations[0].file for c in answer.claims} <= in_set
-    for name, count, _ in answer.table.rows:
-        assert int(count) == len({c.citations[0].file for c in answer.claims if c.group == name})
+    assert {c.file for c in answer.citations} <= in_set
+    files = {c.marker: c.file for c in answer.citations}
+    settings = small_index.settings.answer
+    names = [row[0] for row in answer.table.rows]
+    assert len(names) == len(set(names))  # a name comes once: groups named alike are one theme
+    for name, count, quotes in answer.table.rows:
+        cited = {files[int(m)] for m in re.findall(r"\[(\d+)\]", quotes)}
+        assert int(count) == len(cited)  # the table cites one quote of every report it counts
+        quoted = [c for c in answer.claims if c.group == name]
+        assert len(quoted) <= settings.themes_quotes_shown and {c.citations[0].file for c in quoted} <= cited
+    assert len({c.group for c in answer.claims}) <= settings.themes_max
     assert_verified(answer, corpus_pages)

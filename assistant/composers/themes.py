@@ -121,13 +121,16 @@ def label(texts: list[str], idf) -> str:
     terms = [k for k in ranked if len(k) > 1 and counts[k] * 2 >= counts[ranked[0]]]
     first = terms[0] if terms else ranked[0]
     names = [first]
-    second = next((k for k in terms if not set(k) & set(first) and counts[k] * 3 >= counts[first] * 2), None)
+    # the second is added only when it reads as a name of its own: "children aged" does not
+    second = next((k for k in terms if not set(k) & set(first) and counts[k] * 3 >= counts[first] * 2
+                   and k[0] not in GENERIC and k[-1] not in GENERIC), None)
     if second is not None:
         names.append(second)
     return ", ".join(surface[k].most_common(1)[0][0] for k in names)
 
 
-NOT_A_NAME = GRAMMAR | CHATTER | VAGUE_WORDS | set(tokenize("which well whose where there their benefit benefits"))
+NOT_A_NAME = GRAMMAR | CHATTER | VAGUE_WORDS | set(tokenize("which well whose where there their benefit benefits "
+                                                            "make made making take taken taking given getting"))
 
 
 def _edge(word: str, stems: tuple[str, ...]) -> bool:
@@ -154,17 +157,17 @@ def themes_answer(ev: Evidence) -> Answer | None:
     side = "weaknesses" if sign < 0 else "strengths"
     area = f" in {area_name(keys[0])}" if keys else ""
     draft = Draft(ev.question, "themes", ev.library)
-    shared = [g for g in ranked if len({items[i][0].report_id for i in g}) > 1][:ev.settings.themes_max]
+    themes = named_themes([g for g in ranked if len({items[i][0].report_id for i in g}) > 1] or ranked[:3],
+                          [text for _, text, _, _ in items], [meta.report_id for meta, *_ in items], ev.library.idf)
+    shown = ev.settings.themes_quotes_shown
     draft.note(f"Looked at {len(reports)} {how}; {len(items)} {side}{area} found in them, grouped into "
-               f"{len(groups)} themes by meaning. {len(shared)} themes are shared by two or more reports"
-               + (", the largest first:" if shared else "."))
+               f"{len(groups)} themes by meaning. {len(themes)} are shared by two or more reports"
+               + (f"; the {min(len(themes), ev.settings.themes_max)} largest, with {shown} quotes each (the table "
+                  "cites one quote of every report):" if themes else "."))
     draft.table(["Theme", "Reports", "Quotes"], title=f"Common {side}{area}")
-    names: set[str] = set()
-    for members in shared or ranked[:3]:
-        name = label([items[i][1] for i in members], ev.library.idf)
-        name = name if name not in names else f"{name} ({len(names) + 1})"
-        names.add(name)
-        draft.heading(f"{name}:")
+    for n, (name, members) in enumerate(themes[:ev.settings.themes_table_max]):
+        if n < ev.settings.themes_max:
+            draft.heading(f"{name}:")
         marks, seen = [], set()
         for i in members:
             meta, text, page, passage = items[i]
@@ -172,13 +175,23 @@ def themes_answer(ev: Evidence) -> Answer | None:
                 continue  # one quote per report
             seen.add(meta.report_id)
             mark = draft.cite(meta, page, text, passage)
-            draft.claim(f"- {meta.label}: {text} {mark}", "theme", meta, group=name)
+            if n < ev.settings.themes_max and len(seen) <= shown:
+                draft.claim(f"- {meta.label}: {text} {mark}", "theme", meta, group=name)
             marks.append(mark)
         draft.row([name, str(len(seen)), " ".join(marks)])
     answer = draft.finish(ev.passages)
     if answer.table is not None:  # counts as shown: a quote that failed verification is not counted
-        shown = Counter(c.group for c in answer.claims)
-        answer.table.rows = [row for row in answer.table.rows if shown.get(row[0])]
+        cited = {c.marker: c.file for c in answer.citations}
         for row in answer.table.rows:
-            row[1] = str(shown[row[0]])
+            row[1] = str(len({cited[int(m)] for m in re.findall(r"\[(\d+)\]", row[2]) if int(m) in cited}))
+        answer.table.rows = [row for row in answer.table.rows if row[1] != "0"]
     return answer
+
+
+def named_themes(groups: list[list[int]], texts: list[str], report_of: list[str], idf) -> list[tuple[str, list[int]]]:
+    """(name, members) per theme, largest (most reports) first: groups that come out under one
+    name are one theme to a reader, so they are merged."""
+    merged: dict[str, list[int]] = {}
+    for members in groups:
+        merged.setdefault(label([texts[i] for i in members], idf), []).extend(members)
+    return sorted(merged.items(), key=lambda kv: (-len({report_of[i] for i in kv[1]}), kv[1][0]))

@@ -113,7 +113,9 @@ class AnswerSettings(_Strict):
     themes_sentences_per_section: int = Field(
         12, ge=1, description="Sentences a themes answer reads per judged section: its first sentences carry the "
         "judgement, and reading only those keeps 50 reports fast.")
-    themes_max: int = Field(8, ge=1, description="Themes shown.")
+    themes_max: int = Field(8, ge=1, description="Themes shown with quotes; further shared themes are rows of the table only.")
+    themes_quotes_shown: int = Field(2, ge=1, description="Quotes a theme shows in the answer's text; the table cites every report's.")
+    themes_table_max: int = Field(20, ge=1, description="Themes the table lists (those shown first).")
     strengths_per_side: int = Field(6, ge=1, description="Strengths, and weaknesses, listed for one report.")
     summary_sentences_per_section: int = Field(
         2, ge=1, description="Opening sentences a summary quotes from each key section (reports without judged areas).")
