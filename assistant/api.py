@@ -284,7 +284,7 @@ class Assistant:
         """The address the report behind `file` was published at (from its metadata sidecar), at
         `page` ("#page=N", which browsers' PDF viewers open at); None when none is known."""
         url = self.catalog.source_url(file)
-        return f"{url}#page={page}" if url and page else url
+        return f"{url}#page={page}" if url and page and "#" not in url else url  # its own fragment stays
 
     def source_path(self, file: str) -> Path | None:
         """Where the indexed PDF behind `file` lies on disk (None if unknown or gone)."""

@@ -44,7 +44,7 @@ class Draft:
         self._citations: list[Citation] = []
         self._blocks: list[_Block] = []
         self._table: tuple[list[str], str] | None = None
-        self._rows: list[tuple[list[str], list[int]]] = []
+        self._rows: list[tuple[list[str], list[int], bool]] = []
 
     # -- building ---------------------------------------------------------------------------
     def cite(self, report: ReportMeta, page: int, quote: str, passage: Passage | None = None) -> str:
@@ -72,9 +72,11 @@ class Draft:
     def table(self, columns: list[str], title: str = "") -> None:
         self._table = (columns, title)
 
-    def row(self, cells: list[str], requires: Sequence[str] = ()) -> None:
-        """A table row; it is dropped when a quote in `requires` (tokens) fails verification."""
-        self._rows.append((cells, [int(t) for r in requires for t in _TOKEN.findall(r)]))
+    def row(self, cells: list[str], requires: Sequence[str] = (), partial: bool = False) -> None:
+        """A table row; it is dropped when a quote in `requires` (tokens) fails verification. A
+        cell resting on a failed quote says "-", or with `partial` (a cell listing many quotes)
+        just loses that quote's marker."""
+        self._rows.append((cells, [int(t) for r in requires for t in _TOKEN.findall(r)], partial))
 
     # -- finishing --------------------------------------------------------------------------
     def finish(self, passages: list[Passage], abstain_if_empty: bool = True, only_cited: bool = False) -> Answer:
@@ -120,7 +122,8 @@ class Draft:
             return abstain(self.question, passages, phrases.ABSTAIN)
         table = None
         if self._table is not None:
-            rows = [[_cell(cell, good, number) for cell in cells] for cells, needs in self._rows if set(needs) <= good]
+            rows = [[_cell(cell, good, number, partial) for cell in cells] for cells, needs, partial in self._rows
+                    if set(needs) <= good]
             table = Table(self._table[0], rows, self._table[1]) if rows else None
         lead = [c.passage for c in citations if c.passage is not None]
         ranked = _dedupe(lead if only_cited else lead + list(passages))
@@ -130,9 +133,10 @@ class Draft:
                       question=self.question, claims=claims, table=table)
 
 
-def _cell(cell: str, good: set[int], number: Callable[[re.Match], str]) -> str:
-    """A cell resting on a quote that failed verification says "-", not its unsupported value."""
-    if any(int(t) not in good for t in _TOKEN.findall(cell)):
+def _cell(cell: str, good: set[int], number: Callable[[re.Match], str], partial: bool = False) -> str:
+    """A cell resting on a quote that failed verification says "-", not its unsupported value
+    (`partial`: the failed quote's marker is left out, the rest stands)."""
+    if not partial and any(int(t) not in good for t in _TOKEN.findall(cell)):
         return "-"
     return collapse(_TOKEN.sub(number, cell))
 

@@ -194,7 +194,7 @@ def distribution_svg(reports: list[ReportMeta], key: str = "overall_effectivenes
 def timeline_table(reports: list[ReportMeta], scale: str = "grade") -> str:
     """The timeline's points as rows: date, judgement, grade; each grade a button that opens its page."""
     series = timeline(reports, scale)
-    rows = sorted((p.when, key_label(key), p) for key, points in series.items() for p in points)
+    rows = sorted(((p.when, key_label(key), p) for key, points in series.items() for p in points), key=lambda r: r[:2])
     if not rows:
         return ""
     body = "".join(

@@ -67,6 +67,8 @@ CREATE INDEX IF NOT EXISTS page_prints_print ON page_prints(print);
 -- where a file was published (from a metadata sidecar, ingest.sidecar), kept apart from the
 -- reports so a changed sidecar changes it without reading or embedding anything again
 CREATE TABLE IF NOT EXISTS sources (file TEXT PRIMARY KEY, url TEXT NOT NULL, title TEXT NOT NULL, sidecar TEXT NOT NULL);
+-- a report's own reading of its council and date, kept while a sidecar's is preferred (--prefer-sidecar)
+CREATE TABLE IF NOT EXISTS text_readings (report_id TEXT PRIMARY KEY, authority TEXT NOT NULL, published TEXT NOT NULL);
 """
 
 
@@ -299,7 +301,7 @@ class Catalog:
     @staticmethod
     def _delete(db: sqlite3.Connection, report_id: str) -> None:
         db.execute("DELETE FROM alias_shas WHERE file IN (SELECT file FROM aliases WHERE report_id=?)", (report_id,))
-        for table in ("reports", "pages", "chunks", "recommendations", "aliases", "page_prints"):
+        for table in ("reports", "pages", "chunks", "recommendations", "aliases", "page_prints", "text_readings"):
             db.execute(f"DELETE FROM {table} WHERE report_id=?", (report_id,))
 
     @staticmethod
@@ -334,24 +336,50 @@ class Catalog:
         return changed
 
     def source_url(self, file: str) -> str | None:
-        """Where `file` was published; a file with none known takes another name of the same report's."""
+        """Where `file` was published; a file with none known takes another name of the same
+        report's (the first by name). None in a read-only index made before addresses were kept."""
+        if self.read_only and not self.query("SELECT 1 FROM sqlite_master WHERE name='sources'"):
+            return None
         rows = self.query(
-            "SELECT s.url FROM sources s WHERE s.file=? UNION ALL "
             "SELECT s.url FROM sources s JOIN (SELECT file, report_id FROM reports UNION ALL "
-            "SELECT file, report_id FROM aliases) f ON f.file = s.file WHERE f.report_id = ("
-            "SELECT report_id FROM reports WHERE file=? UNION SELECT report_id FROM aliases WHERE file=?)",
-            (file, file, file))
+            "SELECT file, report_id FROM aliases) f ON f.file = s.file WHERE s.file=? OR f.report_id = ("
+            "SELECT report_id FROM reports WHERE file=? UNION SELECT report_id FROM aliases WHERE file=?) "
+            "ORDER BY s.file <> ?, s.file", (file, file, file, file))
         return rows[0][0] if rows else None
 
     def forget_source(self, file: str) -> None:
         with self.transaction() as db:
             db.execute("DELETE FROM sources WHERE file=?", (file,))
 
-    def update_meta(self, meta: ReportMeta) -> None:
-        """A report's metadata corrected (a sidecar preferred to its text); readers see it at once."""
+    def forget_sidecars_gone(self) -> int:
+        """Addresses from a sidecar that no longer exists (deleted or renamed) are dropped."""
+        gone = [path for (path,) in self.query("SELECT DISTINCT sidecar FROM sources") if not os.path.exists(path)]
         with self.transaction() as db:
+            db.executemany("DELETE FROM sources WHERE sidecar=?", [(path,) for path in gone])
+        return len(gone)
+
+    def set_reading(self, meta: ReportMeta, authority: str, published: date | None) -> None:
+        """A report's council and date as a sidecar gives them, its text's kept to restore; readers see it at once."""
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO text_readings VALUES(?, ?, ?)",
+                       (meta.report_id, meta.authority, meta.published.isoformat() if meta.published else ""))
+            meta.authority, meta.published = authority, published
             db.execute("UPDATE reports SET meta=? WHERE report_id=?", (meta_to_json(meta), meta.report_id))
             self._bump(db)
+
+    def restore_text_readings(self, report_ids: set[str]) -> int:
+        """These reports, if a sidecar's council and date were preferred, read their text's again."""
+        rows = [r for r in self.query("SELECT t.report_id, t.authority, t.published, r.meta FROM text_readings t "
+                                      "JOIN reports r USING(report_id)") if r[0] in report_ids]
+        with self.transaction() as db:
+            for report_id, authority, published, raw in rows:
+                meta = meta_from_json(raw)
+                meta.authority, meta.published = authority, date.fromisoformat(published) if published else None
+                db.execute("UPDATE reports SET meta=? WHERE report_id=?", (meta_to_json(meta), report_id))
+            db.executemany("DELETE FROM text_readings WHERE report_id=?", [(r[0],) for r in rows])
+            if rows:
+                self._bump(db)
+        return len(rows)
 
     def chunk_ids_of(self, report_id: str) -> list[str]:
         return [cid for (cid,) in self.query("SELECT chunk_id FROM chunks WHERE report_id=?", (report_id,))]

@@ -272,6 +272,8 @@ def _write(parsed: Parsed, meta: ReportMeta, rows: list[ChunkRow], fresh: list[C
         copied=copied)
     if old_ids:
         vectors.delete(old_ids)
+    if previous and previous[1] != parsed.sha:  # other bytes under the name: the old address may not be theirs
+        catalog.forget_source(parsed.file)  # (a sidecar read after this run's files gives it again)
     status = "updated" if previous else "new"
     return FileResult(parsed.file, status, pages=len(parsed.pages), chunks=len(rows), warnings=parsed.warnings)
 

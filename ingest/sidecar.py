@@ -34,7 +34,7 @@ COLUMNS = {
     "published": ("publication_date", "published", "date_published"),
 }
 # Whitespace, controls and what could close an HTML attribute or a Markdown link: never in a shown link.
-_UNSAFE = re.compile(r"[\x00-\x20\x7f<>\"'`\\{}|^]")
+_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029<>\"'`\\{}|^]")
 
 
 class SidecarRefused(Exception):
@@ -96,7 +96,10 @@ def read_sidecar(path: Path) -> Sidecar:
     for number, record in enumerate(records, 2 if path.suffix.lower() != ".json" else 1):
         record = {_column(k): v for k, v in record.items()}
         values = {field: str(record.get(column) or "").strip() if column else "" for field, column in chosen.items()}
-        problem, row = _row(values, folder)
+        try:
+            problem, row = _row(values, folder)
+        except (OSError, ValueError):  # a NUL in a name, a name too long for the file system
+            problem, row = f"{printable(values['file'][:80])} is not a usable file name", None
         if problem:
             problems.append(f"{name} row {number}: {problem}; ignored")
         elif row is not None:
@@ -157,6 +160,8 @@ def _json_records(name: str, text: str) -> list[dict]:
         data = json.loads(text)
     except ValueError as exc:
         raise SidecarRefused(f"{name}: not readable JSON ({exc.args[0].split(':')[0]})") from None
+    except RecursionError:
+        raise SidecarRefused(f"{name}: JSON nested too deeply") from None
     if isinstance(data, dict):
         data = [{"file": k, **(v if isinstance(v, dict) else {"url": v})} for k, v in data.items()]
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
@@ -171,6 +176,8 @@ def apply_sidecars(catalog: Catalog, paths, files: list[tuple[Path, str]], expli
     council or the publication date, the text's reading stays unless `prefer_sidecar`."""
     by_path = {p: rel for p, rel in files} | {p.resolve(): rel for p, rel in files}
     lines = []
+    if gone := catalog.forget_sidecars_gone():
+        lines.append(f"links: {gone} sidecar{'s' if gone != 1 else ''} no longer there; the addresses {'they' if gone != 1 else 'it'} gave are dropped")
     for path in find_sidecars(paths, explicit):
         try:
             sidecar = read_sidecar(path)
@@ -200,10 +207,11 @@ def _disagree(catalog: Catalog, rows: dict[str, SourceRow], prefer_sidecar: bool
     """Where a row's council or date is not the report's own reading, one phrase each (and, with
     `prefer_sidecar`, the report takes the row's)."""
     said = []
-    for meta in catalog.reports():
-        row = rows.get(meta.file)
-        if row is None:
-            continue
+    covered = [meta for meta in catalog.reports() if meta.file in rows]
+    if not prefer_sidecar and catalog.restore_text_readings({meta.report_id for meta in covered}):
+        covered = [meta for meta in catalog.reports() if meta.file in rows]  # the text's reading, back
+    for meta in covered:
+        row = rows[meta.file]
         council = row.council and _same_name(row.council) != _same_name(meta.authority)
         day = row.published is not None and row.published != meta.published
         if not (council or day):
@@ -212,9 +220,7 @@ def _disagree(catalog: Catalog, rows: dict[str, SourceRow], prefer_sidecar: bool
         what += [f"published {row.published} against {meta.published or 'none'}"] if day else []
         said.append(f"{printable(Path(meta.file).name)}: {', '.join(what)}")
         if prefer_sidecar:
-            meta.authority = row.council if council else meta.authority
-            meta.published = row.published if day else meta.published
-            catalog.update_meta(meta)
+            catalog.set_reading(meta, row.council if council else meta.authority, row.published if day else meta.published)
     return said
 
 

@@ -82,7 +82,7 @@ def test_every_command_shown_exists_with_its_options(page):
 
 def test_the_readme_is_about_two_screens_and_links_every_docs_page():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert len(readme.splitlines()) <= 130
+    assert len(readme.splitlines()) <= 140
     linked = set(re.findall(r"\]\((docs/[\w.-]+\.md)\)", readme))
     assert linked >= {f"docs/{p.name}" for p in PAGES[1:]}, sorted({f"docs/{p.name}" for p in PAGES[1:]} - linked)
 
@@ -93,7 +93,7 @@ def test_the_readme_questions_run_as_written(small_index, tmp_path):
     (tmp_path / "index").symlink_to(small_index.index_dir)
     (tmp_path / ".venv").symlink_to(BIN.parent)
     asked = [c for c in commands(REPO / "README.md") if c.startswith(".venv/bin/inspection-assistant ask ")]
-    assert len(asked) == 3
+    assert len(asked) == 4
     for command in asked:
         done = subprocess.run(shlex.split(command), capture_output=True, text=True, cwd=tmp_path, timeout=600)
         assert done.returncode == 0 and "Traceback" not in done.stderr, (command, done.stderr)

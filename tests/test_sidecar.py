@@ -93,6 +93,21 @@ def test_every_citation_carries_the_sidecars_link_and_a_changed_sidecar_changes_
     reopened = Assistant.open(index, create=False)
     assert reopened.publisher_link("alpha.pdf") is None and reopened.publisher_link("sub/beta.pdf", 2) == URL + "-beta#page=2"
 
+    (folder / "manifest.csv").unlink()  # the sidecar gone: the addresses it gave go with it
+    done = ingest(folder, index)
+    assert "links: 1 sidecar no longer there; the addresses it gave are dropped" in done.stdout, done.stdout
+    assert Assistant.open(index, create=False).publisher_link("sub/beta.pdf") is None
+
+
+def test_a_file_replaced_by_other_bytes_loses_the_old_reports_address(folder, tmp_path):
+    index = tmp_path / "index"
+    write_manifest(folder, [{"file": "alpha.pdf", "publisher_url": URL}])
+    ingest(folder, index)
+    make_pdf(folder / "alpha.pdf", BETA)  # another report under the same name, ingested on its own
+    done = ingest(folder / "alpha.pdf", index, "--root", folder)
+    assert "updated: 1" in done.stdout, done.stdout
+    assert Assistant.open(index, create=False).publisher_link("alpha.pdf") is None
+
 
 def test_a_table_answer_as_csv_gives_each_rows_links(folder, tmp_path):
     index = tmp_path / "index"
@@ -120,6 +135,11 @@ HOSTILE = {
                  "sidecar ignored: metadata.json: not UTF-8 text"),
     "JSON of another shape": (lambda folder: (folder / "metadata.json").write_text('[1, 2, "three"]'),
                               "sidecar ignored: metadata.json: neither a list of objects nor an object of files"),
+    "JSON nested too deeply": (lambda folder: (folder / "metadata.json").write_text("[" * 100_000 + "]" * 100_000),
+                               "sidecar ignored: metadata.json: JSON nested too deeply"),
+    "a NUL in a file name": (lambda folder: write_manifest(folder, [
+        {"file": "alpha\x00.pdf", "publisher_url": URL + "-nul"},
+        {"file": "sub/beta.pdf", "publisher_url": URL}]), "manifest.csv row 2: alpha\\x00.pdf is not a usable file name; ignored"),
 }
 
 
@@ -152,3 +172,6 @@ def test_a_sidecar_that_disagrees_with_the_text_is_named_and_the_text_kept_unles
     assistant = Assistant.open(index, create=False)
     assert assistant.report_for_file("alpha.pdf").authority == "Somewhere Else"
     assert assistant.publisher_link("alpha.pdf", 3) == f"{URL}#page=3"
+    done = ingest(folder, index, "--sidecar", sidecar)  # not told this time: the text's reading is back
+    assert "text's reading is kept" in done.stdout
+    assert Assistant.open(index, create=False).report_for_file("alpha.pdf").authority == text_council

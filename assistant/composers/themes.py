@@ -157,13 +157,16 @@ def themes_answer(ev: Evidence) -> Answer | None:
     side = "weaknesses" if sign < 0 else "strengths"
     area = f" in {area_name(keys[0])}" if keys else ""
     draft = Draft(ev.question, "themes", ev.library)
-    themes = named_themes([g for g in ranked if len({items[i][0].report_id for i in g}) > 1] or ranked[:3],
-                          [text for _, text, _, _ in items], [meta.report_id for meta, *_ in items], ev.library.idf)
+    shared = [g for g in ranked if len({items[i][0].report_id for i in g}) > 1]
+    themes = named_themes(shared or ranked[:3], [text for _, text, _, _ in items],
+                          [meta.report_id for meta, *_ in items], ev.library.idf)
     shown = ev.settings.themes_quotes_shown
+    largest = f"the {min(len(themes), ev.settings.themes_max)} largest, with up to {shown} quotes each (the table " \
+              "cites one quote of every report):"
     draft.note(f"Looked at {len(reports)} {how}; {len(items)} {side}{area} found in them, grouped into "
-               f"{len(groups)} themes by meaning. {len(themes)} are shared by two or more reports"
-               + (f"; the {min(len(themes), ev.settings.themes_max)} largest, with {shown} quotes each (the table "
-                  "cites one quote of every report):" if themes else "."))
+               f"{len(groups)} themes by meaning. "
+               + (f"{len(themes)} are shared by two or more reports; {largest}" if shared
+                  else f"None is shared by two reports; {largest}"))
     draft.table(["Theme", "Reports", "Quotes"], title=f"Common {side}{area}")
     for n, (name, members) in enumerate(themes[:ev.settings.themes_table_max]):
         if n < ev.settings.themes_max:
@@ -178,7 +181,7 @@ def themes_answer(ev: Evidence) -> Answer | None:
             if n < ev.settings.themes_max and len(seen) <= shown:
                 draft.claim(f"- {meta.label}: {text} {mark}", "theme", meta, group=name)
             marks.append(mark)
-        draft.row([name, str(len(seen)), " ".join(marks)])
+        draft.row([name, str(len(seen)), " ".join(marks)], partial=True)  # a failed quote leaves the rest
     answer = draft.finish(ev.passages)
     if answer.table is not None:  # counts as shown: a quote that failed verification is not counted
         cited = {c.marker: c.file for c in answer.citations}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import fcntl
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 
@@ -21,5 +21,6 @@ def taking_turns(lock_file: Path) -> Iterator[None]:
         yield
         return
     with fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+        with suppress(OSError):  # a file system without locks (some network shares): open as before, unguarded
+            fcntl.flock(fh, fcntl.LOCK_EX)
         yield

@@ -90,7 +90,7 @@ def test_a_deleted_or_truncated_bm25_index_heals_itself(tmp_path, folder, clean,
 
 
 def _open_catalog_at(path: str, start) -> str:
-    start.wait()
+    start.wait(timeout=60)
     try:
         Catalog(Path(path))
     except Exception as exc:  # the failure is the finding: reported to the test, not raised in the child
@@ -106,7 +106,7 @@ def test_two_processes_creating_one_catalog_at_once_both_open_it(tmp_path):
         for trial in range(20):
             start = manager.Barrier(2)
             path = str(tmp_path / f"index{trial}" / "catalog.sqlite3")
-            assert pool.starmap(_open_catalog_at, [(path, start)] * 2) == ["opened", "opened"]
+            assert pool.starmap_async(_open_catalog_at, [(path, start)] * 2).get(timeout=120) == ["opened", "opened"]
 
 
 def test_two_ingest_processes_at_once_end_as_one_clean_ingest(tmp_path, folder, clean):
