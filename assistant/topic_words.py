@@ -34,7 +34,7 @@ CHATTER = set(tokenize(
     "quite really very much many any ani isn't isnt wasn't aren't don't doesn't ever still whether only "
     "time times tomorrow today yesterday week soon looked look looks specifically specific just instead "
     "unrelated separate separately anywhere afterwards sub sequence story stories check "
-    "jist wat judgment judgments "
+    "jist wat judgment judgments hm hmm none always topic topics swap "
 ))
 # Who is asking and why ("As a councillor I'd like to...", "I run a fostering team in Telford and...",
 # "Our team is benchmarking against..."): the clause up to its comma, dash, full stop or "and",
@@ -56,7 +56,10 @@ ASKING = re.compile(r"\b(?:(?:would|will) you be able to|are you able to|what'?s
                     r"areas? for (?:improvement|development)|sorry|(?:the )?(?:bigger|biggest|big|top) (?:\w+ )?(?:problems?|themes?|"
                     r"issues?|recurring|common|strengths?|weaknesses|concerns?)|usually|too)\b|^\s*add\b|"
                     r"\b(?:faster|slower|quicker)\s*(?=\u00a7|$)|\bput(?= (?:the two|them|both|these|those|it|that)\b)|"
-                    r"\b(?:at|in) a (?:later|subsequent) (?:inspection|visit|date)\b|\bcovered\b", re.I)
+                    r"\b(?:at|in) a (?:later|subsequent) (?:inspection|visit|date)\b|\bcovered\b|"
+                    # "across Yorkshire as a whole", "the whole grade history in one list", "outstanding across the board"
+                    r"\bas a whole\b|\bthe whole(?= (?:grade|history|list|picture|thing|lot|set)\b)|\bin one (?:list|table|place)\b|"
+                    r"\bacross the board\b|\b(?:a )?big topic\b", re.I)
 # The grammar and the asking around a topic ("what were the concerns raised after it", "the gist of
 # it for a story", "grades timeline pls"): words that never name what a question is about.
 GRAMMAR = set(tokenize(
