@@ -10,7 +10,6 @@ mends it (A11Y_HEAD, CSS); nothing is excepted here.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -19,7 +18,7 @@ import pytest
 
 from scripts.with_chroma_server import free_port
 from tests.conftest import REPO
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, _require_browser
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, require_file
 
 pytestmark = pytest.mark.corpus
 
@@ -29,15 +28,6 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # entry would be (rule id, a CSS selector it fires on, the reason and where it was reported).
 EXCEPTIONS: list[tuple[str, str, str]] = []
 TABS = ["Ask", "Reports", "Judgements", "Add reports"]
-
-
-def _require_axe() -> None:
-    if AXE.is_file():
-        return
-    reason = f"{AXE} not found (make install runs npm ci in tests/browser)"
-    if os.environ.get("INSPECTION_ASSISTANT_REQUIRE_BROWSER") == "1":
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 def violations(page) -> list[str]:
@@ -89,8 +79,8 @@ def ask(page, question: str) -> None:
 
 @pytest.fixture(scope="module")
 def playwright():
-    _require_browser()
-    _require_axe()
+    require_file(CHROMIUM, "apt-get install -y chromium")
+    require_file(AXE, "make install runs npm ci in tests/browser")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

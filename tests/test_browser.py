@@ -30,13 +30,18 @@ def shots(tmp_path) -> Path:
     return REPO / "docs" if os.environ.get("SCREENSHOTS") == "1" else tmp_path
 
 
-def _require_browser() -> None:
-    if CHROMIUM.exists():
+def require_file(path: Path, how: str) -> None:
+    """What the browser tests need: skipped without it, failed when CI requires the browser."""
+    if path.exists():
         return
-    reason = f"{CHROMIUM} not found (apt-get install -y chromium)"
+    reason = f"{path} not found ({how})"
     if os.environ.get("INSPECTION_ASSISTANT_REQUIRE_BROWSER") == "1":
         pytest.fail(reason)
     pytest.skip(reason)
+
+
+def _require_browser() -> None:
+    require_file(CHROMIUM, "apt-get install -y chromium")
 
 
 @pytest.fixture(scope="module")
