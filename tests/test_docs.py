@@ -112,3 +112,10 @@ def test_the_settings_page_lists_every_setting_the_code_declares():
             declared.add(name)
     page = (REPO / "docs" / "settings.md").read_text(encoding="utf-8")
     assert set(re.findall(r"^\| `([\w.]+)` \|", page, re.M)) == declared
+
+
+def test_every_link_between_the_pages_leads_to_a_file():
+    broken = [(page.name, link) for page in PAGES for link in re.findall(r"\]\(([^)\s]+)\)", page.read_text(encoding="utf-8"))
+              if not link.startswith(("http:", "https:", "#", "mailto:"))
+              and not (page.parent / link.split("#")[0]).exists()]
+    assert not broken, broken
