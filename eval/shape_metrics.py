@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from eval.metrics import Metric, Result, answer_of, field_of, norm_file, register, same_file
+from ingest.core.types import markers_in
 from ingest.normalize import for_match
 
 TOP_K = 10  # passages a retrieval-only system is judged on
@@ -385,7 +386,7 @@ class ThemesCounts(_ShapeMetric):
             if len(row) < 2:
                 return 0.0
             m = re.search(r"\d+", _cell(row[1]))
-            marked = {int(n) for cell in row[2:] for n in re.findall(r"\[(\d+)\]", str(cell))}
+            marked = {n for cell in row[2:] for n in markers_in(cell)}
             files = {norm_file(c.file) for c in answer.citations if c.marker in marked}
             if not m or int(m.group()) != len(files):
                 return 0.0

@@ -22,7 +22,7 @@ from assistant.evidence import Evidence, when
 from assistant.lexical import tokenize
 from assistant.quotes import area_name
 from assistant.topic_words import CHATTER, GRAMMAR, VAGUE_WORDS
-from ingest.core.types import Answer, Passage, ReportMeta
+from ingest.core.types import Answer, Passage, ReportMeta, markers_in
 from ingest.core.vocabulary import AREA_SECTIONS
 
 # Words every theme shares: they would name all of them.
@@ -186,7 +186,7 @@ def themes_answer(ev: Evidence) -> Answer | None:
     if answer.table is not None:  # counts as shown: a quote that failed verification is not counted
         cited = {c.marker: c.file for c in answer.citations}
         for row in answer.table.rows:
-            row[1] = str(len({cited[int(m)] for m in re.findall(r"\[(\d+)\]", row[2]) if int(m) in cited}))
+            row[1] = str(len({cited[m] for m in markers_in(row[2]) if m in cited}))
         answer.table.rows = [row for row in answer.table.rows if row[1] != "0"]
     return answer
 

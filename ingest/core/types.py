@@ -132,6 +132,14 @@ class Claim:
     group: str = ""  # the heading it is listed under (a report's label, a theme, "Weaknesses")
 
 
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def markers_in(text: object) -> list[int]:
+    """The citation markers ("[2]") a text or a table cell carries, each once, in order."""
+    return list(dict.fromkeys(int(n) for n in _MARKER.findall(str(text))))
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[-+]?\d+(\.\d+)?%?")
 
@@ -163,7 +171,7 @@ class Table:
         extra = ["Publisher's pages"] if links else []
         writer.writerow([spreadsheet_cell(c) for c in [*self.columns, *extra]])
         for row in self.rows:
-            cited = dict.fromkeys(int(n) for cell in row for n in re.findall(r"\[(\d+)\]", str(cell)))
+            cited = dict.fromkeys(n for cell in row for n in markers_in(cell))
             pages = [" ".join(f"[{n}] {links[n]}" for n in cited if n in links)] if links else []
             writer.writerow([spreadsheet_cell(c) for c in [*row, *pages]])
         return out.getvalue()
