@@ -8,11 +8,11 @@ INDEX  ?= index
 WHEELS := $(wildcard /opt/wheels)
 PIP    := $(BIN)/pip install --disable-pip-version-check $(if $(WHEELS),--find-links $(WHEELS))
 
-.PHONY: install install-ocr install-pdftotext install-llm run ingest serve lint test test-fast test-slow test-server test-wheel test-llm eval eval-quick eval-llm bench bench-scale
+.PHONY: install install-ocr install-pdftotext install-postgres install-llm run ingest serve lint test test-fast test-slow test-server test-wheel test-llm eval eval-quick eval-llm bench bench-scale
 
 AXE    := tests/browser/node_modules/axe-core/axe.min.js
 
-install: $(VENV)/.installed install-ocr install-pdftotext $(AXE)
+install: $(VENV)/.installed install-ocr install-pdftotext install-postgres $(AXE)
 
 # axe-core, pinned in tests/browser/package-lock.json: tests/test_accessibility.py injects it into the chat.
 $(AXE): tests/browser/package-lock.json
@@ -33,6 +33,14 @@ install-pdftotext:
 	@command -v pdftotext >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
 		&& apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; } \
 		|| echo "note: install poppler-utils for the evaluation's checks (sudo apt-get install poppler-utils)"
+
+# PostgreSQL (Debian's postgresql): the catalog's server mode (--database). The tests start
+# throwaway clusters of their own from it (scripts/with_postgres_server.py); nothing is left running.
+install-postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null \
+		|| { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
+		&& apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; } \
+		|| echo "note: install postgresql for the catalog's server mode and its tests (sudo apt-get install postgresql)"
 
 $(VENV)/.installed: pyproject.toml
 	command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON)"; exit 1; }
@@ -91,10 +99,12 @@ test-wheel: install
 	INSPECTION_ASSISTANT_WHEEL_TEST=1 $(BIN)/pytest -q tests/test_wheel.py
 
 # Server mode: the ingest, ask, server and concurrency tests again, with every index's
-# vectors on a real `chroma run` (free local port, temporary data, stopped however they end).
+# vectors on a real `chroma run` and its catalog on a real PostgreSQL cluster (free local
+# ports, temporary data, stopped however they end).
 SERVER_TESTS := tests/test_ingest.py tests/test_ask.py tests/test_server.py tests/test_concurrency.py
 test-server: install
-	$(BIN)/python scripts/with_chroma_server.py -- $(BIN)/pytest -q $(SERVER_TESTS)
+	$(BIN)/python scripts/with_postgres_server.py -- \
+		$(BIN)/python scripts/with_chroma_server.py -- $(BIN)/pytest -q $(SERVER_TESTS)
 
 # The full evaluation and the speed benchmarks: ingest the corpus, evaluate every system,
 # then time queries and a cold ingest into a fresh temporary index.

@@ -24,7 +24,7 @@ from assistant import Assistant, Filters
 from assistant import judgements_view as jv
 from assistant.api import checked_question
 from assistant.background import BackgroundIngest
-from assistant.cli import chroma_option, index_option, llm_options, open_index, preset_option
+from assistant.cli import index_option, llm_options, open_index, preset_option, store_options
 from assistant.cli import main as cli
 from assistant.phrases import EMPTY_INDEX, LLM_DRAFT, OTHER_READINGS
 from assistant.present import (
@@ -481,7 +481,7 @@ def launch(assistant: Assistant, host="127.0.0.1", port=7860, auth=None, block=T
 
 @click.command("serve")
 @index_option
-@chroma_option
+@store_options
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=7860, show_default=True)
 @click.option("--auth", default=None, help="user:password for basic auth when sharing.")
@@ -490,12 +490,12 @@ def launch(assistant: Assistant, host="127.0.0.1", port=7860, auth=None, block=T
                    "needed; a restart resumes where it stopped).")
 @preset_option
 @llm_options
-def serve_command(index_dir, chroma_url, host, port, auth, ingest_path, preset, llm_url, llm_model) -> None:
+def serve_command(index_dir, chroma_url, database_url, host, port, auth, ingest_path, preset, llm_url, llm_model) -> None:
     """Open the chat in the browser (Gradio)."""
     if auth is not None and ":" not in auth:
         raise click.BadParameter("give it as user:password", param_hint="--auth")
     assistant = open_index(index_dir, chroma_url, create=ingest_path is not None, preset=preset, llm_url=llm_url,
-                           llm_model=llm_model)
+                           llm_model=llm_model, database_url=database_url)
     background = BackgroundIngest(assistant, [ingest_path], root=ingest_path).start() if ingest_path else None
     launch(assistant, host=host, port=port, auth=auth, background=background)
 

@@ -17,7 +17,7 @@ from assistant.conversation import Reading, turns_of
 from assistant.conversation import read as read_conversation
 from assistant.evidence import Composer, Evidence, latest_of_kind, when
 from assistant.intent import Intent, ParserFactory, QuestionParser, Shape
-from assistant.lexical import LexicalIndex
+from assistant.lexical import DatabaseLexicalIndex, LexicalIndex
 from assistant.llm import OnToken
 from assistant.parser import QueryParser
 from assistant.passage_model import RECORD, TABLE, passage_embedder, record_model, recorded_model
@@ -26,10 +26,11 @@ from assistant.retrieve import Scope, apply_filters, report_years
 from assistant.shapes import answer_label
 from assistant.stages import Mode, Query, RetrievalPipeline, default_pipeline
 from assistant.suggest import suggestions
-from ingest.catalog import Catalog, ChunkRow, read_only_part
+from ingest.catalog import FILE, ChunkRow, catalog_exists, open_catalog, read_only_part
 from ingest.core.errors import BadQuestion, BadSetting, IndexDamaged, IndexNotFound, IndexReadOnly
 from ingest.core.settings import Settings
 from ingest.core.types import Answer, AnswerEvent, Filters, Passage, Recommendation, ReportMeta
+from ingest.databases import PostgresEngine, schema_of
 from ingest.normalize import for_match
 
 for _var, _value in (("HF_HUB_OFFLINE", "1"), ("HF_HUB_DISABLE_TELEMETRY", "1"),
@@ -95,8 +96,9 @@ class Assistant:
         except PermissionError:
             where = next(p for p in self.index_dir.absolute().parents if p.exists())
             raise IndexReadOnly(self.index_dir, where, "create") from None
-        self.catalog = Catalog(self.index_dir / "catalog.sqlite3")
-        self.lexical = LexicalIndex(self.index_dir / "bm25")
+        self.catalog = open_catalog(self.index_dir, settings.store)
+        self.lexical: LexicalIndex | DatabaseLexicalIndex = (
+            DatabaseLexicalIndex(self.catalog) if self.catalog.terms else LexicalIndex(self.index_dir / "bm25"))
         self._vectors = None
         self._snapshot: _Snapshot | None = None
         self._lock = threading.RLock()
@@ -107,16 +109,18 @@ class Assistant:
 
     @classmethod
     def open(cls, index_dir: str | Path = "index", chroma_url: str | None = None, settings: Settings | None = None,
-             create: bool = True) -> Assistant:
+             create: bool = True, database_url: str | None = None) -> Assistant:
         """Open (or, with `create`, create) an index directory. `chroma_url` puts the vectors on a
-        Chroma server. `settings` is copied, never changed: one Settings may open several indexes.
+        Chroma server, `database_url` the catalog on a PostgreSQL database (ingest.databases). `settings` is copied, never changed: one Settings may open several indexes.
         Readers pass create=False: a mistyped path raises IndexNotFound instead of a new empty index."""
-        if not create and not (Path(index_dir) / "catalog.sqlite3").is_file():
-            raise IndexNotFound(index_dir)
         settings = (settings or Settings.from_env()).model_copy(deep=True)
         settings.index_dir = Path(index_dir)
         if chroma_url:
             settings.store.chroma_url = chroma_url
+        if database_url:
+            settings.store.database_url = database_url
+        if not create and not catalog_exists(Path(index_dir), settings.store):
+            raise IndexNotFound(index_dir)
         return cls(settings)
 
     @staticmethod
@@ -135,7 +139,9 @@ class Assistant:
             client = make_client(index_dir, store)
             if collection_name(index_dir, store) in [c.name for c in client.list_collections()]:
                 client.delete_collection(collection_name(index_dir, store))
-        for name in ("catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm", RECORD, TABLE):
+        if store.database_url and (schema := schema_of(index_dir, store.database_schema, create=False)):
+            PostgresEngine(store.database_url, schema).drop()
+        for name in (FILE, f"{FILE}-wal", f"{FILE}-shm", RECORD, TABLE):
             (index_dir / name).unlink(missing_ok=True)
         for name in ("bm25", "chroma"):
             shutil.rmtree(index_dir / name, ignore_errors=True)
@@ -189,7 +195,9 @@ class Assistant:
             # Vectors are written before their report commits, so fewer than the catalog's chunks
             # means they were lost (a deleted store): dense retrieval would silently miss them.
             raise IndexDamaged(self.index_dir, f"{len(chunks) - stored:,} of {len(chunks):,} passages have no vector")
-        if self.lexical.generation != generation and not (self.lexical.load() and self.lexical.generation == generation):
+        if isinstance(self.lexical, DatabaseLexicalIndex):
+            self.lexical.load()  # the database's own: nothing to build
+        elif self.lexical.generation != generation and not (self.lexical.load() and self.lexical.generation == generation):
             self._rebuild_lexical(generation, chunks, reports)
         by_report: dict[str, list[ChunkRow]] = {}
         for chunk in sorted(chunks.values(), key=lambda c: c.ordinal):
@@ -206,10 +214,10 @@ class Assistant:
             return None
 
     def _rebuild_lexical(self, generation: int, chunks: dict[str, ChunkRow], reports: dict[str, ReportMeta]) -> None:
-        from ingest.parse import context_line
+        from ingest.term_index import chunk_text  # the text both lexical indexes index
 
         ids = sorted(chunks)
-        texts = [context_line(reports[chunks[c].report_id], chunks[c].section) + "\n" + chunks[c].text for c in ids]
+        texts = [chunk_text(reports[chunks[c].report_id], chunks[c].section, chunks[c].text) for c in ids]
         self.lexical.build(ids, texts, generation)
         if not self.catalog.read_only:  # a read-only index keeps it in memory, rebuilt on each open
             self.lexical.save()

@@ -17,7 +17,16 @@ index_option = click.option(
     "--index", "index_dir", default="index", show_default=True, envvar="INSPECTION_ASSISTANT_INDEX",
     type=click.Path(file_okay=False), help="Index directory.",
 )
-chroma_option = click.option("--chroma-url", envvar="CHROMA_URL", default=None, help="Use a Chroma server, e.g. http://127.0.0.1:8000.")
+_chroma = click.option("--chroma-url", envvar="CHROMA_URL", default=None, help="Use a Chroma server, e.g. http://127.0.0.1:8000.")
+_database = click.option(
+    "--database", "database_url", envvar="INSPECTION_ASSISTANT_STORE__DATABASE_URL", default=None,
+    help="Keep the catalog on a PostgreSQL server, e.g. postgresql://user:password@127.0.0.1:5432/inspection "
+         "(default: a SQLite file in the index dir).")
+
+
+def store_options(func):
+    """--chroma-url and --database: where the vectors and the catalog live."""
+    return _chroma(_database(func))
 
 
 preset_option = click.option("--preset", default=None, envvar="INSPECTION_ASSISTANT_PRESET",
@@ -38,7 +47,7 @@ def llm_options(func):
 
 
 def open_index(index_dir: str, chroma_url: str | None, create: bool = False, preset: str | None = None,
-               llm_url: str | None = None, llm_model: str | None = None):
+               llm_url: str | None = None, llm_model: str | None = None, database_url: str | None = None):
     """Readers open an existing index only: a mistyped path is an error, not a new empty index."""
     from assistant import Assistant
     from ingest.core.settings import Settings
@@ -48,7 +57,7 @@ def open_index(index_dir: str, chroma_url: str | None, create: bool = False, pre
         settings.llm.url = llm_url
     if llm_model:
         settings.llm.model = llm_model
-    return Assistant.open(index_dir, chroma_url=chroma_url, settings=settings, create=create)
+    return Assistant.open(index_dir, chroma_url=chroma_url, settings=settings, create=create, database_url=database_url)
 
 
 PLUGINS = "inspection_assistant.commands"  # entry-point group: commands other layers add (serve, eval)
@@ -126,7 +135,7 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @index_option
-@chroma_option
+@store_options
 @click.option("--root", type=click.Path(exists=True, file_okay=False), help="Make file paths relative to this folder.")
 @click.option("--prune", is_flag=True, help="Forget reports whose files are gone.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file failed.")
@@ -137,7 +146,7 @@ def main() -> None:
 @click.option("--prefer-sidecar", is_flag=True, help="Where the sidecar and a report's text disagree on its council or "
               "publication date, keep the sidecar's (default: the text's, and say so).")
 @preset_option
-def ingest(paths, index_dir, chroma_url, root, prune, strict, rebuild, sidecar, prefer_sidecar, preset) -> None:
+def ingest(paths, index_dir, chroma_url, database_url, root, prune, strict, rebuild, sidecar, prefer_sidecar, preset) -> None:
     """Index PDFs (files or folders, recursive)."""
     if rebuild:
         from assistant import Assistant
@@ -146,8 +155,10 @@ def ingest(paths, index_dir, chroma_url, root, prune, strict, rebuild, sidecar, 
         settings = Settings.preset(preset) if preset else Settings.from_env()
         if chroma_url:
             settings.store.chroma_url = chroma_url
+        if database_url:
+            settings.store.database_url = database_url
         Assistant.wipe(index_dir, settings)
-    summary = open_index(index_dir, chroma_url, create=True, preset=preset).ingest(
+    summary = open_index(index_dir, chroma_url, database_url=database_url, create=True, preset=preset).ingest(
         list(paths), root=root, prune=prune, progress=True, sidecar=sidecar, prefer_sidecar=prefer_sidecar)
     click.echo(summary.format())
     if strict and summary.failed:
@@ -155,19 +166,40 @@ def ingest(paths, index_dir, chroma_url, root, prune, strict, rebuild, sidecar, 
 
 
 @main.command()
+@index_option
+@click.option("--to", "to_url", required=True, help="The PostgreSQL database for the catalog, e.g. "
+              "postgresql://user:password@127.0.0.1:5432/inspection.")
+@_chroma
+@click.option("--schema", default=None, help="The schema to fill (default: a new one of this index's own).")
+def migrate(index_dir, to_url, chroma_url, schema) -> None:
+    """Move an index's catalog to PostgreSQL (and its vectors to a Chroma server with
+    --chroma-url), without embedding anything again; verified before the index is switched."""
+    from tqdm import tqdm
+
+    from assistant.migrate import migrate as run
+    from ingest.databases import redacted
+
+    with tqdm(total=None, bar_format="{desc}", disable=None) as bar:
+        result = run(index_dir, to_url, chroma_url=chroma_url, schema=schema, progress=bar.set_description_str)
+    click.echo(result.format())
+    click.echo(f"from now on pass --database {redacted(to_url)} (or set INSPECTION_ASSISTANT_STORE__DATABASE_URL)"
+               + (f" and --chroma-url {chroma_url}" if chroma_url else ""))
+
+
+@main.command()
 @click.argument("question")
 @index_option
-@chroma_option
+@store_options
 @click.option("--k", default=5, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @preset_option
 @filter_options
-def search(question, index_dir, chroma_url, k, as_json, preset, **filters) -> None:
+def search(question, index_dir, chroma_url, database_url, k, as_json, preset, **filters) -> None:
     """Show the passages that best match QUESTION."""
     if k < 1:
         raise click.BadParameter("must be at least 1", param_hint="--k")
     chosen = _filters(**filters)
-    assistant = open_index(index_dir, chroma_url, preset=preset)
+    assistant = open_index(index_dir, chroma_url, database_url=database_url, preset=preset)
     _known_councils(assistant, chosen)
     passages = assistant.search(question, k=k, filters=chosen)
     links = [assistant.publisher_link(p.file, p.page_start) for p in passages]
@@ -184,7 +216,7 @@ def search(question, index_dir, chroma_url, k, as_json, preset, **filters) -> No
 @main.command()
 @click.argument("question")
 @index_option
-@chroma_option
+@store_options
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--csv", "as_csv", is_flag=True, help="Print only the answer's table (comparisons, coverage, themes, grades) as CSV.")
 @click.option("--after", "earlier", multiple=True, metavar="QUESTION",
@@ -192,10 +224,10 @@ def search(question, index_dir, chroma_url, k, as_json, preset, **filters) -> No
 @preset_option
 @llm_options
 @filter_options
-def ask(question, index_dir, chroma_url, as_json, as_csv, earlier, preset, llm_url, llm_model, **filters) -> None:
+def ask(question, index_dir, chroma_url, database_url, as_json, as_csv, earlier, preset, llm_url, llm_model, **filters) -> None:
     """Answer QUESTION with verified citations."""
     chosen = _filters(**filters)
-    assistant = open_index(index_dir, chroma_url, preset=preset, llm_url=llm_url, llm_model=llm_model)
+    assistant = open_index(index_dir, chroma_url, database_url=database_url, preset=preset, llm_url=llm_url, llm_model=llm_model)
     _known_councils(assistant, chosen)
     composer = "llm" if assistant.settings.llm.url else "extractive"
     history: list = []
@@ -249,16 +281,16 @@ def ask(question, index_dir, chroma_url, as_json, as_csv, earlier, preset, llm_u
 
 @main.command()
 @index_option
-@chroma_option
+@store_options
 @click.option("--authority")
 @click.option("--type", "report_type")
 @click.option("--year", type=int)
 @click.option("--judgement")
 @click.option("--grade")
 @click.option("--csv", "as_csv", is_flag=True)
-def reports(index_dir, chroma_url, authority, report_type, year, judgement, grade, as_csv) -> None:
+def reports(index_dir, chroma_url, database_url, authority, report_type, year, judgement, grade, as_csv) -> None:
     """List indexed reports with their judgements."""
-    assistant = open_index(index_dir, chroma_url)
+    assistant = open_index(index_dir, chroma_url, database_url=database_url)
     rows = assistant.reports(authority, report_type, year, judgement, grade)  # an empty list is an answer
     keys = ["file", "authority", "report_type", "inspection_start", "inspection_end", "published", "lead_inspector",
             "judgements", "publisher_url"]

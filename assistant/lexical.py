@@ -14,26 +14,30 @@ import fcntl
 import json
 import math
 import os
-import re
 import shutil
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import bm25s
 import numpy as np
-import Stemmer
 
-_STEMMER = Stemmer.Stemmer("english")
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_EN)
-STOPWORDS = _STOPWORDS  # words the index leaves out ("the", "what", "which")
+from ingest.term_index import Stats, idf_of
+from ingest.terms import STOPWORDS, tokenize
+
+if TYPE_CHECKING:
+    from ingest.catalog import Catalog
+
+__all__ = ["STOPWORDS", "DatabaseLexicalIndex", "LexicalIndex", "LexicalSearch", "tokenize"]
 
 
-def tokenize(text: str) -> list[str]:
-    words = [w.replace("'s", "") for w in _TOKEN.findall(text.lower())]
-    return _STEMMER.stemWords([w for w in words if w and w not in _STOPWORDS])
+class LexicalSearch(Protocol):
+    """What retrieval asks of a lexical index, in the index dir (LexicalIndex) or the database."""
+
+    def search(self, query: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]: ...
+    def idf(self, term: str) -> float: ...  # the tokenizer lives in ingest.terms, shared with the catalog
 
 
 @dataclass(frozen=True)
@@ -149,3 +153,78 @@ class LexicalIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
         return [(ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+class _DatabaseFrequencies:
+    """`LexicalIndex.df`'s two uses (a term's count, the vocabulary's size), asked of the database."""
+
+    def __init__(self, owner: DatabaseLexicalIndex):
+        self.owner = owner
+
+    def get(self, term: str, default: int = 0) -> int:
+        return self.owner.frequencies([term]).get(term, default)
+
+    def __len__(self) -> int:
+        return self.owner.vocabulary()
+
+
+class DatabaseLexicalIndex:
+    """The same searches as LexicalIndex, answered by the catalog's database (ingest.term_index):
+    nothing to build, save or load per process. Per catalog generation it keeps only the chunk
+    count, the mean chunk length and the frequencies of terms already asked about."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self._generation = -1
+        self._stats = Stats(0, 0.0)
+        self._df: dict[str, int] = {}
+        self._vocabulary: int | None = None
+        self.df = _DatabaseFrequencies(self)
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    def load(self) -> bool:
+        """Take the database's state as of now (its generation and statistics)."""
+        with self.catalog.read():
+            generation = self.catalog.generation()
+            stats = self.catalog.term_stats()
+        self._generation, self._stats, self._df, self._vocabulary = generation, stats, {}, None
+        return True
+
+    def build(self, ids: list[str], texts: list[str], generation: int) -> None:
+        self.load()  # the database indexed them as they were written
+
+    def save(self) -> None:
+        """Nothing to save: the index is the database's."""
+
+    def frequencies(self, terms: list[str]) -> dict[str, int]:
+        missing = [t for t in terms if t not in self._df]
+        if missing:
+            found = self.catalog.term_frequencies(missing)
+            self._df.update({t: found.get(t, 0) for t in missing})
+        return {t: self._df[t] for t in terms}
+
+    def vocabulary(self) -> int:
+        self._loaded()
+        if self._vocabulary is None:
+            self._vocabulary = self.catalog.term_vocabulary()
+        return self._vocabulary
+
+    def _loaded(self) -> None:
+        if self._generation < 0:
+            self.load()
+
+    def idf(self, term: str) -> float:
+        self._loaded()
+        return idf_of(self.frequencies([term])[term], self._stats.chunks)
+
+    def search(self, query: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        self._loaded()
+        tokens = tokenize(query)
+        if not tokens or (allowed is not None and not allowed):
+            return []
+        frequencies = self.frequencies(sorted(set(tokens)))
+        idf = {t: idf_of(n, self._stats.chunks) for t, n in frequencies.items()}
+        return self.catalog.term_search(tokens, idf, self._stats, k, sorted(allowed) if allowed is not None else None)

@@ -17,7 +17,7 @@ from typing import Literal, Protocol
 import numpy as np
 
 from assistant.intent import Intent
-from assistant.lexical import LexicalIndex, tokenize
+from assistant.lexical import LexicalSearch, tokenize
 from assistant.query import wanted_detail
 from assistant.retrieve import Scope, resolve_scope, rrf, sentence_support, term_weights
 from ingest.catalog import ChunkRow
@@ -166,7 +166,7 @@ def expand(question: str) -> str:
 class LexicalCandidates:
     name = "lexical"
 
-    def __init__(self, lexical: LexicalIndex, k: int):
+    def __init__(self, lexical: LexicalSearch, k: int):
         self.lexical, self.k = lexical, k
 
     def __call__(self, query: Query) -> Candidates:
@@ -261,7 +261,7 @@ class RetrievalPipeline:
 
 
 def default_pipeline(cfg: RetrievalSettings, encode: Callable[[str], np.ndarray], vectors: Callable[[], VectorSearch],
-                     lexical: LexicalIndex) -> RetrievalPipeline:
+                     lexical: LexicalSearch) -> RetrievalPipeline:
     return RetrievalPipeline(
         scope=resolve_scope,
         generators=[DenseCandidates(encode, vectors, cfg.dense_candidates), LexicalCandidates(lexical, cfg.lexical_candidates)],

@@ -24,7 +24,7 @@ import httpx
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
-from ingest.catalog import Catalog, read_only_part
+from ingest.catalog import open_catalog, read_only_part
 from ingest.core.errors import ChromaServerUnreachable, IndexDamaged, IndexReadOnly, StoreUnavailable
 from ingest.core.settings import StoreSettings
 from ingest.core.turns import taking_turns
@@ -77,7 +77,7 @@ def collection_name(index_dir: Path, settings: StoreSettings) -> str:
     """
     if settings.collection:
         return settings.collection
-    catalog = Catalog(Path(index_dir) / "catalog.sqlite3")
+    catalog = open_catalog(Path(index_dir), settings)
     known = catalog.query("SELECT value FROM state WHERE key='chroma_collection'")
     has_chunks = bool(catalog.query("SELECT 1 FROM chunks LIMIT 1"))
     if not settings.chroma_url:
@@ -90,11 +90,11 @@ def collection_name(index_dir: Path, settings: StoreSettings) -> str:
     if has_chunks:
         raise StoreUnavailable(f"{index_dir}: its vectors are embedded in {Path(index_dir) / 'chroma'}; to use a "
                            "Chroma server, ingest into a new index dir (or set store.collection to a filled one)")
-    # INSERT OR IGNORE inside one write transaction: two processes opening a new index at
+    # ON CONFLICT DO NOTHING inside one write transaction: two processes opening a new index at
     # once agree on the first id written.
     with catalog.transaction() as db:
         db.execute(
-            "INSERT OR IGNORE INTO state(key, value) VALUES('chroma_collection', ?)",
+            "INSERT INTO state(key, value) VALUES('chroma_collection', ?) ON CONFLICT DO NOTHING",
             (f"reports-{uuid.uuid4().hex[:16]}",),
         )
     (name,), = catalog.query("SELECT value FROM state WHERE key='chroma_collection'")

@@ -1,4 +1,5 @@
-"""The catalog: SQLite beside the vectors, and the source of truth for what is indexed.
+"""The catalog: the source of truth for what is indexed, in SQLite beside the vectors or in a
+PostgreSQL schema (ingest.databases).
 
 A report exists for readers only once its catalog transaction commits; vectors written
 before that commit are invisible (queries keep only catalog ids) and are swept as orphans
@@ -9,19 +10,21 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
-import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
 
 from ingest.copies import page_print
-from ingest.core.errors import IndexDamaged, IndexReadOnly
-from ingest.core.turns import taking_turns
+from ingest.core.errors import IndexNotFound, StoreUnavailable
+from ingest.core.settings import StoreSettings
 from ingest.core.types import Judgement, ReportMeta
+from ingest.databases import Connection, Engine, PostgresEngine, SqliteEngine, schema_of
+from ingest.term_index import SCHEMA as TERM_SCHEMA
+from ingest.term_index import Stats, TermIndex
+
+FILE = "catalog.sqlite3"  # in the index dir, when the catalog is not on a database server
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -110,69 +113,48 @@ def read_only_part(directory: Path, skip: tuple[str, ...] = ()) -> Path | None:
 
 
 class Catalog:
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        # SQLite writes beside the file (-wal, -shm) even to read, so both must be writable.
-        self.read_only = self.path.exists() and not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK))
-        try:
-            with nullcontext() if self.read_only else taking_turns(self.path.with_name("catalog.lock")):
-                self._db().executescript("SELECT 1 FROM state LIMIT 1" if self.read_only else SCHEMA)
-        except sqlite3.DatabaseError as exc:  # truncated or overwritten: say so, never a traceback
-            if self.read_only and type(exc) is sqlite3.OperationalError:  # e.g. a -wal it cannot read without writing
-                raise IndexReadOnly(self.path.parent, self.path, "read") from None
-            raise IndexDamaged(self.path.parent, f"catalog unreadable: {exc}") from None
+    def __init__(self, engine: Engine | Path):
+        """`engine`: where the catalog lives (a Path is a SQLite file, as before databases)."""
+        self.engine: Engine = SqliteEngine(engine) if isinstance(engine, Path) else engine
+        self.read_only = self.engine.read_only
+        # On a database the lexical index is the catalog's too (ingest.term_index), kept in its transactions.
+        self.terms = TermIndex() if self.engine.keeps_terms else None
+        self.engine.create(SCHEMA + (TERM_SCHEMA if self.terms else ""))
         if not self.read_only:
             self._print_pages_of_older_index()
+            if self.terms and not self.query("SELECT 1 FROM terms LIMIT 1") and self.query("SELECT 1 FROM chunks LIMIT 1"):
+                self.index_all_terms()
 
-    def _db(self) -> sqlite3.Connection:
-        # One connection per thread: sqlite3 connections must not cross threads.
-        db = getattr(self._local, "db", None)
-        if db is None and self.read_only:
-            # A WAL database needs a -shm file to be read, which a read-only folder cannot hold. With
-            # no -wal file every commit is in the database file and no one without write access can
-            # add one, so it is read as immutable (no -shm, no locks); a -wal left there is read too.
-            wal = self.path.with_name(self.path.name + "-wal").exists()
-            uri = f"file:{quote(str(self.path))}?mode=ro" + ("" if wal else "&immutable=1")
-            db = self._local.db = sqlite3.connect(uri, uri=True, timeout=60, isolation_level=None)
-        elif db is None:
-            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            self._local.db = db
-        return db
+    @property
+    def where(self) -> str:
+        return self.engine.where
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        if self.read_only:
-            raise IndexReadOnly(self.path.parent, self.path, "write to")
-        db = self._db()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+    def transaction(self) -> Iterator[Connection]:
+        with self.engine.errors():
+            db = self.engine.connection()
+            self.engine.begin_write(db)
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
 
     @contextmanager
     def read(self) -> Iterator[None]:
-        """Every query inside sees one committed state (WAL keeps the transaction's snapshot)."""
-        db = self._db()
-        db.execute("BEGIN")
-        try:
-            yield
-        finally:
-            db.execute("COMMIT")
+        """Every query inside sees one committed state."""
+        with self.engine.errors():
+            db = self.engine.connection()
+            self.engine.begin_read(db)
+            try:
+                yield
+            finally:
+                db.execute("COMMIT")
 
     def query(self, sql: str, args: Iterable = ()) -> list[tuple]:
-        try:
-            return self._db().execute(sql, tuple(args)).fetchall()
-        except sqlite3.DatabaseError as exc:
-            if type(exc) is not sqlite3.DatabaseError:  # locked, a bad query...: not damage, keep the traceback
-                raise
-            raise IndexDamaged(self.path.parent, f"catalog unreadable: {exc}") from None
+        with self.engine.errors():
+            return [tuple(row) for row in self.engine.connection().execute(sql, tuple(args)).fetchall()]
 
     # -- state -------------------------------------------------------------------------
     def generation(self) -> int:
@@ -180,10 +162,10 @@ class Catalog:
         return int(rows[0][0]) if rows else 0
 
     @staticmethod
-    def _bump(db: sqlite3.Connection) -> None:
+    def _bump(db: Connection) -> None:
         db.execute(
             "INSERT INTO state(key, value) VALUES('generation', '1') "
-            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(state.value AS INTEGER) + 1 AS TEXT)"
         )
 
     # -- reports -----------------------------------------------------------------------
@@ -236,7 +218,8 @@ class Catalog:
     def add_alias(self, file: str, report_id: str, source_path: str, sha: str | None = None) -> None:
         """`file` is another name for the report; `sha`: its own bytes, when they are not the report's."""
         with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO aliases VALUES(?, ?, ?)", (file, report_id, source_path))
+            db.execute("INSERT INTO aliases VALUES(?, ?, ?) ON CONFLICT(file) DO UPDATE SET report_id=excluded.report_id, "
+                       "source_path=excluded.source_path", (file, report_id, source_path))
             db.execute("DELETE FROM alias_shas WHERE file=?", (file,))
             if sha is not None:
                 db.execute("INSERT INTO alias_shas VALUES(?, ?)", (file, sha))
@@ -283,6 +266,8 @@ class Catalog:
                 "INSERT INTO recommendations VALUES(?, ?, ?, ?)",
                 [(meta.report_id, i, text, page) for i, (text, page) in enumerate(recommendations)],
             )
+            if self.terms:
+                self.terms.add(db, meta, [(c.chunk_id, c.section, c.text) for c in chunks])
             self._release_copies(db)
             self._bump(db)
 
@@ -298,14 +283,15 @@ class Catalog:
             db.execute("DELETE FROM alias_shas WHERE file=?", (file,))
             self._bump(db)
 
-    @staticmethod
-    def _delete(db: sqlite3.Connection, report_id: str) -> None:
+    def _delete(self, db: Connection, report_id: str) -> None:
+        if self.terms:
+            self.terms.drop(db, report_id)
         db.execute("DELETE FROM alias_shas WHERE file IN (SELECT file FROM aliases WHERE report_id=?)", (report_id,))
         for table in ("reports", "pages", "chunks", "recommendations", "aliases", "page_prints", "text_readings"):
             db.execute(f"DELETE FROM {table} WHERE report_id=?", (report_id,))
 
     @staticmethod
-    def _release_copies(db: sqlite3.Connection) -> None:
+    def _release_copies(db: Connection) -> None:
         """A file whose copied pages were searched in a report that is gone (or changed) is read
         again on the next run: its digest is cleared, so it no longer reads as unchanged."""
         db.execute("UPDATE reports SET sha256 = '' WHERE report_id IN (SELECT c.report_id FROM page_prints c "
@@ -328,7 +314,8 @@ class Catalog:
                 old = db.execute("SELECT url, title, sidecar FROM sources WHERE file=?", (file,)).fetchone()
                 if file in rows:
                     if old is None or tuple(old) != (*rows[file], sidecar):
-                        db.execute("INSERT OR REPLACE INTO sources VALUES(?, ?, ?, ?)", (file, *rows[file], sidecar))
+                        db.execute("INSERT INTO sources VALUES(?, ?, ?, ?) ON CONFLICT(file) DO UPDATE SET url=excluded.url, "
+                                   "title=excluded.title, sidecar=excluded.sidecar", (file, *rows[file], sidecar))
                         changed += 1
                 elif old is not None and old[2] == sidecar:
                     db.execute("DELETE FROM sources WHERE file=?", (file,))
@@ -338,11 +325,11 @@ class Catalog:
     def source_url(self, file: str) -> str | None:
         """Where `file` was published; a file with none known takes another name of the same
         report's (the first by name). None in a read-only index made before addresses were kept."""
-        if self.read_only and not self.query("SELECT 1 FROM sqlite_master WHERE name='sources'"):
+        if self.read_only and not self.engine.has_table("sources"):
             return None
         rows = self.query(
             "SELECT s.url FROM sources s JOIN (SELECT file, report_id FROM reports UNION ALL "
-            "SELECT file, report_id FROM aliases) f ON f.file = s.file WHERE s.file=? OR f.report_id = ("
+            "SELECT file, report_id FROM aliases) f ON f.file = s.file WHERE s.file=? OR f.report_id IN ("
             "SELECT report_id FROM reports WHERE file=? UNION SELECT report_id FROM aliases WHERE file=?) "
             "ORDER BY s.file <> ?, s.file", (file, file, file, file))
         return rows[0][0] if rows else None
@@ -361,10 +348,11 @@ class Catalog:
     def set_reading(self, meta: ReportMeta, authority: str, published: date | None) -> None:
         """A report's council and date as a sidecar gives them, its text's kept to restore; readers see it at once."""
         with self.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO text_readings VALUES(?, ?, ?)",
+            db.execute("INSERT INTO text_readings VALUES(?, ?, ?) ON CONFLICT DO NOTHING",
                        (meta.report_id, meta.authority, meta.published.isoformat() if meta.published else ""))
             meta.authority, meta.published = authority, published
             db.execute("UPDATE reports SET meta=? WHERE report_id=?", (meta_to_json(meta), meta.report_id))
+            self._index_terms_again(db, meta)
             self._bump(db)
 
     def restore_text_readings(self, report_ids: set[str]) -> int:
@@ -376,10 +364,30 @@ class Catalog:
                 meta = meta_from_json(raw)
                 meta.authority, meta.published = authority, date.fromisoformat(published) if published else None
                 db.execute("UPDATE reports SET meta=? WHERE report_id=?", (meta_to_json(meta), report_id))
+                self._index_terms_again(db, meta)
             db.executemany("DELETE FROM text_readings WHERE report_id=?", [(r[0],) for r in rows])
             if rows:
                 self._bump(db)
         return len(rows)
+
+    def _index_terms_again(self, db: Connection, meta: ReportMeta) -> None:
+        """A report's council or date changed: its chunks' indexed text (their context line) did too."""
+        if self.terms:
+            self.terms.drop(db, meta.report_id)
+            self.terms.add(db, meta, db.execute("SELECT chunk_id, section, text FROM chunks WHERE report_id=? "
+                                                "ORDER BY ordinal", (meta.report_id,)).fetchall())
+
+    def index_all_terms(self) -> None:
+        """Index every report's terms (a catalog copied in by `migrate`, or made before the term index)."""
+        if not self.terms:
+            return
+        with self.transaction() as db:
+            db.execute("DELETE FROM terms")
+            db.execute("DELETE FROM term_df")
+            for (raw,) in db.execute("SELECT meta FROM reports ORDER BY report_id").fetchall():
+                meta = meta_from_json(raw)
+                self.terms.add(db, meta, db.execute("SELECT chunk_id, section, text FROM chunks WHERE report_id=? "
+                                                    "ORDER BY ordinal", (meta.report_id,)).fetchall())
 
     def chunk_ids_of(self, report_id: str) -> list[str]:
         return [cid for (cid,) in self.query("SELECT chunk_id FROM chunks WHERE report_id=?", (report_id,))]
@@ -432,7 +440,7 @@ class Catalog:
     def copies_of(self, report_id: str, page: int) -> list[tuple[str, int]]:
         """(file, page) of every other indexed page with the same text as this one (none in a
         read-only index made before pages had prints)."""
-        if self.read_only and not self.query("SELECT 1 FROM sqlite_master WHERE name='page_prints'"):
+        if self.read_only and not self.engine.has_table("page_prints"):
             return []
         return [(f, p) for f, p in self.query(
             "SELECT r.file, o.page FROM page_prints s JOIN page_prints o ON o.print = s.print "
@@ -445,7 +453,7 @@ class Catalog:
             return
         with self.transaction() as db:
             rows = db.execute("SELECT report_id, page, text FROM pages").fetchall()
-            db.executemany("INSERT OR IGNORE INTO page_prints VALUES(?, ?, ?, 0)",
+            db.executemany("INSERT INTO page_prints VALUES(?, ?, ?, 0) ON CONFLICT DO NOTHING",
                            [(rid, page, mark) for rid, page, text in rows if (mark := page_print(text))])
 
     def recommendations(self, report_id: str) -> list[tuple[str, int]]:
@@ -453,8 +461,58 @@ class Catalog:
             "SELECT text, page FROM recommendations WHERE report_id=? ORDER BY ordinal", (report_id,)
         )]
 
+    # -- the lexical index, on a database (ingest.term_index) --------------------------------
+    def term_stats(self) -> Stats:
+        with self.engine.errors():
+            return TermIndex.stats(self.engine.connection())
+
+    def term_frequencies(self, terms: list[str]) -> dict[str, int]:
+        with self.engine.errors():
+            return TermIndex.df(self.engine.connection(), terms)
+
+    def term_vocabulary(self) -> int:
+        with self.engine.errors():
+            return TermIndex.vocabulary(self.engine.connection())
+
+    def term_search(self, tokens: list[str], idf: dict[str, float], stats: Stats, k: int,
+                    allowed: list[str] | None) -> list[tuple[str, float]]:
+        with self.engine.errors():
+            return TermIndex.search(self.engine.connection(), tokens, idf, stats, k, allowed)
+
     def stats(self) -> dict[str, int]:
         (reports, pages, chunks), = self.query(
             "SELECT COUNT(*), COALESCE(SUM(n_pages), 0), COALESCE(SUM(n_chunks), 0) FROM reports"
         )
         return {"reports": reports, "pages": pages, "chunks": chunks}
+
+
+def open_catalog(index_dir: Path, store: StoreSettings, create: bool = True) -> Catalog:
+    """The catalog of the index at `index_dir`: its SQLite file, or its schema on `store.database_url`.
+    A reader (create=False) of an index that was never made gets IndexNotFound; an index opened in
+    the other mode than it was made in is refused with what to do."""
+    index_dir = Path(index_dir)
+    recorded = schema_of(index_dir, None, create=False)
+    if not store.database_url:
+        if recorded and not (index_dir / FILE).exists():
+            raise StoreUnavailable(f"{index_dir}: its catalog is on a PostgreSQL database (schema {recorded}); pass "
+                                   "its address (--database or INSPECTION_ASSISTANT_STORE__DATABASE_URL)")
+        if not create and not (index_dir / FILE).is_file():
+            raise IndexNotFound(index_dir)
+        return Catalog(index_dir / FILE)
+    if not store.database_schema and not recorded and (index_dir / FILE).exists():
+        raise StoreUnavailable(f"{index_dir}: its catalog is in {FILE} here; move it to the database with "
+                               f"`inspection-assistant migrate --index {index_dir} --to DATABASE_URL`, or open it without "
+                               "--database")
+    schema = schema_of(index_dir, store.database_schema, create)
+    if schema is None:
+        raise IndexNotFound(index_dir)
+    engine = PostgresEngine(store.database_url, schema)
+    if not create and not engine.has_table("reports"):
+        raise IndexNotFound(index_dir)
+    return Catalog(engine)
+
+
+def catalog_exists(index_dir: Path, store: StoreSettings) -> bool:
+    """Whether an index was made at `index_dir`, in either mode (open_catalog says which)."""
+    index_dir = Path(index_dir)
+    return bool((index_dir / FILE).is_file() or schema_of(index_dir, store.database_schema, create=False))

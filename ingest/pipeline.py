@@ -8,7 +8,6 @@ without a catalog row are swept at the start of the next ingest.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import time
@@ -16,6 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from ingest.catalog import Catalog, ChunkRow
@@ -26,12 +26,13 @@ from ingest.normalize import printable
 from ingest.parse import READER_STAGES, Parsed, StageClock, context_line
 from ingest.parse_worker import READERS
 from ingest.sidecar import apply_sidecars
+from ingest.workers import Turns, ingest_turns
 
 
 @dataclass
 class FileResult:
     file: str
-    status: str  # new | updated | unchanged | duplicate | failed | pruned
+    status: str  # new | updated | unchanged | duplicate | failed | pruned | elsewhere (another worker's)
     reason: str = ""
     pages: int = 0
     chunks: int = 0
@@ -63,10 +64,11 @@ class IngestSummary:
 
     def format(self) -> str:
         seen = len([r for r in self.results if r.status != "pruned"])
+        elsewhere = f"  another worker's: {n}" if (n := self.count("elsewhere")) else ""
         lines = [
             f"files seen: {seen}  new: {self.count('new')}  updated: {self.count('updated')}  "
             f"unchanged: {self.count('unchanged')}  duplicate: {self.count('duplicate')}  "
-            f"failed: {self.count('failed')}  pruned: {self.count('pruned')}",
+            f"failed: {self.count('failed')}  pruned: {self.count('pruned')}{elsewhere}",
             f"pages: {self.pages}  chunks: {self.chunks}  seconds: {self.seconds:.1f}",
         ]
         lines += [f"FAILED {printable(r.file)}: {printable(r.reason)}" for r in self.failed]
@@ -105,35 +107,21 @@ def discover(paths: Iterable[str | Path], root: str | Path | None = None) -> lis
     return sorted(((p, rel) for rel, p in found.items()), key=lambda item: item[1])
 
 
-class IngestLock:
-    """One writer per index: a second ingest waits instead of interleaving writes."""
-
-    def __init__(self, index_dir: Path):
-        self.path = Path(index_dir) / "ingest.lock"
-
-    def __enter__(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.fh = self.path.open("w")
-        fcntl.flock(self.fh, fcntl.LOCK_EX)
-        return self
-
-    def __exit__(self, *exc):
-        fcntl.flock(self.fh, fcntl.LOCK_UN)
-        self.fh.close()
-
-
-def _parsed_stream(jobs: list[tuple[str, str, str]], settings: Settings, clock: StageClock) -> Iterator[Parsed]:
+def _parsed_stream(jobs: Iterable[tuple[str, str, str]], settings: Settings, clock: StageClock) -> Iterator[Parsed]:
     """Parse ahead in reader processes (ingest.parse_worker: time and memory limits per file) so
-    PDF reading overlaps with embedding. A thread per reader waits on its process."""
-    if len(jobs) <= 1:
-        for job in jobs:
+    PDF reading overlaps with embedding. A thread per reader waits on its process. `jobs` is
+    drawn lazily: a job is claimed (ingest.workers) only as it is about to be read."""
+    jobs = iter(jobs)
+    ahead = 2 * settings.ingest.parse_workers
+    first = list(islice(jobs, ahead))
+    if len(first) <= 1:
+        for job in first:
             yield READERS.parse(*job, settings, clock)
         return
-    ahead = 2 * settings.ingest.parse_workers
     pool = ThreadPoolExecutor(settings.ingest.parse_workers, thread_name_prefix="parse")
     try:
-        pending = deque(pool.submit(READERS.parse, *job, settings, clock) for job in jobs[:ahead])
-        for job in jobs[ahead:]:
+        pending = deque(pool.submit(READERS.parse, *job, settings, clock) for job in first)
+        for job in jobs:
             parsed = pending.popleft().result()
             pending.append(pool.submit(READERS.parse, *job, settings, clock))
             yield parsed
@@ -162,21 +150,15 @@ def run_ingest(
     summary = IngestSummary()
     paths = list(paths)
     files = discover(paths, root)
-    with IngestLock(settings.index_dir):
-        sweep_orphans(catalog, vectors)
+    with ingest_turns(catalog, settings.index_dir, bool(settings.store.chroma_url),
+                      sweep=lambda: sweep_orphans(catalog, vectors)) as turns:
         jobs: list[tuple[str, str, str]] = []
         claimed: dict[str, str] = {}  # sha -> file, for duplicates within this run
         later_aliases: list[tuple[str, str, str]] = []
         for path, rel in files:
             sha = sha256_of(path)
-            known = catalog.report_by_file(rel)
-            if known and known[1] == sha:
-                summary.results.append(FileResult(rel, "unchanged"))
-                continue
-            owner = catalog.report_by_sha(sha)
-            if owner and owner[1] != rel:
-                _make_alias(catalog, vectors, rel, owner[0], str(path))
-                summary.results.append(FileResult(rel, "duplicate", f"same bytes as {owner[1]}"))
+            if done := _already(catalog, vectors, rel, sha, str(path)):
+                summary.results.append(done)
                 continue
             if sha in claimed:
                 summary.results.append(FileResult(rel, "duplicate", f"same bytes as {claimed[sha]}"))
@@ -188,8 +170,11 @@ def run_ingest(
         bar = _progress(progress, len(jobs))
         clock = StageClock()
         cpu = time.process_time()
-        for parsed in _parsed_stream(jobs, settings, clock):
-            summary.results.append(_store(parsed, catalog, vectors, embed_documents, clock))
+        for parsed in _parsed_stream(_claimed(jobs, turns, catalog, vectors, summary, bar), settings, clock):
+            try:
+                summary.results.append(_store(parsed, catalog, vectors, embed_documents, clock))
+            finally:
+                turns.release(parsed.file, parsed.sha)
             bar(parsed.file)
         # A file that duplicated another file of this same run becomes its alias once that one is stored.
         for rel, sha, alias_path in later_aliases:
@@ -203,6 +188,35 @@ def run_ingest(
     readers_cpu = sum(c for stage, (_, c) in clock.seconds.items() if stage in READER_STAGES)
     summary.cpu_seconds = time.process_time() - cpu + readers_cpu
     return summary
+
+
+def _already(catalog: Catalog, vectors, rel: str, sha: str, path: str) -> FileResult | None:
+    """The file's result when it needs no reading: indexed as it is, or its bytes under another name."""
+    known = catalog.report_by_file(rel)
+    if known and known[1] == sha:
+        return FileResult(rel, "unchanged")
+    owner = catalog.report_by_sha(sha)
+    if owner and owner[1] != rel:
+        _make_alias(catalog, vectors, rel, owner[0], path)
+        return FileResult(rel, "duplicate", f"same bytes as {owner[1]}")
+    return None
+
+
+def _claimed(jobs: list[tuple[str, str, str]], turns: Turns, catalog: Catalog, vectors, summary: IngestSummary,
+             bar: Callable[[str], None]) -> Iterator[tuple[str, str, str]]:
+    """The jobs this worker takes, each claimed as it is about to be read; one another worker holds
+    is left to it, and one it finished meanwhile is unchanged (or a duplicate) by now."""
+    for path, rel, sha in jobs:
+        if not turns.claim(rel, sha):
+            summary.results.append(FileResult(rel, "elsewhere", "another ingest worker is indexing it"))
+            bar(rel)
+            continue
+        if turns.shared and (done := _already(catalog, vectors, rel, sha, path)):
+            turns.release(rel, sha)
+            summary.results.append(done)
+            bar(rel)
+            continue
+        yield path, rel, sha
 
 
 def _store(parsed: Parsed, catalog: Catalog, vectors, embed_documents, clock: StageClock) -> FileResult:

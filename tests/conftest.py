@@ -73,6 +73,27 @@ def chroma_url():
         yield url
 
 
+# CI sets this too: the PostgreSQL tests fail, not skip, when no server can be started.
+REQUIRE_DATABASE = os.environ.get("INSPECTION_ASSISTANT_REQUIRE_DATABASE") == "1"
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    """The PostgreSQL server the run was pointed at (INSPECTION_ASSISTANT_STORE__DATABASE_URL, as
+    `make test-server` does), else a real throwaway cluster of its own (Debian's PostgreSQL)."""
+    if url := os.environ.get("INSPECTION_ASSISTANT_STORE__DATABASE_URL"):
+        yield url
+        return
+    from scripts.with_postgres_server import bin_dir, postgres_server
+
+    if bin_dir() is None:
+        if REQUIRE_DATABASE:
+            pytest.fail("PostgreSQL is not installed, but INSPECTION_ASSISTANT_REQUIRE_DATABASE=1 (make install-postgres)")
+        pytest.skip("PostgreSQL is not installed (make install-postgres)")
+    with postgres_server() as (url, _):
+        yield url
+
+
 @pytest.fixture(scope="session")
 def small_index(corpus, tmp_path_factory):
     """A real persistent index (Chroma + catalog + BM25) over SMALL_SET, built once per session.

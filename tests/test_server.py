@@ -1,7 +1,7 @@
 """Server mode against a real `chroma run` (CHROMA_URL's, or one started for the session).
 
-- vectors live on the server, the catalog and BM25 stay in the index dir, and no Chroma
-  files are written there;
+- vectors live on the server, the catalog and BM25 stay in the index dir (the catalog on
+  PostgreSQL instead under `make test-server`), and no Chroma files are written there;
 - each index dir gets a collection of its own, so two indexes on one server never sweep
   each other's vectors as orphans; an explicit collection name is used as given;
 - another process (the CLI with --chroma-url, or CHROMA_URL alone) finds the same collection.
@@ -62,8 +62,10 @@ def test_server_index_answers_with_citations_and_keeps_no_vectors_locally(corpus
     assert name.startswith("reports-") and name in server_collections(chroma_url)
     assert_consistent(assistant)
     local = {"bm25", "bm25.lock", "catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm", "catalog.lock", "ingest.lock",
-             "embedder.json"}
+             "embedder.json", "catalog-schema"}
     assert {p.name for p in index_dir.iterdir()} <= local
+    if os.environ.get("INSPECTION_ASSISTANT_STORE__DATABASE_URL"):  # make test-server: the catalog is on the database
+        assert not (index_dir / "catalog.sqlite3").exists() and (index_dir / "catalog-schema").is_file()
 
     answer = assistant.ask("What did Ofsted find on the focused visit to Croydon in 2021?")
     assert not answer.abstained and answer.citations

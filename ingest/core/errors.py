@@ -32,6 +32,15 @@ class ChromaServerUnreachable(StoreUnavailable):
                          "index's --path and --port) or point --chroma-url / CHROMA_URL at it, then ask again")
 
 
+class DatabaseUnreachable(StoreUnavailable):
+    """The PostgreSQL server holding the catalog is down, refused the login, or went away mid-query.
+    The same Assistant answers again once it is back (a broken connection is opened anew)."""
+
+    def __init__(self, url: str, reason: str):
+        super().__init__(f"cannot reach the catalog's database at {url} ({reason}): start the server or fix "
+                         "--database / INSPECTION_ASSISTANT_STORE__DATABASE_URL, then try again")
+
+
 class BadSetting(AssistantError, ValueError):
     """A setting with a value it cannot take (from the environment, a preset or a caller)."""
 

@@ -69,6 +69,16 @@ class StoreSettings(_Strict):
         description="A Chroma server (http://host:port); None keeps the vectors embedded under the index dir.")
     collection: str | None = Field(
         None, description='None: "chunks" embedded; on a server, a collection of this index\'s own (assistant.vectors).')
+    # Read here too, like CHROMA_URL: a helper process or a benchmark finds the same catalog.
+    database_url: str | None = Field(
+        default_factory=lambda: os.environ.get("INSPECTION_ASSISTANT_STORE__DATABASE_URL") or None,
+        description="A PostgreSQL database (postgresql://user:password@host:port/name) for the catalog; None keeps "
+        "it in a SQLite file in the index dir (ingest.databases).")
+    database_schema: str | None = Field(
+        None, pattern=r"^[a-z_][a-z0-9_]{0,62}$",
+        description="The schema holding this index's catalog on the database. None: a schema of this index dir's "
+        "own, made on first use and recorded in the index dir (catalog-schema); name one to share an index between "
+        "machines that do not share the index dir.")
     exact_scope_embedded: int = Field(
         70, ge=1, description="A scope holding at most 1/N of the store is ranked from its chunks' vectors fetched by "
         "id, not by Chroma's metadata filter. At 1M chunks (docs/scale.md) a vector by id costs ~68 us embedded, "

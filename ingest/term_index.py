@@ -1,0 +1,127 @@
+"""The lexical index inside PostgreSQL: each chunk's terms as a `tsvector` with a GIN index, and
+each term's document frequency, written in the catalog's own transactions.
+
+The terms are ingest.terms' (the Snowball stems bm25s indexes), put into the tsvector as they
+are, with their positions: a term's count in a chunk is its number of positions. A search
+takes the chunks holding any of the question's terms from the GIN index and ranks them by the
+same BM25 as bm25s (its "lucene" variant, k1 1.2, b 0.75), so both engines rank alike.
+
+The indexed text of a chunk is the one bm25s indexes: the report's context line (council,
+kind, date: ingest.parse.context_line) and the chunk's text; a report whose council or date
+changes (a sidecar preferred) is indexed again.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ingest.core.types import ReportMeta
+from ingest.databases import Connection
+from ingest.parse import context_line
+from ingest.terms import tokenize
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS terms (
+    chunk_id TEXT PRIMARY KEY, report_id TEXT NOT NULL, vector tsvector NOT NULL, length INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS terms_vector ON terms USING GIN (vector);
+CREATE INDEX IF NOT EXISTS terms_report ON terms(report_id);
+CREATE TABLE IF NOT EXISTS term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL);
+"""
+
+K1, B = 1.2, 0.75  # as assistant.lexical's bm25s
+MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+MAX_LEXEME = 2000  # bytes; PostgreSQL refuses a lexeme over 2047
+
+
+def _quoted(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def term_vector(tokens: list[str]) -> str:
+    """A tsvector literal holding each term with its positions (its count in the chunk)."""
+    positions: dict[str, list[int]] = {}
+    for i, token in enumerate(tokens, start=1):
+        if len(token.encode()) <= MAX_LEXEME:
+            positions.setdefault(token, []).append(min(i, MAX_POSITION))
+    return " ".join(f"{_quoted(t)}:{','.join(map(str, p[:256]))}" for t, p in positions.items())
+
+
+def chunk_text(meta: ReportMeta, section: str, text: str) -> str:
+    return context_line(meta, section) + "\n" + text
+
+
+@dataclass(frozen=True)
+class Stats:
+    chunks: int
+    mean_length: float
+
+
+class TermIndex:
+    """Kept by ingest.catalog on PostgreSQL; asked by assistant.lexical.DatabaseLexicalIndex."""
+
+    @staticmethod
+    def add(db: Connection, meta: ReportMeta, chunks: Iterable[tuple[str, str, str]]) -> None:
+        """Index a report's chunks, given as (chunk id, section, text)."""
+        rows: list[tuple[str, str, str, int]] = []
+        df: Counter[str] = Counter()
+        for chunk_id, section, text in chunks:
+            tokens = tokenize(chunk_text(meta, section, text))
+            rows.append((chunk_id, meta.report_id, term_vector(tokens), len(tokens)))
+            df.update({t for t in tokens if len(t.encode()) <= MAX_LEXEME})
+        db.executemany("INSERT INTO terms VALUES(?, ?, ?::tsvector, ?)", rows)
+        db.executemany("INSERT INTO term_df VALUES(?, ?) ON CONFLICT(term) DO UPDATE SET df = term_df.df + excluded.df",
+                       sorted(df.items()))  # sorted: two writers never lock rows in opposite orders
+
+    @staticmethod
+    def drop(db: Connection, report_id: str) -> None:
+        db.execute("UPDATE term_df d SET df = d.df - x.n FROM (SELECT u.lexeme, COUNT(*) AS n FROM terms t, "
+                   "unnest(t.vector) u WHERE t.report_id = ? GROUP BY u.lexeme) x WHERE d.term = x.lexeme", (report_id,))
+        db.execute("DELETE FROM term_df WHERE df <= 0")
+        db.execute("DELETE FROM terms WHERE report_id = ?", (report_id,))
+
+    @staticmethod
+    def stats(db: Connection) -> Stats:
+        n, mean = db.execute("SELECT COUNT(*), COALESCE(AVG(length), 0) FROM terms").fetchone()
+        return Stats(int(n), float(mean))
+
+    @staticmethod
+    def df(db: Connection, terms: list[str]) -> dict[str, int]:
+        return dict(db.execute("SELECT term, df FROM term_df WHERE term = ANY(?)", (terms,)).fetchall())
+
+    @staticmethod
+    def vocabulary(db: Connection) -> int:
+        return int(db.execute("SELECT COUNT(*) FROM term_df").fetchone()[0])
+
+    @staticmethod
+    def search(db: Connection, tokens: list[str], idf: dict[str, float], stats: Stats, k: int,
+               allowed: list[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score), best first: each of `tokens` counts as often as it is given."""
+        tokens = [t for t in tokens if idf.get(t, 0) > 0]
+        if not tokens or not stats.chunks:
+            return []
+        query = " | ".join(_quoted(t) for t in sorted(set(tokens)))
+        weights = Counter(tokens)
+        terms = sorted(weights)
+        scope = " AND t.chunk_id = ANY(?)" if allowed is not None else ""
+        sql = (
+            "WITH q AS (SELECT * FROM unnest(?::text[], ?::float8[]) AS q(term, weight)), "
+            f"hits AS (SELECT t.chunk_id, t.vector, t.length FROM terms t WHERE t.vector @@ ?::tsquery{scope}) "
+            "SELECT h.chunk_id, SUM(q.weight * f.tf / (f.tf + ? * (1 - ? + ? * h.length / ?))) AS score "
+            "FROM hits h CROSS JOIN LATERAL (SELECT u.lexeme, array_length(u.positions, 1) AS tf "
+            "FROM unnest(h.vector) u) f JOIN q ON q.term = f.lexeme "
+            "GROUP BY h.chunk_id ORDER BY score DESC, h.chunk_id LIMIT ?"
+        )
+        args: list = [terms, [idf[t] * weights[t] for t in terms], query]
+        if allowed is not None:
+            args.append(list(allowed))
+        args += [K1, B, B, max(stats.mean_length, 1e-9), k]
+        return [(cid, float(score)) for cid, score in db.execute(sql, args).fetchall()]
+
+
+def idf_of(df: int, chunks: int) -> float:
+    """BM25's inverse document frequency, as bm25s's lucene variant and assistant.lexical compute it."""
+    return math.log(1 + (chunks - df + 0.5) / (df + 0.5)) if df else 0.0
