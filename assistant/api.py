@@ -26,11 +26,12 @@ from assistant.retrieve import Scope, apply_filters, report_years
 from assistant.shapes import answer_label
 from assistant.stages import Mode, Query, RetrievalPipeline, default_pipeline
 from assistant.suggest import suggestions
-from ingest.catalog import FILE, ChunkRow, catalog_exists, open_catalog, read_only_part
+from ingest.catalog import ALL_TABLES, FILE, ChunkRow, read_only_part
 from ingest.core.errors import BadQuestion, BadSetting, IndexDamaged, IndexNotFound, IndexReadOnly
 from ingest.core.settings import Settings
 from ingest.core.types import Answer, AnswerEvent, Filters, Passage, Recommendation, ReportMeta
 from ingest.databases import PostgresEngine, schema_of
+from ingest.index_store import catalog_exists, open_catalog
 from ingest.normalize import for_match
 
 for _var, _value in (("HF_HUB_OFFLINE", "1"), ("HF_HUB_DISABLE_TELEMETRY", "1"),
@@ -81,7 +82,7 @@ class _Snapshot:
 class Assistant:
     def __init__(self, settings: Settings, pipeline: RetrievalPipeline | None = None,
                  composers: dict[Shape, Composer] | None = None, parser: ParserFactory = QueryParser,
-                 llm: LLMComposer | None = None):
+                 llm: LLMComposer | None = None, create: bool = True):
         """Each stage can be swapped: `parser` builds the question parser from the indexed
         authorities, `pipeline` holds the retrieval stages, `composers` answer each shape (the
         defaults: `assistant.parser.QueryParser`, `assistant.stages.default_pipeline`,
@@ -96,7 +97,7 @@ class Assistant:
         except PermissionError:
             where = next(p for p in self.index_dir.absolute().parents if p.exists())
             raise IndexReadOnly(self.index_dir, where, "create") from None
-        self.catalog = open_catalog(self.index_dir, settings.store)
+        self.catalog = open_catalog(self.index_dir, settings.store, create=create)  # a reader never makes one
         self.lexical: LexicalIndex | DatabaseLexicalIndex = (
             DatabaseLexicalIndex(self.catalog) if self.catalog.terms else LexicalIndex(self.index_dir / "bm25"))
         self._vectors = None
@@ -121,7 +122,7 @@ class Assistant:
             settings.store.database_url = database_url
         if not create and not catalog_exists(Path(index_dir), settings.store):
             raise IndexNotFound(index_dir)
-        return cls(settings)
+        return cls(settings, create=create)
 
     @staticmethod
     def wipe(index_dir: str | Path, settings: Settings | None = None) -> None:
@@ -140,7 +141,7 @@ class Assistant:
             if collection_name(index_dir, store) in [c.name for c in client.list_collections()]:
                 client.delete_collection(collection_name(index_dir, store))
         if store.database_url and (schema := schema_of(index_dir, store.database_schema, create=False)):
-            PostgresEngine(store.database_url, schema).drop()
+            PostgresEngine(store.database_url, schema).drop(ALL_TABLES)
         for name in (FILE, f"{FILE}-wal", f"{FILE}-shm", RECORD, TABLE):
             (index_dir / name).unlink(missing_ok=True)
         for name in ("bm25", "chroma"):

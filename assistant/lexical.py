@@ -16,15 +16,17 @@ import math
 import os
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import bm25s
 import numpy as np
 
-from ingest.term_index import Stats, idf_of
+from ingest.databases import as_pg
+from ingest.term_index import Stats, TermIndex, idf_of
 from ingest.terms import STOPWORDS, tokenize
 
 if TYPE_CHECKING:
@@ -155,6 +157,9 @@ class LexicalIndex:
         return [(ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
 
+T = TypeVar("T")
+
+
 class _DatabaseFrequencies:
     """`LexicalIndex.df`'s two uses (a term's count, the vocabulary's size), asked of the database."""
 
@@ -189,7 +194,7 @@ class DatabaseLexicalIndex:
         """Take the database's state as of now (its generation and statistics)."""
         with self.catalog.read():
             generation = self.catalog.generation()
-            stats = self.catalog.term_stats()
+            stats = self._ask(TermIndex.stats)
         self._generation, self._stats, self._df, self._vocabulary = generation, stats, {}, None
         return True
 
@@ -200,17 +205,23 @@ class DatabaseLexicalIndex:
         """Nothing to save: the index is the database's."""
 
     def frequencies(self, terms: list[str]) -> dict[str, int]:
-        missing = [t for t in terms if t not in self._df]
+        cache = self._df  # this generation's: a load() on another thread swaps in a new one, never empties this
+        missing = [t for t in terms if t not in cache]
         if missing:
-            found = self.catalog.term_frequencies(missing)
-            self._df.update({t: found.get(t, 0) for t in missing})
-        return {t: self._df[t] for t in terms}
+            found = self._ask(TermIndex.df, missing)
+            cache.update({t: found.get(t, 0) for t in missing})
+        return {t: cache[t] for t in terms}
 
     def vocabulary(self) -> int:
         self._loaded()
         if self._vocabulary is None:
-            self._vocabulary = self.catalog.term_vocabulary()
+            self._vocabulary = self._ask(TermIndex.vocabulary)
         return self._vocabulary
+
+    def _ask(self, question: Callable[..., T], *args) -> T:
+        engine = self.catalog.engine
+        with engine.errors():
+            return question(as_pg(engine.connection()), *args)
 
     def _loaded(self) -> None:
         if self._generation < 0:
@@ -227,4 +238,4 @@ class DatabaseLexicalIndex:
             return []
         frequencies = self.frequencies(sorted(set(tokens)))
         idf = {t: idf_of(n, self._stats.chunks) for t, n in frequencies.items()}
-        return self.catalog.term_search(tokens, idf, self._stats, k, sorted(allowed) if allowed is not None else None)
+        return self._ask(TermIndex.search, tokens, idf, self._stats, k, sorted(allowed) if allowed is not None else None)

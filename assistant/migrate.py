@@ -16,17 +16,17 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.catalog import FILE, Catalog
+from ingest.catalog import ALL_TABLES, FILE, SCHEMA, Catalog
 from ingest.core.errors import AssistantError, IndexNotFound, StoreUnavailable
 from ingest.core.settings import Settings
-from ingest.databases import SCHEMA_RECORD, PostgresEngine
+from ingest.databases import SCHEMA_RECORD, PostgresEngine, tables_of
 from ingest.workers import IngestLock
 
-TABLES = ("reports", "aliases", "alias_shas", "pages", "chunks", "recommendations", "state", "page_prints", "sources",
-          "text_readings")
+TABLES = tables_of(SCHEMA)  # the catalog's own (the term index is made from them on the database)
 BATCH = 2000
 MIGRATED = FILE + ".migrated"
 
@@ -40,6 +40,7 @@ class Migration:
     schema: str
     rows: dict[str, int] = field(default_factory=dict)
     vectors: int | None = None  # copied to the Chroma server; None: left where they were
+    collection: str = ""  # the Chroma server's collection made for them
     searches: int = 0
     searches_alike: int = 0
 
@@ -55,6 +56,9 @@ def migrate(index_dir: Path, to_url: str, chroma_url: str | None = None, schema:
             settings: Settings | None = None, samples: int = 20,
             progress: Callable[[str], None] = lambda _: None) -> Migration:
     index_dir = Path(index_dir)
+    if (index_dir / FILE).is_file() and (index_dir / SCHEMA_RECORD).is_file():
+        raise StoreUnavailable(f"{index_dir}: an earlier migration did not finish; delete {index_dir / SCHEMA_RECORD} "
+                               "and run migrate again")
     if not (index_dir / FILE).is_file():
         if (index_dir / SCHEMA_RECORD).is_file():
             raise StoreUnavailable(f"{index_dir}: its catalog is already on a database (schema "
@@ -67,27 +71,31 @@ def migrate(index_dir: Path, to_url: str, chroma_url: str | None = None, schema:
     with IngestLock(index_dir):  # no ingest writes while the catalog is copied
         source = Catalog(index_dir / FILE)
         engine = PostgresEngine(to_url, target_schema)
+        if held := engine.tables():  # never fill, nor drop on failure, a schema holding anything else
+            raise StoreUnavailable(f"schema {target_schema} on {engine.where} already holds tables ({', '.join(held[:3])}"
+                                   f"{'...' if len(held) > 3 else ''}); name a new one")
         target = Catalog(engine)
-        if target.query("SELECT 1 FROM reports LIMIT 1"):
-            raise StoreUnavailable(f"schema {target_schema} on {engine.where} already holds an index; name an empty one")
         on_server = bool(source.query("SELECT 1 FROM state WHERE key='chroma_collection'"))
         if not on_server:
             base.store.chroma_url = None  # embedded vectors, whatever CHROMA_URL says
         elif chroma_url:
             base.store.chroma_url = chroma_url  # already on a server: the catalog names its collection
+        result = Migration(target_schema)
         try:
-            result = Migration(target_schema)
             _copy_catalog(source, target, result, progress)
             progress("indexing the terms of every chunk")
             target.index_all_terms()
             moved = base.model_copy(deep=True)
             if chroma_url and not on_server:
-                result.vectors = _copy_vectors(index_dir, base, chroma_url, target, progress)
+                result.vectors = _copy_vectors(index_dir, base, chroma_url, target, result, progress)
                 moved.store.chroma_url = chroma_url
             _verify(index_dir, base, moved, to_url, target_schema, result, samples, progress)
         except BaseException:
-            engine.drop()
+            engine.drop(ALL_TABLES)
+            if result.collection:
+                _drop_collection(index_dir, base, chroma_url, result.collection)
             raise
+        source.engine.close()
         record = index_dir / SCHEMA_RECORD
         part = record.with_name(record.name + ".part")
         part.write_text(target_schema + "\n", encoding="utf-8")
@@ -117,11 +125,12 @@ def _copy_catalog(source: Catalog, target: Catalog, result: Migration, progress)
             raise MigrationFailed(f"{table}: {n:,} rows in the index, {got:,} on the database")
 
 
-def _copy_vectors(index_dir: Path, settings: Settings, chroma_url: str, target: Catalog, progress) -> int:
+def _copy_vectors(index_dir: Path, settings: Settings, chroma_url: str, target: Catalog, result: Migration,
+                  progress) -> int:
     from assistant.vectors import VectorStore
 
     embedded = VectorStore(index_dir, settings.store)
-    name = f"reports-{uuid.uuid4().hex[:16]}"
+    name = result.collection = f"reports-{uuid.uuid4().hex[:16]}"
     with target.transaction() as db:
         db.execute("INSERT INTO state(key, value) VALUES('chroma_collection', ?)", (name,))
     server = VectorStore(index_dir, settings.store.model_copy(update={"chroma_url": chroma_url, "collection": name}))
@@ -134,6 +143,13 @@ def _copy_vectors(index_dir: Path, settings: Settings, chroma_url: str, target: 
     if server.count() != total:
         raise MigrationFailed(f"vectors: {total:,} in the index, {server.count():,} on the Chroma server")
     return total
+
+
+def _drop_collection(index_dir: Path, settings: Settings, chroma_url: str | None, name: str) -> None:
+    from assistant.vectors import make_client
+
+    with suppress(Exception):  # the failure being reported matters more than this clean-up's
+        make_client(index_dir, settings.store.model_copy(update={"chroma_url": chroma_url})).delete_collection(name)
 
 
 def _verify(index_dir: Path, before: Settings, after: Settings, url: str, schema: str, result: Migration,
@@ -156,6 +172,7 @@ def _verify(index_dir: Path, before: Settings, after: Settings, url: str, schema
         b = [p.chunk_id for p in new.search(question, k=5)]
         result.searches += 1
         result.searches_alike += a == b
+    old.catalog.engine.close()  # before its file is moved aside
     if result.searches and result.searches_alike < result.searches * 0.9:
         raise MigrationFailed(f"only {result.searches_alike} of {result.searches} sample searches gave the same "
                               "passages; the index is left as it was")

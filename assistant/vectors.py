@@ -24,10 +24,11 @@ import httpx
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
-from ingest.catalog import open_catalog, read_only_part
+from ingest.catalog import read_only_part
 from ingest.core.errors import ChromaServerUnreachable, IndexDamaged, IndexReadOnly, StoreUnavailable
 from ingest.core.settings import StoreSettings
 from ingest.core.turns import taking_turns
+from ingest.index_store import open_catalog
 
 EMBEDDED_COLLECTION = "chunks"
 BATCH = 2000  # under Chroma's max batch (5461 in 1.5.9)

@@ -11,18 +11,16 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from ingest.copies import page_print
-from ingest.core.errors import IndexNotFound, StoreUnavailable
-from ingest.core.settings import StoreSettings
 from ingest.core.types import Judgement, ReportMeta
-from ingest.databases import Connection, Engine, PostgresEngine, SqliteEngine, schema_of
+from ingest.databases import Connection, Engine, SqliteEngine, as_pg, tables_of
 from ingest.term_index import SCHEMA as TERM_SCHEMA
-from ingest.term_index import Stats, TermIndex
+from ingest.term_index import TermIndex
 
 FILE = "catalog.sqlite3"  # in the index dir, when the catalog is not on a database server
 
@@ -112,6 +110,9 @@ def read_only_part(directory: Path, skip: tuple[str, ...] = ()) -> Path | None:
     return None
 
 
+ALL_TABLES = tables_of(SCHEMA + TERM_SCHEMA)  # what dropping an index on a database drops
+
+
 class Catalog:
     def __init__(self, engine: Engine | Path):
         """`engine`: where the catalog lives (a Path is a SQLite file, as before databases)."""
@@ -122,8 +123,8 @@ class Catalog:
         self.engine.create(SCHEMA + (TERM_SCHEMA if self.terms else ""))
         if not self.read_only:
             self._print_pages_of_older_index()
-            if self.terms and not self.query("SELECT 1 FROM terms LIMIT 1") and self.query("SELECT 1 FROM chunks LIMIT 1"):
-                self.index_all_terms()
+            if self.terms and not self.query("SELECT 1 FROM postings LIMIT 1") and self.query("SELECT 1 FROM chunks LIMIT 1"):
+                self.index_all_terms()  # a catalog copied in, or made before the term index had postings
 
     @property
     def where(self) -> str:
@@ -133,11 +134,12 @@ class Catalog:
     def transaction(self) -> Iterator[Connection]:
         with self.engine.errors():
             db = self.engine.connection()
-            self.engine.begin_write(db)
-            try:
+            try:  # begun inside: an interrupted wait for the writers' lock is rolled back too
+                self.engine.begin_write(db)
                 yield db
             except BaseException:
-                db.execute("ROLLBACK")
+                with suppress(Exception):  # no transaction begun, or the connection is gone
+                    db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
 
@@ -267,7 +269,7 @@ class Catalog:
                 [(meta.report_id, i, text, page) for i, (text, page) in enumerate(recommendations)],
             )
             if self.terms:
-                self.terms.add(db, meta, [(c.chunk_id, c.section, c.text) for c in chunks])
+                self.terms.add(as_pg(db), meta, [(c.chunk_id, c.section, c.text) for c in chunks])
             self._release_copies(db)
             self._bump(db)
 
@@ -285,7 +287,7 @@ class Catalog:
 
     def _delete(self, db: Connection, report_id: str) -> None:
         if self.terms:
-            self.terms.drop(db, report_id)
+            self.terms.drop(as_pg(db), report_id)
         db.execute("DELETE FROM alias_shas WHERE file IN (SELECT file FROM aliases WHERE report_id=?)", (report_id,))
         for table in ("reports", "pages", "chunks", "recommendations", "aliases", "page_prints", "text_readings"):
             db.execute(f"DELETE FROM {table} WHERE report_id=?", (report_id,))
@@ -373,8 +375,8 @@ class Catalog:
     def _index_terms_again(self, db: Connection, meta: ReportMeta) -> None:
         """A report's council or date changed: its chunks' indexed text (their context line) did too."""
         if self.terms:
-            self.terms.drop(db, meta.report_id)
-            self.terms.add(db, meta, db.execute("SELECT chunk_id, section, text FROM chunks WHERE report_id=? "
+            self.terms.drop(as_pg(db), meta.report_id)
+            self.terms.add(as_pg(db), meta, db.execute("SELECT chunk_id, section, text FROM chunks WHERE report_id=? "
                                                 "ORDER BY ordinal", (meta.report_id,)).fetchall())
 
     def index_all_terms(self) -> None:
@@ -382,11 +384,11 @@ class Catalog:
         if not self.terms:
             return
         with self.transaction() as db:
-            db.execute("DELETE FROM terms")
-            db.execute("DELETE FROM term_df")
+            for table in ("terms", "term_df", "postings"):
+                db.execute(f"DELETE FROM {table}")
             for (raw,) in db.execute("SELECT meta FROM reports ORDER BY report_id").fetchall():
                 meta = meta_from_json(raw)
-                self.terms.add(db, meta, db.execute("SELECT chunk_id, section, text FROM chunks WHERE report_id=? "
+                self.terms.add(as_pg(db), meta, db.execute("SELECT chunk_id, section, text FROM chunks WHERE report_id=? "
                                                     "ORDER BY ordinal", (meta.report_id,)).fetchall())
 
     def chunk_ids_of(self, report_id: str) -> list[str]:
@@ -461,58 +463,8 @@ class Catalog:
             "SELECT text, page FROM recommendations WHERE report_id=? ORDER BY ordinal", (report_id,)
         )]
 
-    # -- the lexical index, on a database (ingest.term_index) --------------------------------
-    def term_stats(self) -> Stats:
-        with self.engine.errors():
-            return TermIndex.stats(self.engine.connection())
-
-    def term_frequencies(self, terms: list[str]) -> dict[str, int]:
-        with self.engine.errors():
-            return TermIndex.df(self.engine.connection(), terms)
-
-    def term_vocabulary(self) -> int:
-        with self.engine.errors():
-            return TermIndex.vocabulary(self.engine.connection())
-
-    def term_search(self, tokens: list[str], idf: dict[str, float], stats: Stats, k: int,
-                    allowed: list[str] | None) -> list[tuple[str, float]]:
-        with self.engine.errors():
-            return TermIndex.search(self.engine.connection(), tokens, idf, stats, k, allowed)
-
     def stats(self) -> dict[str, int]:
         (reports, pages, chunks), = self.query(
             "SELECT COUNT(*), COALESCE(SUM(n_pages), 0), COALESCE(SUM(n_chunks), 0) FROM reports"
         )
         return {"reports": reports, "pages": pages, "chunks": chunks}
-
-
-def open_catalog(index_dir: Path, store: StoreSettings, create: bool = True) -> Catalog:
-    """The catalog of the index at `index_dir`: its SQLite file, or its schema on `store.database_url`.
-    A reader (create=False) of an index that was never made gets IndexNotFound; an index opened in
-    the other mode than it was made in is refused with what to do."""
-    index_dir = Path(index_dir)
-    recorded = schema_of(index_dir, None, create=False)
-    if not store.database_url:
-        if recorded and not (index_dir / FILE).exists():
-            raise StoreUnavailable(f"{index_dir}: its catalog is on a PostgreSQL database (schema {recorded}); pass "
-                                   "its address (--database or INSPECTION_ASSISTANT_STORE__DATABASE_URL)")
-        if not create and not (index_dir / FILE).is_file():
-            raise IndexNotFound(index_dir)
-        return Catalog(index_dir / FILE)
-    if not store.database_schema and not recorded and (index_dir / FILE).exists():
-        raise StoreUnavailable(f"{index_dir}: its catalog is in {FILE} here; move it to the database with "
-                               f"`inspection-assistant migrate --index {index_dir} --to DATABASE_URL`, or open it without "
-                               "--database")
-    schema = schema_of(index_dir, store.database_schema, create)
-    if schema is None:
-        raise IndexNotFound(index_dir)
-    engine = PostgresEngine(store.database_url, schema)
-    if not create and not engine.has_table("reports"):
-        raise IndexNotFound(index_dir)
-    return Catalog(engine)
-
-
-def catalog_exists(index_dir: Path, store: StoreSettings) -> bool:
-    """Whether an index was made at `index_dir`, in either mode (open_catalog says which)."""
-    index_dir = Path(index_dir)
-    return bool((index_dir / FILE).is_file() or schema_of(index_dir, store.database_schema, create=False))

@@ -21,9 +21,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
 
-from ingest.core.errors import DatabaseUnreachable, IndexDamaged, IndexReadOnly
+from ingest.core.errors import BadSetting, DatabaseUnreachable, IndexDamaged, IndexReadOnly, StoreUnavailable
 from ingest.core.turns import taking_turns
 
 SCHEMA_RECORD = "catalog-schema"  # in the index dir: the PostgreSQL schema holding its catalog
@@ -45,6 +45,7 @@ class Engine(Protocol):
     def begin_write(self, db: Connection) -> None: ...
     def begin_read(self, db: Connection) -> None: ...
     def has_table(self, name: str) -> bool: ...
+    def close(self) -> None: ...
     @contextmanager
     def errors(self) -> Iterator[None]: ...
 
@@ -99,6 +100,13 @@ class SqliteEngine:
     def has_table(self, name: str) -> bool:
         return bool(self.connection().execute("SELECT 1 FROM sqlite_master WHERE name=?", (name,)).fetchall())
 
+    def close(self) -> None:
+        """Close this thread's connection (a file about to be moved aside)."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
     @contextmanager
     def errors(self) -> Iterator[None]:
         try:
@@ -110,29 +118,72 @@ class SqliteEngine:
 
 
 def redacted(url: str) -> str:
-    """The address without its password, for messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
+    """The address without its password, for messages (from a URL or libpq's key=value form,
+    wherever the password was given)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        parts = conninfo_to_dict(url)
+    except Exception:  # noqa: BLE001 - not an address libpq can read: show none of it
+        return "(an address libpq cannot read)"
+    user = f"{parts['user']}@" if parts.get("user") else ""
+    port = f":{parts['port']}" if parts.get("port") else ""
+    hidden = " (password hidden)" if parts.get("password") else ""
+    return f"postgresql://{user}{parts.get('host') or ''}{port}/{parts.get('dbname') or ''}{hidden}"
 
 
-class _PgConnection:
+def _scrubbed(text: str, url: str) -> str:
+    """An error's text without the password, wherever the driver echoed it."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        password = str(conninfo_to_dict(url).get("password") or "")
+    except Exception:  # noqa: BLE001 - unreadable: take the whole address out instead
+        password = url
+    return text.replace(password, "***") if password else text
+
+
+def _without_nul(value):
+    """PostgreSQL text holds no NUL (SQLite's does); a stray one in a PDF's text is dropped."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class PgConnection:
     """A psycopg connection that takes the catalog's `?` placeholders."""
 
     def __init__(self, raw):
         self.raw = raw
 
     def execute(self, sql: str, args: Iterable = ()):
-        return self.raw.execute(sql.replace("?", "%s"), tuple(args))
+        return self.raw.execute(sql.replace("?", "%s"), tuple(_without_nul(a) for a in args))
 
     def executemany(self, sql: str, rows: Iterable[Iterable]):
-        rows = [tuple(r) for r in rows]
+        rows = [tuple(_without_nul(a) for a in r) for r in rows]
         if rows:
             with self.raw.cursor() as cur:
                 cur.executemany(sql.replace("?", "%s"), rows)
+
+    def copy_rows(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+        """Many rows at once through COPY (the term index writes about a hundred per chunk)."""
+        with self.raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(tuple(_without_nul(a) for a in row))
+
+
+def tables_of(schema_sql: str) -> list[str]:
+    return re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", schema_sql)
+
+
+def as_pg(db: Connection) -> PgConnection:
+    """A connection known to be PostgreSQL's (the term index is kept there alone)."""
+    assert isinstance(db, PgConnection)
+    return db
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """The server is gone (connection classes 08, shutdown 57P0x), not a query that failed."""
+    state = getattr(exc, "sqlstate", None) or ""
+    return not state or state.startswith("08") or state.startswith("57P0")
 
 
 class PostgresEngine:
@@ -143,38 +194,45 @@ class PostgresEngine:
 
     def __init__(self, url: str, schema: str):
         if not SCHEMA_NAME.match(schema):
-            raise ValueError(f"not a schema name: {schema!r}")
+            raise BadSetting(f"not a schema name: {schema!r} (lower-case letters, digits and _, at most 63)")
         self.url, self.schema = url, schema
         self.where = f"{redacted(url)} (schema {schema})"
         self._local = threading.local()
 
-    def connection(self) -> _PgConnection:
-        db = getattr(self._local, "db", None)
-        if db is not None and not db.raw.closed and not db.raw.broken:
-            return db
+    def _connect(self):
         import psycopg
 
-        try:
-            raw = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+        try:  # keepalives: a session idle while a PDF is read is not dropped by the network unseen
+            return psycopg.connect(self.url, autocommit=True, connect_timeout=10, keepalives=1, keepalives_idle=30)
         except psycopg.Error as exc:
-            raise DatabaseUnreachable(redacted(self.url), _first_line(exc)) from None
+            raise DatabaseUnreachable(redacted(self.url), _scrubbed(_first_line(exc), self.url)) from None
+
+    def connection(self) -> PgConnection:
+        db = getattr(self._local, "db", None)
+        if db is not None and not db.raw.closed and not db.raw.broken:
+            from psycopg.pq import TransactionStatus
+
+            if db.raw.info.transaction_status == TransactionStatus.INERROR:
+                db.raw.execute("ROLLBACK")  # a failed transaction an interrupted caller left open
+            return db
+        raw = self._connect()
         raw.execute(f'SET search_path TO "{self.schema}"')
-        db = self._local.db = _PgConnection(raw)
+        db = self._local.db = PgConnection(raw)
         return db
 
     def session(self):
         """A connection of its own (autocommit), for session-level advisory locks (ingest.workers)."""
-        import psycopg
-
-        try:
-            return psycopg.connect(self.url, autocommit=True, connect_timeout=10)
-        except psycopg.Error as exc:
-            raise DatabaseUnreachable(redacted(self.url), _first_line(exc)) from None
+        return self._connect()
 
     def _lock_key(self) -> str:
         return f"inspection-assistant:{self.schema}"
 
     def create(self, schema_sql: str) -> None:
+        """Make the schema's tables once; an index that has them opens without DDL (a role that
+        may read and write but not own tables opens it too)."""
+        if all(self.has_table(t) for t in tables_of(schema_sql)):
+            return
+        schema_sql = schema_sql.replace(" TEXT", ' TEXT COLLATE "C"')  # ordered by bytes, as SQLite orders
         with self.errors():
             db = self.connection()
             db.execute("BEGIN")
@@ -200,20 +258,43 @@ class PostgresEngine:
                 "SELECT 1 FROM information_schema.tables WHERE table_schema=? AND table_name=?", (self.schema, name)
             ).fetchall())
 
+    def tables(self) -> list[str]:
+        with self.errors():
+            return [t for (t,) in self.connection().execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema=? ORDER BY 1", (self.schema,))]
+
     @contextmanager
     def errors(self) -> Iterator[None]:
-        """A server that stopped or restarted is one typed error; the next call connects again."""
+        """A server that stopped or restarted is one typed error, and the next call connects
+        again; a role without the rights it needs is one line too."""
         import psycopg
 
         try:
             yield
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise StoreUnavailable(f"the catalog's database at {redacted(self.url)} refused: "
+                                   f"{_scrubbed(_first_line(exc), self.url)}") from None
         except psycopg.OperationalError as exc:
+            if not _unreachable(exc):
+                raise
             self._local.db = None
-            raise DatabaseUnreachable(redacted(self.url), _first_line(exc)) from None
+            raise DatabaseUnreachable(redacted(self.url), _scrubbed(_first_line(exc), self.url)) from None
 
-    def drop(self) -> None:
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.raw.close()
+            self._local.db = None
+
+    def drop(self, tables: Iterable[str]) -> None:
+        """Drop the catalog's `tables`, and the schema if nothing else is left in it: a schema
+        named by the user may hold other things, which are never touched."""
         with self.errors():
-            self.connection().execute(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
+            db = self.connection()
+            for table in tables:
+                db.execute(f'DROP TABLE IF EXISTS "{self.schema}"."{table}" CASCADE')
+            if not self.tables():
+                db.execute(f'DROP SCHEMA IF EXISTS "{self.schema}"')
 
 
 def _first_line(exc: BaseException) -> str:

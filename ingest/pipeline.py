@@ -157,7 +157,8 @@ def run_ingest(
         later_aliases: list[tuple[str, str, str]] = []
         for path, rel in files:
             sha = sha256_of(path)
-            if done := _already(catalog, vectors, rel, sha, str(path)):
+            # with other workers at it, nothing is written for a file before it is claimed
+            if done := _already(catalog, vectors, rel, sha, str(path), write=not turns.shared):
                 summary.results.append(done)
                 continue
             if sha in claimed:
@@ -172,6 +173,7 @@ def run_ingest(
         cpu = time.process_time()
         for parsed in _parsed_stream(_claimed(jobs, turns, catalog, vectors, summary, bar), settings, clock):
             try:
+                turns.check()
                 summary.results.append(_store(parsed, catalog, vectors, embed_documents, clock))
             finally:
                 turns.release(parsed.file, parsed.sha)
@@ -190,11 +192,14 @@ def run_ingest(
     return summary
 
 
-def _already(catalog: Catalog, vectors, rel: str, sha: str, path: str) -> FileResult | None:
-    """The file's result when it needs no reading: indexed as it is, or its bytes under another name."""
+def _already(catalog: Catalog, vectors, rel: str, sha: str, path: str, write: bool = True) -> FileResult | None:
+    """The file's result when it needs no reading: indexed as it is, or (`write`: made an alias)
+    its bytes under another name."""
     known = catalog.report_by_file(rel)
     if known and known[1] == sha:
         return FileResult(rel, "unchanged")
+    if not write:
+        return None
     owner = catalog.report_by_sha(sha)
     if owner and owner[1] != rel:
         _make_alias(catalog, vectors, rel, owner[0], path)

@@ -2,9 +2,10 @@
 each term's document frequency, written in the catalog's own transactions.
 
 The terms are ingest.terms' (the Snowball stems bm25s indexes), put into the tsvector as they
-are, with their positions: a term's count in a chunk is its number of positions. A search
-takes the chunks holding any of the question's terms from the GIN index and ranks them by the
-same BM25 as bm25s (its "lucene" variant, k1 1.2, b 0.75), so both engines rank alike.
+are, with their positions (for phrase queries). Ranking reads a postings table beside it: each
+(term, chunk) with the term's count and the chunk's length, keyed by term, so a question reads
+only its own terms' rows and ranks them by the same BM25 as bm25s (its "lucene" variant, k1 1.2,
+b 0.75): both engines give the same scores.
 
 The indexed text of a chunk is the one bm25s indexes: the report's context line (council,
 kind, date: ingest.parse.context_line) and the chunk's text; a report whose council or date
@@ -19,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ingest.core.types import ReportMeta
-from ingest.databases import Connection
+from ingest.databases import PgConnection
 from ingest.parse import context_line
 from ingest.terms import tokenize
 
@@ -30,6 +31,10 @@ CREATE TABLE IF NOT EXISTS terms (
 CREATE INDEX IF NOT EXISTS terms_vector ON terms USING GIN (vector);
 CREATE INDEX IF NOT EXISTS terms_report ON terms(report_id);
 CREATE TABLE IF NOT EXISTS term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS postings (
+    term TEXT NOT NULL, chunk_id TEXT NOT NULL, tf INTEGER NOT NULL, length INTEGER NOT NULL,
+    PRIMARY KEY (term, chunk_id)
+);
 """
 
 K1, B = 1.2, 0.75  # as assistant.lexical's bm25s
@@ -64,61 +69,61 @@ class TermIndex:
     """Kept by ingest.catalog on PostgreSQL; asked by assistant.lexical.DatabaseLexicalIndex."""
 
     @staticmethod
-    def add(db: Connection, meta: ReportMeta, chunks: Iterable[tuple[str, str, str]]) -> None:
+    def add(db: PgConnection, meta: ReportMeta, chunks: Iterable[tuple[str, str, str]]) -> None:
         """Index a report's chunks, given as (chunk id, section, text)."""
         rows: list[tuple[str, str, str, int]] = []
+        postings: list[tuple[str, str, int, int]] = []
         df: Counter[str] = Counter()
         for chunk_id, section, text in chunks:
             tokens = tokenize(chunk_text(meta, section, text))
             rows.append((chunk_id, meta.report_id, term_vector(tokens), len(tokens)))
-            df.update({t for t in tokens if len(t.encode()) <= MAX_LEXEME})
+            counts = Counter(t for t in tokens if len(t.encode()) <= MAX_LEXEME)
+            postings += [(term, chunk_id, n, len(tokens)) for term, n in counts.items()]
+            df.update(counts.keys())
         db.executemany("INSERT INTO terms VALUES(?, ?, ?::tsvector, ?)", rows)
+        db.copy_rows("postings", ("term", "chunk_id", "tf", "length"), postings)
         db.executemany("INSERT INTO term_df VALUES(?, ?) ON CONFLICT(term) DO UPDATE SET df = term_df.df + excluded.df",
                        sorted(df.items()))  # sorted: two writers never lock rows in opposite orders
 
     @staticmethod
-    def drop(db: Connection, report_id: str) -> None:
+    def drop(db: PgConnection, report_id: str) -> None:
         db.execute("UPDATE term_df d SET df = d.df - x.n FROM (SELECT u.lexeme, COUNT(*) AS n FROM terms t, "
                    "unnest(t.vector) u WHERE t.report_id = ? GROUP BY u.lexeme) x WHERE d.term = x.lexeme", (report_id,))
         db.execute("DELETE FROM term_df WHERE df <= 0")
+        db.execute("DELETE FROM postings p USING terms t, unnest(t.vector) u WHERE t.report_id = ? "
+                   "AND p.term = u.lexeme AND p.chunk_id = t.chunk_id", (report_id,))
         db.execute("DELETE FROM terms WHERE report_id = ?", (report_id,))
 
     @staticmethod
-    def stats(db: Connection) -> Stats:
+    def stats(db: PgConnection) -> Stats:
         n, mean = db.execute("SELECT COUNT(*), COALESCE(AVG(length), 0) FROM terms").fetchone()
         return Stats(int(n), float(mean))
 
     @staticmethod
-    def df(db: Connection, terms: list[str]) -> dict[str, int]:
+    def df(db: PgConnection, terms: list[str]) -> dict[str, int]:
         return dict(db.execute("SELECT term, df FROM term_df WHERE term = ANY(?)", (terms,)).fetchall())
 
     @staticmethod
-    def vocabulary(db: Connection) -> int:
+    def vocabulary(db: PgConnection) -> int:
         return int(db.execute("SELECT COUNT(*) FROM term_df").fetchone()[0])
 
     @staticmethod
-    def search(db: Connection, tokens: list[str], idf: dict[str, float], stats: Stats, k: int,
+    def search(db: PgConnection, tokens: list[str], idf: dict[str, float], stats: Stats, k: int,
                allowed: list[str] | None = None) -> list[tuple[str, float]]:
         """(chunk id, BM25 score), best first: each of `tokens` counts as often as it is given."""
         tokens = [t for t in tokens if idf.get(t, 0) > 0]
         if not tokens or not stats.chunks:
             return []
-        query = " | ".join(_quoted(t) for t in sorted(set(tokens)))
         weights = Counter(tokens)
         terms = sorted(weights)
-        scope = " AND t.chunk_id = ANY(?)" if allowed is not None else ""
-        sql = (
-            "WITH q AS (SELECT * FROM unnest(?::text[], ?::float8[]) AS q(term, weight)), "
-            f"hits AS (SELECT t.chunk_id, t.vector, t.length FROM terms t WHERE t.vector @@ ?::tsquery{scope}) "
-            "SELECT h.chunk_id, SUM(q.weight * f.tf / (f.tf + ? * (1 - ? + ? * h.length / ?))) AS score "
-            "FROM hits h CROSS JOIN LATERAL (SELECT u.lexeme, array_length(u.positions, 1) AS tf "
-            "FROM unnest(h.vector) u) f JOIN q ON q.term = f.lexeme "
-            "GROUP BY h.chunk_id ORDER BY score DESC, h.chunk_id LIMIT ?"
-        )
-        args: list = [terms, [idf[t] * weights[t] for t in terms], query]
+        scope = " AND p.chunk_id = ANY(?)" if allowed is not None else ""
+        sql = ("SELECT p.chunk_id, SUM(q.weight * p.tf / (p.tf + ? * (1 - ? + ? * p.length / ?))) AS score "
+               "FROM unnest(?::text[], ?::float8[]) AS q(term, weight) JOIN postings p ON p.term = q.term"
+               f"{scope} GROUP BY p.chunk_id ORDER BY score DESC, p.chunk_id LIMIT ?")
+        args: list = [K1, B, B, max(stats.mean_length, 1e-9), terms, [idf[t] * weights[t] for t in terms]]
         if allowed is not None:
             args.append(list(allowed))
-        args += [K1, B, B, max(stats.mean_length, 1e-9), k]
+        args.append(k)
         return [(cid, float(score)) for cid, score in db.execute(sql, args).fetchall()]
 
 

@@ -20,11 +20,12 @@ from __future__ import annotations
 import fcntl
 import hashlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Protocol
 
 from ingest.catalog import Catalog
+from ingest.core.errors import AssistantError, StoreUnavailable
 from ingest.databases import PostgresEngine
 
 
@@ -33,6 +34,7 @@ class Turns(Protocol):
 
     def claim(self, file: str, sha: str) -> bool: ...
     def release(self, file: str, sha: str) -> None: ...
+    def check(self) -> None: ...
 
 
 class IngestLock:
@@ -58,6 +60,9 @@ class IngestLock:
 
     def release(self, file: str, sha: str) -> None:
         pass
+
+    def check(self) -> None:
+        pass  # the lock file is held while the process lives
 
 
 def _key(*parts: str) -> int:
@@ -98,8 +103,20 @@ class DatabaseTurns:
         return False
 
     def release(self, file: str, sha: str) -> None:
-        self._lock("SELECT pg_advisory_unlock(%s)", _key("bytes", self.engine.schema, sha))
-        self._lock("SELECT pg_advisory_unlock(%s)", _key("file", self.engine.schema, file))
+        with suppress(AssistantError):  # a session that is gone took its locks with it
+            self._lock("SELECT pg_advisory_unlock(%s)", _key("bytes", self.engine.schema, sha))
+            self._lock("SELECT pg_advisory_unlock(%s)", _key("file", self.engine.schema, file))
+
+    def check(self) -> None:
+        """Before a report is written: the session holding this worker's locks is still there. Had
+        it been dropped (an idle timeout, the network), another worker could sweep this one's new
+        vectors as orphans before its commit; so it stops instead, one line, nothing written."""
+        try:
+            with self.engine.errors():
+                self.session.execute("SELECT 1")
+        except AssistantError:
+            raise StoreUnavailable("this ingest worker lost its database session, and the claims it held; it stopped "
+                                   "before writing the next report: run the ingest again") from None
 
     def close(self) -> None:
         self.session.close()  # every lock of the session goes with it

@@ -75,8 +75,12 @@ class Cluster:
         self.url = f"postgresql://{USER}@127.0.0.1:{self.port}/postgres"
         self.log = (self.work.parent / f"{self.work.name}.log").open("w")
         self.proc: subprocess.Popen | None = None
-        subprocess.run(_as_owner([str(self.programs / "initdb"), "-D", str(self.data), "-U", USER, "--auth=trust",
-                                  "-E", "UTF8", "--locale=C"]), check=True, stdout=self.log, stderr=subprocess.STDOUT)
+        try:
+            subprocess.run(_as_owner([str(self.programs / "initdb"), "-D", str(self.data), "-U", USER, "--auth=trust",
+                                      "-E", "UTF8", "--locale=C"]), check=True, stdout=self.log, stderr=subprocess.STDOUT)
+        except BaseException:
+            self.remove()
+            raise
 
     def start(self) -> None:
         # fsync off: a throwaway cluster, lost with its folder anyway

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.catalog import Catalog, ChunkRow, open_catalog
-from ingest.core.errors import DatabaseUnreachable, IndexNotFound
-from ingest.core.settings import StoreSettings
+from ingest.catalog import Catalog, ChunkRow
+from ingest.index_store import open_catalog
+from ingest.core.errors import DatabaseUnreachable, IndexNotFound, StoreUnavailable
+from ingest.core.settings import Settings, StoreSettings
 from ingest.core.types import Judgement, ReportMeta
 from ingest.databases import SCHEMA_RECORD, PostgresEngine, redacted
 
@@ -191,11 +192,6 @@ def test_a_stopped_server_is_one_typed_error_and_the_same_catalog_answers_once_i
         cluster.remove()
 
 
-def test_addresses_in_messages_never_show_the_password():
-    assert redacted("postgresql://ann:s3cret@db.example:5433/idx") == "postgresql://ann:***@db.example:5433/idx"
-    assert redacted("postgresql://db.example/idx") == "postgresql://db.example/idx"
-
-
 def test_the_cli_says_in_one_line_when_the_database_cannot_be_reached(tmp_path, pdf_maker):
     from scripts.with_chroma_server import free_port
 
@@ -210,7 +206,7 @@ def test_the_cli_says_in_one_line_when_the_database_cannot_be_reached(tmp_path, 
         assert out.returncode != 0 and len(out.stderr.strip().splitlines()) == 1, out.stderr
         assert "Traceback" not in out.stderr and "s3cret" not in out.stderr + out.stdout
         said.append(out.stderr)
-    assert all("cannot reach the catalog's database at postgresql://ann:***@127.0.0.1" in s for s in said[:2])
+    assert all("cannot reach the catalog's database at postgresql://ann@127.0.0.1" in s for s in said[:2])
     assert "no index at" in said[2]  # a reader of an index never made: not found, before any connection
 
 
@@ -260,3 +256,103 @@ def test_the_database_ranks_a_question_as_bm25s_does_through_every_change(databa
     catalog.remove_report("r2")
     agree()
     assert catalog.query("SELECT COUNT(*) FROM terms")[0][0] == 10
+
+
+def test_a_schema_holding_other_things_is_never_filled_by_migrate_nor_dropped_by_a_rebuild(database_url, tmp_path):
+    import psycopg
+
+    from assistant import Assistant
+    from assistant.migrate import migrate
+    from ingest.catalog import ALL_TABLES
+
+    schema = fresh_schema()
+    with psycopg.connect(database_url, autocommit=True) as db:
+        db.execute(f'CREATE SCHEMA "{schema}"')
+        db.execute(f'CREATE TABLE "{schema}".precious (x int)')
+    embedded = Catalog(tmp_path / "index" / "catalog.sqlite3")
+    meta, chunks = report("r1", "a.pdf", PAGES)
+    embedded.replace_report(meta, "sha", "/a.pdf", PAGES, chunks, [], None)
+    with pytest.raises(StoreUnavailable, match="already holds tables \\(precious\\)"):
+        migrate(tmp_path / "index", database_url, schema=schema)
+    engine = PostgresEngine(database_url, schema)
+    Catalog(engine)  # an index made beside the table, then thrown away (ingest --rebuild)
+    engine.drop(ALL_TABLES)
+    assert engine.tables() == ["precious"]
+    store = StoreSettings(database_url=database_url, chroma_url=None, database_schema=schema)
+    Assistant.wipe(tmp_path / "other", Settings(store=store))
+    assert engine.tables() == ["precious"]
+
+
+def test_text_with_a_nul_is_stored_on_postgresql_as_on_sqlite_without_it(make_catalog):
+    catalog = make_catalog()
+    pages = ["A page with a stray \x00 in its text layer. " * 6, PAGES[1]]
+    meta, chunks = report("r1", "a.pdf", pages)
+    catalog.replace_report(meta, "sha", "/a.pdf", pages, chunks, [], None)
+    assert catalog.page_text("r1", 1).replace("\x00", "") == pages[0].replace("\x00", "")
+
+
+def test_a_transaction_left_open_by_an_interrupted_caller_does_not_poison_the_thread(database_url):
+    catalog = Catalog(PostgresEngine(database_url, fresh_schema()))
+    db = catalog.engine.connection()
+    db.execute("BEGIN")
+    with pytest.raises(Exception):  # noqa: B017 - any failure inside the open transaction
+        db.execute("SELECT no_such_column FROM reports")
+    assert catalog.stats()["reports"] == 0  # rolled back, not "current transaction is aborted"
+    meta, chunks = report("r1", "a.pdf", PAGES)
+    catalog.replace_report(meta, "sha", "/a.pdf", PAGES, chunks, [], None)
+    assert catalog.stats()["reports"] == 1
+
+
+def test_a_role_that_may_only_read_opens_the_index_and_a_write_is_one_line(database_url):
+    import psycopg
+
+    schema = fresh_schema()
+    writer = Catalog(PostgresEngine(database_url, schema))
+    meta, chunks = report("r1", "a.pdf", PAGES)
+    writer.replace_report(meta, "sha", "/a.pdf", PAGES, chunks, [], None)
+    role = f"reader_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(database_url, autocommit=True) as db:
+        db.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'pw-of-the-reader'")
+        db.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO {role}')
+        db.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO {role}')
+    parts = psycopg.conninfo.conninfo_to_dict(database_url)
+    url = psycopg.conninfo.make_conninfo(**{**parts, "user": role, "password": "pw-of-the-reader"})
+    reader = Catalog(PostgresEngine(url, schema))
+    assert reader.stats()["reports"] == 1 and reader.chunk_ids() == {"r1-0", "r1-1"}
+    with pytest.raises(StoreUnavailable) as caught:
+        reader.remove_report("r1")
+    assert "refused" in str(caught.value) and "pw-of-the-reader" not in str(caught.value)
+
+
+def test_a_reader_of_a_schema_that_does_not_exist_is_told_so_and_makes_none(database_url, tmp_path):
+    from assistant import Assistant
+
+    settings = Settings(store=StoreSettings(database_url=database_url, chroma_url=None, database_schema=fresh_schema()))
+    with pytest.raises(IndexNotFound):
+        Assistant.open(tmp_path / "i", settings=settings, create=False)
+    assert PostgresEngine(database_url, settings.store.database_schema).tables() == []
+
+
+@pytest.mark.parametrize("address", [
+    "postgresql://ann:s3cret@db.example:5433/idx", "postgresql://ann@db.example/idx?password=s3cret",
+    "host=db.example user=ann password=s3cret dbname=idx", "postgresql://ann:s3cret@h1:5432,h2:5433/idx",
+    "postgresql://ann:s3cret@[::1]:5432/idx"])
+def test_addresses_in_messages_never_show_the_password(address):
+    shown = redacted(address)
+    assert "s3cret" not in shown and "ann@" in shown and "idx" in shown and "(password hidden)" in shown
+
+
+def test_a_worker_that_lost_its_session_stops_before_writing(database_url):
+    import psycopg
+
+    from ingest.workers import DatabaseTurns
+
+    catalog = Catalog(PostgresEngine(database_url, fresh_schema()))
+    turns = DatabaseTurns(catalog.engine)
+    turns.begin(lambda: None)
+    assert turns.claim("a.pdf", "sha") and not DatabaseTurns(catalog.engine).claim("a.pdf", "sha")
+    turns.check()
+    with psycopg.connect(database_url, autocommit=True) as db:
+        db.execute("SELECT pg_terminate_backend(%s)", (turns.session.info.backend_pid,))
+    with pytest.raises(StoreUnavailable, match="lost its database session"):
+        turns.check()
