@@ -197,9 +197,9 @@ class Assistant:
             # means they were lost (a deleted store): dense retrieval would silently miss them.
             raise IndexDamaged(self.index_dir, f"{len(chunks) - stored:,} of {len(chunks):,} passages have no vector")
         if isinstance(self.lexical, DatabaseLexicalIndex):
-            self.lexical.load()  # the database's own: nothing to build
+            self.lexical.load()
         elif self.lexical.generation != generation and not (self.lexical.load() and self.lexical.generation == generation):
-            self._rebuild_lexical(generation, chunks, reports)
+            self._rebuild_lexical(self.lexical, generation, chunks, reports)
         by_report: dict[str, list[ChunkRow]] = {}
         for chunk in sorted(chunks.values(), key=lambda c: c.ordinal):
             by_report.setdefault(chunk.report_id, []).append(chunk)
@@ -214,14 +214,15 @@ class Assistant:
         except IndexReadOnly:
             return None
 
-    def _rebuild_lexical(self, generation: int, chunks: dict[str, ChunkRow], reports: dict[str, ReportMeta]) -> None:
+    def _rebuild_lexical(self, lexical: LexicalIndex, generation: int, chunks: dict[str, ChunkRow],
+                         reports: dict[str, ReportMeta]) -> None:
         from ingest.term_index import chunk_text  # the text both lexical indexes index
 
         ids = sorted(chunks)
         texts = [chunk_text(reports[chunks[c].report_id], chunks[c].section, chunks[c].text) for c in ids]
-        self.lexical.build(ids, texts, generation)
+        lexical.build(ids, texts, generation)
         if not self.catalog.read_only:  # a read-only index keeps it in memory, rebuilt on each open
-            self.lexical.save()
+            lexical.save()
 
     # -- ingest ----------------------------------------------------------------------------
     def ingest(self, paths, root=None, prune: bool = False, progress=True, sidecar=None, prefer_sidecar: bool = False):

@@ -27,7 +27,7 @@ import numpy as np
 
 from ingest.databases import as_pg
 from ingest.term_index import Stats, TermIndex, idf_of
-from ingest.terms import STOPWORDS, tokenize
+from ingest.terms import STOPWORDS, tokenize  # the tokenizer lives in ingest.terms, shared with the catalog
 
 if TYPE_CHECKING:
     from ingest.catalog import Catalog
@@ -39,7 +39,7 @@ class LexicalSearch(Protocol):
     """What retrieval asks of a lexical index, in the index dir (LexicalIndex) or the database."""
 
     def search(self, query: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]: ...
-    def idf(self, term: str) -> float: ...  # the tokenizer lives in ingest.terms, shared with the catalog
+    def idf(self, term: str) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -186,23 +186,13 @@ class DatabaseLexicalIndex:
         self._vocabulary: int | None = None
         self.df = _DatabaseFrequencies(self)
 
-    @property
-    def generation(self) -> int:
-        return self._generation
-
-    def load(self) -> bool:
-        """Take the database's state as of now (its generation and statistics)."""
+    def load(self) -> None:
+        """Take the database's state as of now (its generation and statistics): nothing to build,
+        the database indexed the chunks as they were written."""
         with self.catalog.read():
             generation = self.catalog.generation()
             stats = self._ask(TermIndex.stats)
         self._generation, self._stats, self._df, self._vocabulary = generation, stats, {}, None
-        return True
-
-    def build(self, ids: list[str], texts: list[str], generation: int) -> None:
-        self.load()  # the database indexed them as they were written
-
-    def save(self) -> None:
-        """Nothing to save: the index is the database's."""
 
     def frequencies(self, terms: list[str]) -> dict[str, int]:
         cache = self._df  # this generation's: a load() on another thread swaps in a new one, never empties this

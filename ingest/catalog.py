@@ -126,10 +126,6 @@ class Catalog:
             if self.terms and not self.query("SELECT 1 FROM postings LIMIT 1") and self.query("SELECT 1 FROM chunks LIMIT 1"):
                 self.index_all_terms()  # a catalog copied in, or made before the term index had postings
 
-    @property
-    def where(self) -> str:
-        return self.engine.where
-
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         with self.engine.errors():

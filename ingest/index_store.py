@@ -8,7 +8,7 @@ from pathlib import Path
 from ingest.catalog import FILE, Catalog
 from ingest.core.errors import IndexNotFound, StoreUnavailable
 from ingest.core.settings import StoreSettings
-from ingest.databases import PostgresEngine, schema_of
+from ingest.databases import SCHEMA_RECORD, PostgresEngine, schema_of
 
 
 def open_catalog(index_dir: Path, store: StoreSettings, create: bool = True) -> Catalog:
@@ -18,8 +18,9 @@ def open_catalog(index_dir: Path, store: StoreSettings, create: bool = True) -> 
     index_dir = Path(index_dir)
     recorded = schema_of(index_dir, None, create=False)
     if recorded and (index_dir / FILE).exists() and not store.database_schema:
-        raise StoreUnavailable(f"{index_dir}: a migration of its catalog to a database did not finish; run "
-                               f"`inspection-assistant migrate --index {index_dir} --to DATABASE_URL` again")
+        raise StoreUnavailable(f"{index_dir}: a migration of its catalog to a database did not finish; delete "
+                               f"{index_dir / SCHEMA_RECORD} and run `inspection-assistant migrate --index {index_dir} "
+                               "--to DATABASE_URL` again")
     if not store.database_url:
         if recorded and not (index_dir / FILE).exists():
             raise StoreUnavailable(f"{index_dir}: its catalog is on a PostgreSQL database (schema {recorded}); pass "
